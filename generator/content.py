@@ -1,0 +1,246 @@
+"""content/**/*.md → Article: front matter read, every field checked, body rendered.
+
+Every problem names the file and the field, and all of a file's problems are
+reported at once so an editor fixes them in one pass.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import frontmatter
+import yaml
+
+from generator.dates import to_aware
+from generator.errors import DigestError, Problem
+from generator.identity import article_id, slugify
+from generator.markup import MarkdownRenderer, summary_from_html
+from generator.models import Article
+
+DEFAULT_TOPIC = "General"
+KNOWN_FIELDS = (
+    "title", "date", "updated", "topic", "tags", "source", "author", "dateline", "url", "id",
+    "slug", "summary", "image", "image_caption", "draft",
+)  # fmt: skip
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def find_content(folder: Path) -> list[Path]:
+    """Every Markdown file under `folder`, in a stable order; hidden files and folders skipped."""
+    if not folder.is_dir():
+        return []
+    found = []
+    for path in folder.rglob("*.md"):
+        rel = path.relative_to(folder).parts
+        if any(part.startswith(".") for part in rel) or not path.is_file():
+            continue
+        found.append(path)
+    return sorted(found)
+
+
+def split_front_matter(text: str, path: Path) -> tuple[dict[str, Any], str]:
+    """YAML front matter and body; a YAML error reports its line in the file."""
+    handler = frontmatter.YAMLHandler()
+    if not handler.detect(text):
+        raise DigestError(
+            Problem(
+                path,
+                "has no YAML front matter; start the file with '---', a 'title:' "
+                "and a 'date:' line, then '---'",
+                line=1,
+            )
+        )
+    try:
+        fm, body = handler.split(text)
+    except ValueError:
+        raise DigestError(
+            Problem(path, "front matter is not closed; add a '---' line after it", line=1)
+        ) from None
+    try:
+        meta = yaml.load(fm, Loader=_Loader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 2 if mark else None
+        raise DigestError(
+            Problem(path, f"front matter is not valid YAML: {exc.problem}", line=line)
+        ) from None
+    except yaml.YAMLError as exc:
+        raise DigestError(Problem(path, f"front matter is not valid YAML: {exc}")) from None
+    if meta is None:
+        meta = {}
+    if not isinstance(meta, dict):
+        raise DigestError(
+            Problem(path, "front matter must be a mapping of 'key: value' lines", line=2)
+        )
+    return meta, body
+
+
+class _Fields:
+    """Reads typed fields from raw front matter, collecting a Problem per bad field."""
+
+    def __init__(self, meta: dict[str, Any], path: Path):
+        self.meta = meta
+        self.path = path
+        self.problems: list[Problem] = []
+
+    def fail(self, name: str, message: str) -> None:
+        self.problems.append(Problem(self.path, message, field=name))
+
+    def text(self, name: str, required: bool = False) -> str | None:
+        value = self.meta.get(name)
+        if value is None or value == "":
+            if required:
+                self.fail(name, "is required; add it to the front matter")
+            return None
+        if isinstance(value, bool) or not isinstance(value, str | int | float):
+            self.fail(name, f"must be text, not {_kind(value)}")
+            return None
+        value = " ".join(str(value).split())
+        if required and not value:
+            self.fail(name, "must not be blank")
+            return None
+        return value or None
+
+    def names(self, name: str) -> str | None:
+        """Text, or a list of texts joined with commas (authors)."""
+        value = self.meta.get(name)
+        if isinstance(value, list) and all(isinstance(v, str) for v in value):
+            return ", ".join(v.strip() for v in value if v.strip()) or None
+        return self.text(name)
+
+    def date(self, name: str, tz: dt.tzinfo, required: bool = False) -> dt.datetime | None:
+        value = self.meta.get(name)
+        if value is None or value == "":
+            if required:
+                self.fail(name, "is required; write it like '2021-08-11T07:46:00+05:00'")
+            return None
+        try:
+            return to_aware(value, tz)
+        except ValueError as exc:
+            self.fail(name, str(exc))
+            return None
+
+    def tags(self, name: str) -> tuple[str, ...]:
+        value = self.meta.get(name)
+        if value is None:
+            return ()
+        if isinstance(value, str):
+            value = value.split(",")
+        if not isinstance(value, list) or not all(isinstance(v, str | int | float) for v in value):
+            self.fail(name, "must be a list of texts, like [Economy, Trade]")
+            return ()
+        seen: dict[str, str] = {}
+        for raw in value:
+            tag = " ".join(str(raw).split())
+            if tag and slugify(tag, "") and slugify(tag) not in seen:
+                seen[slugify(tag)] = tag
+        return tuple(seen.values())
+
+    def link(self, name: str, relative_ok: bool = False) -> str | None:
+        value = self.text(name)
+        if value is None:
+            return None
+        parts = urlsplit(value)
+        if parts.scheme in ("http", "https") and parts.netloc:
+            return value
+        if relative_ok and not parts.scheme and not parts.netloc and not value.startswith("//"):
+            return value
+        allowed = "an http(s) URL" + (" or a site-relative path" if relative_ok else "")
+        self.fail(name, f"must be {allowed}, not {value[:60]!r}")
+        return None
+
+    def flag(self, name: str) -> bool:
+        value = self.meta.get(name, False)
+        if not isinstance(value, bool):
+            self.fail(name, "must be true or false")
+            return False
+        return value
+
+
+def _kind(value: object) -> str:
+    return {list: "a list", dict: "a mapping", bool: "true/false"}.get(
+        type(value), type(value).__name__
+    )
+
+
+def parse_article(
+    path: Path,
+    data: bytes,
+    tz: dt.tzinfo,
+    render: Callable[[str], str],
+    max_bytes: int,
+) -> Article:
+    """Build an Article from one file's bytes; raises DigestError listing every problem."""
+    if len(data) > max_bytes:
+        raise DigestError(
+            Problem(
+                path,
+                f"is {len(data):,} bytes, over the limit of {max_bytes:,}; split it "
+                "or raise [build] max_article_bytes in digest.toml",
+            )
+        )
+    if b"\x00" in data:
+        raise DigestError(
+            Problem(path, "is a binary file, not Markdown text; move it out of content/")
+        )
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise DigestError(
+            Problem(path, f"is not UTF-8 (bad byte at offset {exc.start}); re-save it as UTF-8")
+        ) from None
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    meta, body = split_front_matter(text, path)
+    f = _Fields(meta, path)
+    title = f.text("title", required=True)
+    date = f.date("date", tz, required=True)
+    updated = f.date("updated", tz)
+    topic = f.text("topic") or DEFAULT_TOPIC
+    source = f.text("source")
+    url = f.link("url")
+    given_id = f.text("id")
+    given_slug = f.text("slug")
+    summary = f.text("summary")
+    article = dict(
+        tags=f.tags("tags"),
+        author=f.names("author"),
+        dateline=f.text("dateline"),
+        image=f.link("image", relative_ok=True),
+        image_caption=f.text("image_caption"),
+        draft=f.flag("draft"),
+    )
+    if updated and date and updated < date:
+        f.fail("updated", "is earlier than 'date'; an update cannot precede publication")
+    if f.problems:
+        raise DigestError(f.problems)
+    assert title is not None and date is not None
+    body_html = render(body)
+    return Article(
+        title=title,
+        date=date,
+        updated=updated,
+        id=given_id or article_id(url, source, date, title),
+        slug=slugify(given_slug or title),
+        topic=topic,
+        topic_slug=slugify(topic, "topic"),
+        source=source,
+        source_slug=slugify(source, "source") if source else None,
+        url=url,
+        summary=summary or summary_from_html(body_html),
+        body_html=body_html,
+        source_path=path,
+        extra={k: v for k, v in meta.items() if k not in KNOWN_FIELDS},
+        **article,
+    )
+
+
+def load_article(path: Path, tz: dt.tzinfo, renderer: MarkdownRenderer, max_bytes: int) -> Article:
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise DigestError(Problem(path, f"cannot be read: {exc.strerror}")) from None
+    return parse_article(path, data, tz, renderer.render, max_bytes)

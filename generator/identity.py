@@ -1,0 +1,49 @@
+"""Stable identities: article ids, normalised URLs and slugs.
+
+The importer and the content loader must agree on these, or a re-import would
+turn old feed items into new ones; so both call this one module.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+from slugify import slugify as _slugify
+
+SLUG_MAX = 80
+
+
+def slugify(text: str, fallback: str = "untitled") -> str:
+    """A lowercase ASCII slug safe as one path segment; never empty, never '.' or '..'."""
+    slug = _slugify(text or "", max_length=SLUG_MAX, word_boundary=True, save_order=True)
+    return slug or fallback
+
+
+def normalise_url(url: str) -> str:
+    """The form of a URL that identifies a story: lower-case scheme and host, no fragment,
+    no utm_* tracking parameters, no trailing slash."""
+    parts = urlsplit(url.strip())
+    query = [
+        (k, v)
+        for k, v in parse_qsl(parts.query, keep_blank_values=True)
+        if not k.startswith("utm_")
+    ]
+    path = parts.path.rstrip("/")
+    scheme = parts.scheme.lower()
+    if scheme in ("http", "https"):
+        scheme = "https"  # http→https must not make an old story new
+    return urlunsplit((scheme, parts.netloc.lower(), path, urlencode(query), ""))
+
+
+def article_id(
+    url: str | None, source: str | None, date: dt.datetime | None, title: str | None
+) -> str:
+    """The id an article gets when its front matter has none."""
+    if url and url.strip():
+        key = "url:" + normalise_url(url)
+    else:
+        day = date.date().isoformat() if date else ""
+        key = f"story:{(source or '').strip().lower()}|{day}|{(title or '').strip().lower()}"
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()[:20]

@@ -1,0 +1,81 @@
+"""The plain data that flows through the pipeline: Article → Catalog → Page → OutputFile."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """One article: typed front matter plus its rendered, sanitised body."""
+
+    title: str
+    date: dt.datetime
+    id: str
+    slug: str
+    topic: str
+    topic_slug: str
+    body_html: str
+    summary: str
+    source_path: Path
+    updated: dt.datetime | None = None
+    tags: tuple[str, ...] = ()
+    source: str | None = None
+    source_slug: str | None = None
+    author: str | None = None
+    dateline: str | None = None
+    url: str | None = None
+    image: str | None = None
+    image_caption: str | None = None
+    draft: bool = False
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def modified(self) -> dt.datetime:
+        return self.updated or self.date
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    """A page to render: its kind, where it lives, which template, and what that template sees."""
+
+    kind: str
+    url: str  # site-relative, starts with base_path
+    output: str  # path relative to the output folder, '/'-separated
+    template: str
+    context: dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class OutputFile:
+    path: str  # relative to the output folder, '/'-separated
+    data: bytes
+
+
+@dataclass
+class BuildReport:
+    """What a build did; printed by the CLI and asserted by tests."""
+
+    articles: int = 0
+    pages: int = 0
+    feeds: int = 0
+    written: int = 0
+    unchanged: int = 0
+    removed: int = 0
+    skipped: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+    timings: dict[str, float] = field(default_factory=dict)
+
+    def summary(self) -> str:
+        line = (
+            f"Built {self.articles} articles into {self.pages} pages and {self.feeds} feeds "
+            f"in {self.seconds:.2f} s ({self.written} written, {self.unchanged} unchanged, "
+            f"{self.removed} removed)"
+        )
+        if self.skipped:
+            line += f"; skipped {len(self.skipped)} invalid"
+        return line

@@ -1,0 +1,119 @@
+"""The Jinja environment: the site's templates/ over the default theme, StrictUndefined.
+
+Built once per build (and reused by the preview server), so templates compile once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+import jinja2
+
+from generator.config import Config
+from generator.errors import DigestError, Problem
+from generator.identity import slugify
+from generator.models import OutputFile, Page
+from generator.urls import Urls
+
+
+def theme_dir() -> Path:
+    """The default theme: shipped inside the wheel, or the repo's templates/ in a checkout."""
+    here = Path(__file__).resolve().parent
+    bundled = here / "_theme"
+    return bundled if bundled.is_dir() else here.parent / "templates"
+
+
+@dataclass(frozen=True)
+class SiteView:
+    """What every template sees as `site`: settings and URL helpers, nothing mutable."""
+
+    title: str
+    description: str
+    language: str
+    author: str
+    base_url: str
+    base_path: str
+    urls: Urls
+    topics: tuple  # (name, url, count) for navigation
+
+
+def _datefmt(value: dt.datetime | dt.date, fmt: str = "long") -> str:
+    formats = {
+        "long": "%A, %-d %B %Y",
+        "day": "%-d %B %Y",
+        "short": "%-d %b %Y",
+        "time": "%H:%M",
+        "datetime": "%-d %B %Y, %H:%M %Z",
+        "month": "%B %Y",
+    }
+    return value.strftime(formats.get(fmt, fmt))
+
+
+class Renderer:
+    def __init__(self, config: Config, urls: Urls, site: SiteView):
+        loaders: list[jinja2.BaseLoader] = []
+        own = config.path("templates")
+        if own.is_dir():
+            loaders.append(jinja2.FileSystemLoader(own))
+        loaders.append(jinja2.FileSystemLoader(theme_dir()))
+        self.env = jinja2.Environment(
+            loader=jinja2.ChoiceLoader(loaders),
+            autoescape=jinja2.select_autoescape(["html", "xml"], default_for_string=True),
+            undefined=jinja2.StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+            keep_trailing_newline=True,
+        )
+        self.env.filters["datefmt"] = _datefmt
+        self.env.filters["absolute"] = urls.absolute
+        self.env.filters["slug"] = slugify
+        self.env.globals["site"] = site
+
+    def render(self, page: Page) -> OutputFile:
+        try:
+            template = self.env.get_template(page.template)
+            text = template.render(page=page, **page.context)
+        except jinja2.TemplateSyntaxError as exc:
+            raise DigestError(
+                Problem(
+                    exc.filename or exc.name or page.template,
+                    f"template syntax error: {exc.message}",
+                    line=exc.lineno,
+                )
+            ) from None
+        except jinja2.TemplateNotFound as exc:
+            raise DigestError(Problem(page.template, f"template not found: {exc.name}")) from None
+        except jinja2.UndefinedError as exc:
+            raise DigestError(
+                Problem(
+                    _template_file(exc) or page.template,
+                    f"template error while rendering {page.url}: {exc.message}",
+                    line=_template_line(exc),
+                )
+            ) from None
+        return OutputFile(page.output, text.encode("utf-8"))
+
+
+def _frame(exc: BaseException):
+    tb = exc.__traceback__
+    found = None
+    while tb is not None:
+        if tb.tb_frame.f_globals.get("__jinja_template__") is not None:
+            found = tb
+        tb = tb.tb_next
+    return found
+
+
+def _template_file(exc: BaseException) -> str | None:
+    tb = _frame(exc)
+    return tb.tb_frame.f_code.co_filename if tb else None
+
+
+def _template_line(exc: BaseException) -> int | None:
+    tb = _frame(exc)
+    if tb is None:
+        return None
+    template = tb.tb_frame.f_globals["__jinja_template__"]
+    return template.get_corresponding_lineno(tb.tb_lineno)
