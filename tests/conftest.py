@@ -1,0 +1,96 @@
+"""Shared fixtures: small real sites on disk, built with the real pipeline."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import textwrap
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from generator.build import BuildOptions, build
+from generator.config import load_config
+from generator.models import BuildReport
+
+REPO = Path(__file__).resolve().parent.parent
+CLOCK = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+
+
+def article(title: str, date: str, body: str = "Body text.", **fields: object) -> str:
+    """Front-mattered Markdown for one article; extra fields are written as YAML."""
+    import yaml
+
+    meta = {"title": title, "date": date, **fields}
+    return (
+        "---\n"
+        + yaml.safe_dump(meta, sort_keys=False, allow_unicode=True)
+        + "---\n\n"
+        + textwrap.dedent(body).strip()
+        + "\n"
+    )
+
+
+class Site:
+    """A site folder on disk: write content and config, build it, read the output."""
+
+    def __init__(self, root: Path):
+        self.root = root
+        (root / "content").mkdir(parents=True, exist_ok=True)
+
+    def write(self, rel: str, text: str | bytes) -> Path:
+        path = self.root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(text, bytes):
+            path.write_bytes(text)
+        else:
+            path.write_text(text, encoding="utf-8")
+        return path
+
+    def add(self, name: str, title: str, date: str, body: str = "Body text.", **fields) -> Path:
+        return self.write(f"content/{name}.md", article(title, date, body, **fields))
+
+    def config(self, toml: str) -> None:
+        self.write("digest.toml", textwrap.dedent(toml))
+
+    def build(self, clock: dt.datetime = CLOCK, **options) -> BuildReport:
+        overrides = options.pop("overrides", None)
+        cwd = os.getcwd()
+        os.chdir(self.root)
+        try:
+            config = load_config(
+                self.root / "digest.toml" if (self.root / "digest.toml").exists() else None,
+                overrides,
+            )
+            return build(config, BuildOptions(now=clock, **options))
+        finally:
+            os.chdir(cwd)
+
+    @property
+    def out(self) -> Path:
+        return self.root / "site"
+
+    def read(self, rel: str) -> str:
+        return (self.out / rel).read_text(encoding="utf-8")
+
+    def snapshot(self) -> dict[str, bytes]:
+        """Every output file and its bytes, for byte-for-byte comparisons."""
+        return {
+            p.relative_to(self.out).as_posix(): p.read_bytes()
+            for p in sorted(self.out.rglob("*"))
+            if p.is_file()
+        }
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> Site:
+    return Site(tmp_path / "site-root")
+
+
+@pytest.fixture
+def make_site(tmp_path: Path) -> Callable[[str], Site]:
+    def factory(name: str) -> Site:
+        return Site(tmp_path / name)
+
+    return factory
