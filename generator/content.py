@@ -64,7 +64,8 @@ def split_front_matter(text: str, path: Path) -> tuple[dict[str, Any], str]:
         meta = yaml.load(fm, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 2 if mark else None
+        start = text.find(fm)
+        line = text[: max(start, 0)].count("\n") + mark.line + 1 if mark else None
         raise DigestError(
             Problem(path, f"front matter is not valid YAML: {exc.problem}", line=line)
         ) from None

@@ -1,0 +1,98 @@
+"""The command line as users run it: real processes, exit codes, messages, no tracebacks."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from conftest import article
+
+
+def digest(*args: str, cwd) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "generator", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_build_succeeds_with_summary_line(site):
+    site.add("a", "Hello", "2025-01-01")
+    result = digest("build", "--clock", "2026-01-01T00:00:00Z", cwd=site.root)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("Built 1 articles into ")
+    assert "Traceback" not in result.stderr
+
+
+def test_content_error_exits_1_listing_every_problem(site):
+    site.add("ok", "Fine", "2025-01-01")
+    site.write("content/bad1.md", article("X", "2025-13-45"))
+    site.write("content/bad2.md", "---\ntitle: [a, b]\ndate: 2025-01-01\n---\nbody\n")
+    site.write("content/bad3.md", "---\ntitle: 'unclosed\ndate: 2025-01-01\n---\n")
+    result = digest("build", cwd=site.root)
+    assert result.returncode == 1
+    assert "content/bad1.md: field 'date'" in result.stderr
+    assert "content/bad2.md: field 'title': must be text, not a list" in result.stderr
+    assert "content/bad3.md:" in result.stderr and "not valid YAML" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not (site.root / "site").exists()
+
+
+def test_skip_invalid_publishes_the_rest(site):
+    site.add("ok", "Fine", "2025-01-01")
+    site.write("content/bad.md", "---\ntitle: No date\n---\nbody\n")
+    result = digest("build", "--skip-invalid", cwd=site.root)
+    assert result.returncode == 0
+    assert "skipped: content/bad.md: field 'date': is required" in result.stderr
+    assert (site.root / "site/2025/01/01/fine/index.html").is_file()
+
+
+def test_unknown_config_key_is_a_usage_error_naming_key_and_file(site):
+    site.config('title = "x"\n[feeds]\nlimt = 3\n')
+    result = digest("build", cwd=site.root)
+    assert result.returncode == 2
+    assert "digest.toml: field 'feeds.limt': unknown setting" in result.stderr
+
+
+def test_wrong_type_and_bad_flag_values(site):
+    site.config("title = 5\n")
+    assert "field 'title'" in digest("build", cwd=site.root).stderr
+    site.config('timezone = "Mars/Olympus"\n')
+    result = digest("build", cwd=site.root)
+    assert result.returncode == 2 and "unknown timezone 'Mars/Olympus'" in result.stderr
+    (site.root / "digest.toml").unlink()
+    result = digest("build", "--base-url", "ftp://x", cwd=site.root)
+    assert result.returncode == 2 and "base_url" in result.stderr
+    result = digest("build", "--clock", "yesterday", cwd=site.root)
+    assert result.returncode == 2 and "--clock" in result.stderr
+    assert digest("build", "--no-such-flag", cwd=site.root).returncode == 2
+
+
+def test_drafts_and_future_need_flags(site):
+    site.add("d", "Draft piece", "2025-01-01", draft=True)
+    site.add("f", "Future piece", "2030-01-01")
+    digest("build", "--clock", "2026-01-01T00:00:00Z", cwd=site.root)
+    home = (site.root / "site/index.html").read_text()
+    assert "Draft piece" not in home and "Future piece" not in home
+    digest(
+        "build",
+        "--clock",
+        "2026-01-01T00:00:00Z",
+        "--drafts",
+        "--future",
+        "-o",
+        "out",
+        cwd=site.root,
+    )
+    assert (site.root / "out/2030/01/01/future-piece/index.html").is_file()
+    assert (site.root / "out/2025/01/01/draft-piece/index.html").is_file()
+
+
+def test_refuses_to_replace_a_folder_it_did_not_make(site):
+    site.add("a", "A", "2025-01-01")
+    precious = site.write("mine/notes.txt", "keep me")
+    result = digest("build", "-o", "mine", cwd=site.root)
+    assert result.returncode == 1 and "was not made by digest" in result.stderr
+    assert precious.read_text() == "keep me"

@@ -1,0 +1,133 @@
+"""Front matter → Article: every field, every kind of bad value."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from generator.content import DEFAULT_TOPIC, parse_article
+from generator.errors import DigestError
+from generator.identity import article_id
+from generator.markup import MarkdownRenderer
+
+KHI = ZoneInfo("Asia/Karachi")
+render = MarkdownRenderer().render
+
+
+def parse(text: str | bytes, max_bytes: int = 1_000_000):
+    data = text.encode() if isinstance(text, str) else text
+    return parse_article(Path("content/x.md"), data, KHI, render, max_bytes)
+
+
+def problems(text: str | bytes) -> str:
+    with pytest.raises(DigestError) as info:
+        parse(text)
+    return str(info.value)
+
+
+def test_all_fields():
+    a = parse(
+        "---\ntitle: Heavy imports\ndate: 2025-06-10 06:12\nupdated: '2025-06-10T09:00:00+05:00'\n"
+        "topic: Business\ntags: [Trade, Economy, trade]\nsource: Dawn\nauthor: [A, B]\n"
+        "dateline: KARACHI\nurl: https://www.dawn.com/news/1\nimage: /img/x.jpg\n"
+        "image_caption: A port\nsection_id: 7\n---\nFirst **para**.\n\nSecond.\n"
+    )
+    assert a.title == "Heavy imports"
+    assert a.date == dt.datetime(2025, 6, 10, 6, 12, tzinfo=KHI)  # no offset: site timezone
+    assert a.updated.utcoffset() == dt.timedelta(hours=5)
+    assert (a.topic, a.topic_slug, a.source_slug) == ("Business", "business", "dawn")
+    assert a.tags == ("Trade", "Economy")
+    assert a.author == "A, B"
+    assert a.summary == "First para."
+    assert a.body_html == "<p>First <strong>para</strong>.</p>\n<p>Second.</p>"
+    assert a.extra == {"section_id": 7}
+    assert a.id == article_id("https://www.dawn.com/news/1", "Dawn", a.date, a.title)
+    assert a.slug == "heavy-imports"
+
+
+def test_defaults_and_yaml_date_objects():
+    a = parse("---\ntitle: T\ndate: 2025-06-10\n---\n")
+    assert a.date == dt.datetime(2025, 6, 10, tzinfo=KHI)
+    assert a.topic == DEFAULT_TOPIC and a.tags == () and a.summary == ""
+    assert not a.draft
+
+
+def test_bom_and_crlf_are_accepted():
+    a = parse(b"\xef\xbb\xbf---\r\ntitle: T\r\ndate: 2025-01-01\r\n---\r\nHello\r\n")
+    assert a.title == "T" and a.body_html == "<p>Hello</p>"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("---\ndate: 2025-01-01\n---\n", "field 'title': is required"),
+        ("---\ntitle: T\n---\n", "field 'date': is required"),
+        ("---\ntitle: T\ndate: soon\n---\n", "field 'date': 'soon' is not an ISO 8601 date"),
+        (
+            "---\ntitle: {a: 1}\ndate: 2025-01-01\n---\n",
+            "field 'title': must be text, not a mapping",
+        ),
+        ("---\ntitle: T\ndate: 2025-01-01\ntags: 5\n---\n", "field 'tags': must be a list"),
+        (
+            "---\ntitle: T\ndate: 2025-01-01\ndraft: maybe\n---\n",
+            "field 'draft': must be true or false",
+        ),
+        (
+            "---\ntitle: T\ndate: 2025-01-01\nurl: javascript:alert(1)\n---\n",
+            "field 'url': must be an http(s) URL",
+        ),
+        (
+            "---\ntitle: T\ndate: 2025-01-02\nupdated: 2025-01-01\n---\n",
+            "field 'updated': is earlier",
+        ),
+        ("no front matter\n", "content/x.md:1: has no YAML front matter"),
+        ("---\ntitle: T\ndate: [\n---\n", "content/x.md:4: front matter is not valid YAML"),
+        ("---\n- a\n- b\n---\n", "front matter must be a mapping"),
+    ],
+)
+def test_bad_fields_name_file_and_field(text, expected):
+    assert expected in problems(text)
+
+
+def test_all_problems_of_a_file_reported_together():
+    message = problems("---\ntitle: [x]\ndate: nope\ndraft: 3\n---\n")
+    assert "'title'" in message and "'date'" in message and "'draft'" in message
+
+
+def test_binary_non_utf8_and_oversize_files():
+    assert "binary file" in problems(b"---\x00\x01")
+    assert "not UTF-8" in problems(b"---\ntitle: caf\xe9\ndate: 2025-01-01\n---\n")
+    with pytest.raises(DigestError, match="over the limit"):
+        parse("---\ntitle: T\ndate: 2025-01-01\n---\n" + "x" * 100, max_bytes=50)
+
+
+def test_markdown_is_sanitised_but_article_markup_survives():
+    a = parse(
+        "---\ntitle: T\ndate: 2025-01-01\n---\n# Head\n\n> quote\n\n- one\n- two\n\n"
+        "| a | b |\n|---|---|\n| 1 | 2 |\n\n[ok](https://x.example) [bad](javascript:alert(1))\n\n"
+        '<script>alert(1)</script><iframe src="x"></iframe><img src="y.png" onerror="alert(1)">\n'
+        "<style>body{}</style>\n"
+    )
+    html = a.body_html
+    for kept in (
+        "<h2>Head</h2>",
+        "<blockquote>",
+        "<li>one</li>",
+        "<table>",
+        'href="https://x.example"',
+        'src="y.png"',
+    ):
+        assert kept in html
+    for gone in (
+        "<script",
+        "alert(1)</script>",
+        "<iframe",
+        "onerror",
+        "javascript:",
+        "<style",
+        "<h1",
+    ):
+        assert gone not in html

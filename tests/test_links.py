@@ -1,0 +1,71 @@
+"""Every internal href/src in every page resolves to a file, with the site under /news/."""
+
+from __future__ import annotations
+
+import shutil
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from conftest import REPO, Site
+
+BASE = "https://example.github.io/news/"
+
+
+class _Links(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.links: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        for name, value in attrs:
+            if name in ("href", "src") and value:
+                self.links.append(value)
+
+
+def internal_targets(out: Path, base: str = BASE):
+    """(page, link, file it should resolve to) for every internal link of every page."""
+    base_path = urlsplit(base).path
+    for page in sorted(out.rglob("*.html")):
+        parser = _Links()
+        parser.feed(page.read_text(encoding="utf-8"))
+        for link in parser.links:
+            if link.startswith(base):
+                link = link[len(base) - len(base_path) :]
+            parts = urlsplit(link)
+            if parts.scheme or parts.netloc or link.startswith("#"):
+                continue
+            path = unquote(parts.path)
+            if not path.startswith("/"):
+                target = (page.parent / path).resolve()
+            else:
+                assert path.startswith(base_path), f"{page}: {link} is outside {base_path}"
+                target = out / path[len(base_path) :]
+            if path.endswith("/"):
+                target = target / "index.html"
+            yield page, link, target
+
+
+def test_every_internal_link_of_the_example_site_resolves(tmp_path):
+    site = Site(tmp_path / "example")
+    shutil.copytree(REPO / "content", site.root / "content", dirs_exist_ok=True)
+    shutil.copy(REPO / "digest.toml", site.root / "digest.toml")
+    site.build(overrides={"base_url": BASE, "import.paths": []})
+    checked = 0
+    for page, link, target in internal_targets(site.out):
+        assert target.is_file(), f"{page.relative_to(site.out)} links to {link}, which is missing"
+        checked += 1
+    assert checked > 100
+
+
+def test_links_resolve_with_pagination_tags_and_duplicate_slugs(site):
+    site.config(f'base_url = "{BASE}"\n[pages]\ntopic_page_size = 2\nsource_page_size = 2\n')
+    for i in range(7):
+        site.add(
+            f"a{i}", "Same headline" if i < 3 else f"Story {i}", f"2025-03-0{1 + i % 3}T10:0{i}:00+00:00",
+            topic="Economy", source="Dawn", tags=["Budget", "Tax"], url=f"https://dawn.example/{i}",
+        )  # fmt: skip
+    site.build()
+    assert (site.out / "topics/economy/page/4/index.html").is_file()
+    for page, link, target in internal_targets(site.out):
+        assert target.is_file(), f"{page.relative_to(site.out)} links to {link}"
