@@ -61,8 +61,8 @@ def test_config_defaults_overrides_and_subpath(tmp_path, monkeypatch):
     config = load_config(None, {"base_url": "https://u.github.io/news"})
     assert config.base_url == "https://u.github.io/news/" and config.base_path == "/news/"
     assert config.feeds.limit == 50 and config.timezone == "UTC"
-    with pytest.raises(ConfigError, match="pages.topic_page_size"):
+    with pytest.raises(ConfigError, match=r"pages\.topic_page_size"):
         load_config(None, {"pages.topic_page_size": 0})
     (tmp_path / "digest.toml").write_text("title = \n")
-    with pytest.raises(ConfigError, match="digest.toml: is not valid TOML"):
+    with pytest.raises(ConfigError, match=r"digest\.toml: is not valid TOML"):
         load_config()

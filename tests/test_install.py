@@ -6,7 +6,6 @@ import subprocess
 import venv
 
 import pytest
-
 from conftest import REPO, article
 
 
