@@ -21,14 +21,11 @@ import tempfile
 import time
 from pathlib import Path
 
-WORDS = (
-    "government minister budget economy trade exports imports province court police election "
-    "assembly water power energy cricket team match climate flood health hospital school "
-    "university students market prices inflation rupee bank interest growth security border "
-    "talks agreement report survey officials said on Tuesday according to the statement while "
-    "however despite also further city district federal provincial national international"
-).split()
-TOPICS = [f"Topic {name}" for name in "Business Sport Politics World Health Science Courts Climate Energy Education".split()]
+WORDS = ["government", "minister", "budget", "economy", "trade", "exports", "imports", "province", "court", "police", "election", "assembly", "water", "power", "energy", "cricket", "team", "match", "climate", "flood", "health", "hospital", "school", "university", "students", "market", "prices", "inflation", "rupee", "bank", "interest", "growth", "security", "border", "talks", "agreement", "report", "survey", "officials", "said", "on", "Tuesday", "according", "to", "the", "statement", "while", "however", "despite", "also", "further", "city", "district", "federal", "provincial", "national", "international"]
+TOPICS = [
+    f"Topic {name}"
+    for name in ["Business", "Sport", "Politics", "World", "Health", "Science", "Courts", "Climate", "Energy", "Education"]
+]
 TOPICS += [f"Region {i}" for i in range(20)]
 SOURCES = [f"Source {i}" for i in range(20)]
 START = dt.datetime(2025, 1, 1, tzinfo=dt.UTC)
@@ -102,7 +99,9 @@ def timed_build(root: Path, *extra: str) -> tuple[float, float, str]:
 
 def run(n: int, extra: list[str], keep: bool) -> dict[str, float]:
     root = Path(tempfile.mkdtemp(prefix=f"digest-bench-{n}-"))
-    (root / "digest.toml").write_text('title = "Bench"\nbase_url = "https://example.github.io/news/"\n')
+    (root / "digest.toml").write_text(
+        'title = "Bench"\nbase_url = "https://example.github.io/news/"\n'
+    )
     paths = generate(root, n)
     figures: dict[str, float] = {}
     figures["cold"], figures["peak_mib"], _ = timed_build(root, *extra)
@@ -120,13 +119,17 @@ def run(n: int, extra: list[str], keep: bool) -> dict[str, float]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("sizes", nargs="*", type=int, default=[1000, 10000])
     parser.add_argument("-j", "--jobs", help="passed to digest build")
     parser.add_argument("--keep", action="store_true", help="keep the generated site folders")
     args = parser.parse_args()
     extra = ["-j", args.jobs] if args.jobs else []
-    print(f"{'articles':>9} {'cold s':>8} {'no-change s':>12} {'one-edit s':>11} {'add-50 s':>9} {'peak MiB':>9} {'ms/article':>11}")
+    print(
+        f"{'articles':>9} {'cold s':>8} {'no-change s':>12} {'one-edit s':>11} {'add-50 s':>9} {'peak MiB':>9} {'ms/article':>11}"
+    )
     for n in args.sizes:
         f = run(n, extra, args.keep)
         print(

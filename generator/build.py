@@ -1,23 +1,33 @@
-"""The build pipeline, and nothing else: load → catalog → pages → render → write."""
+"""The build pipeline, and nothing else: load → catalog → pages → render → write.
+
+Fast paths (the article cache, page fingerprints, parallel workers) may only skip
+work whose result is already known: a cached build equals a clean one, byte for byte.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import time
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 
+from generator.cache import BuildCache, article_from_json, article_to_json, code_digest
 from generator.catalog import Catalog, make_catalog
 from generator.config import Config
-from generator.content import find_content, load_article
+from generator.content import find_content, parse_article
 from generator.errors import DigestError, Problem
+from generator.fingerprint import Fingerprinter, files_digest
 from generator.markup import MarkdownRenderer
 from generator.models import Article, BuildReport, OutputFile, Page
 from generator.pages import plan_pages
 from generator.render import Renderer, SiteView, theme_dir
 from generator.urls import Urls
-from generator.writer import MARKER, write_site
+from generator.workers import default_jobs, fork_map
+from generator.writer import MARKER, Staging, existing_files
+
+Progress = Callable[[str, int, int], None]  # (stage, done, total)
 
 
 @dataclass(frozen=True)
@@ -27,27 +37,13 @@ class BuildOptions:
     future: bool = False
     skip_invalid: bool = False
     output: Path | None = None
+    jobs: int = field(default_factory=default_jobs)
+    use_cache: bool = True
+    progress: Progress | None = None
 
     def __post_init__(self) -> None:
         if self.now.tzinfo is None:
             raise ValueError("BuildOptions.now must be timezone-aware")
-
-
-def load_articles(config: Config) -> tuple[list[Article], list[Problem]]:
-    """Every article under content/, and every problem found (all files are read)."""
-    renderer = MarkdownRenderer()
-    articles: list[Article] = []
-    problems: list[Problem] = []
-    root = config.root
-    for path in find_content(config.path("content")):
-        shown = _shown(path, root)
-        try:
-            articles.append(
-                load_article(shown, config.tz, renderer, config.build.max_article_bytes)
-            )
-        except DigestError as exc:
-            problems.extend(exc.problems)
-    return articles, problems
 
 
 def _shown(path: Path, root: Path) -> Path:
@@ -56,6 +52,58 @@ def _shown(path: Path, root: Path) -> Path:
         return path.relative_to(root.resolve())
     except ValueError:
         return path
+
+
+def _parse_one(state: tuple[dt.tzinfo, int, MarkdownRenderer], item: tuple[Path, bytes]):
+    tz, max_bytes, renderer = state
+    path, data = item
+    try:
+        return parse_article(path, data, tz, renderer.render, max_bytes)
+    except DigestError as exc:
+        return exc
+
+
+@dataclass
+class Loaded:
+    articles: list[Article]
+    problems: list[Problem]
+    keys: dict[str, tuple[str, str | None]]  # path → (content key, JSON if newly parsed)
+
+
+def load_articles(config: Config, options: BuildOptions, cache: BuildCache | None) -> Loaded:
+    """Every article under content/ and every problem; unchanged files come from the cache."""
+    salt = hashlib.sha256(
+        f"{code_digest()}|{config.timezone}|{config.build.max_article_bytes}".encode()
+    ).digest()
+    todo: dict[str, tuple[Path, bytes, str]] = {}
+    for path in find_content(config.path("content")):
+        shown = _shown(path, config.root)
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            raise DigestError(Problem(shown, f"cannot be read: {exc.strerror}")) from None
+        todo[str(shown)] = (shown, data, hashlib.sha256(salt + data).hexdigest())
+    loaded = Loaded([], [], {})
+    if cache is not None:
+        for path, key, text in cache.rows():
+            if path in todo and todo[path][2] == key:
+                loaded.articles.append(article_from_json(text))
+                loaded.keys[path] = (key, None)
+                del todo[path]
+    state = (config.tz, config.build.max_article_bytes, MarkdownRenderer())
+    items = [(shown, data) for shown, data, _key in todo.values()]
+    jobs = options.jobs if len(items) > 200 else 1
+    for n, result in enumerate(fork_map(_parse_one, state, items, jobs), start=1):
+        if isinstance(result, DigestError):
+            loaded.problems.extend(result.problems)
+        else:
+            loaded.articles.append(result)
+            path = str(result.source_path)
+            loaded.keys[path] = (todo[path][2], article_to_json(result))
+        if options.progress and n % 100 == 0:
+            options.progress("parse", n, len(items))
+    loaded.problems.sort(key=lambda p: str(p.path))
+    return loaded
 
 
 def select(articles: list[Article], options: BuildOptions) -> list[Article]:
@@ -72,13 +120,9 @@ def duplicate_ids(articles: list[Article]) -> list[Problem]:
     for a in sorted(articles, key=lambda a: str(a.source_path)):
         if a.id in first:
             problems.append(
-                Problem(
-                    a.source_path,
-                    f"has the same id {a.id!r} as {first[a.id].source_path}; "
-                    "give one of them another id",
-                    field="id",
-                )
-            )
+                Problem(a.source_path, f"has the same id {a.id!r} as {first[a.id].source_path}; "
+                        "give one of them another id", field="id")
+            )  # fmt: skip
         else:
             first[a.id] = a
     return problems
@@ -90,10 +134,9 @@ def static_files(config: Config) -> dict[str, Path]:
     for folder in (theme_dir() / "static", config.path("static")):
         if folder.is_dir():
             for path in sorted(folder.rglob("*")):
-                if path.is_file() and not any(
-                    p.startswith(".") for p in path.relative_to(folder).parts
-                ):
-                    found["static/" + path.relative_to(folder).as_posix()] = path
+                rel = path.relative_to(folder)
+                if path.is_file() and not any(p.startswith(".") for p in rel.parts):
+                    found["static/" + rel.as_posix()] = path
     return found
 
 
@@ -110,8 +153,8 @@ def check_paths(pages: list[Page], others: list[str]) -> None:
         owner.setdefault(page.output, label)
     for path in others:
         if path in owner:
-            problems.append(Problem(path, f"claimed by both {owner[path]} and a static file"))
-        owner.setdefault(path, "static file")
+            problems.append(Problem(path, f"claimed by both {owner[path]} and another output"))
+        owner.setdefault(path, "output file")
     if problems:
         raise DigestError(problems)
 
@@ -126,47 +169,138 @@ def site_view(config: Config, urls: Urls, catalog: Catalog) -> SiteView:
         base_url=config.base_url,
         base_path=config.base_path,
         urls=urls,
-        topics=tuple((g.name, urls.topic(g.slug), len(g.entries)) for g in topics),
+        topics=tuple((g.name, urls.topic(g.slug)) for g in topics),
     )
+
+
+def _render_one(state: tuple[list[Page], Renderer, Staging], index: int) -> tuple[str, bool]:
+    pages, renderer, staging = state
+    page = pages[index]
+    return page.output, staging.put(page.output, renderer.render(page).data)
 
 
 def build(config: Config, options: BuildOptions) -> BuildReport:
     """Build the whole site into the output folder; raises DigestError on bad input."""
     started = time.perf_counter()
     report = BuildReport()
-    articles, problems = load_articles(config)
-    problems += duplicate_ids(articles)
+    cache = BuildCache(config.path("cache")) if options.use_cache else None
+    try:
+        return _build(config, options, cache, report, started)
+    finally:
+        if cache is not None:
+            cache.close()
+
+
+def _build(
+    config: Config,
+    options: BuildOptions,
+    cache: BuildCache | None,
+    report: BuildReport,
+    started: float,
+) -> BuildReport:
+    mark = started
+
+    def lap(stage: str) -> None:
+        nonlocal mark
+        now = time.perf_counter()
+        report.timings[stage] = round(now - mark, 4)
+        mark = now
+
+    if cache is not None:
+        report.warnings.extend(cache.warnings)
+    loaded = load_articles(config, options, cache)
+    articles, problems = loaded.articles, loaded.problems + duplicate_ids(loaded.articles)
     if problems:
         if not options.skip_invalid:
             raise DigestError(problems)
         bad = {str(p.path) for p in problems}
         articles = [a for a in articles if str(a.source_path) not in bad]
         report.skipped = [str(p) for p in problems]
-    report.timings["load"] = time.perf_counter() - started
+    lap("load")
 
     urls = Urls(config.base_url)
     catalog = make_catalog(select(articles, options), config.tz, urls)
     pages = list(plan_pages(catalog, config, urls))
-    statics = static_files(config)
-    check_paths(pages, [*statics, MARKER])
-    renderer = Renderer(config, urls, site_view(config, urls, catalog))
-    report.timings["plan"] = time.perf_counter() - started - report.timings["load"]
+    site = site_view(config, urls, catalog)
+    others = [OutputFile(rel, path.read_bytes()) for rel, path in static_files(config).items()]
+    others.append(OutputFile(MARKER, b""))
+    check_paths(pages, [o.path for o in others])
+    lap("plan")
 
-    def outputs() -> Iterator[OutputFile]:
-        for page in pages:
-            yield renderer.render(page)
-        for rel, path in statics.items():
-            yield OutputFile(rel, path.read_bytes())
-        yield OutputFile(MARKER, b"")
-
-    output = options.output or config.path("output")
-    result = write_site(output, outputs())
-    report.articles = len(catalog.entries)
-    report.pages = len(pages)
-    report.written, report.unchanged, report.removed = (
-        result.written,
-        result.unchanged,
-        result.removed,
+    output = (options.output or config.path("output")).resolve()
+    salt = "|".join(
+        [
+            code_digest(),
+            files_digest([theme_dir(), config.path("templates")]),
+            repr(
+                (
+                    site.title,
+                    site.description,
+                    site.language,
+                    site.author,
+                    site.base_url,
+                    site.topics,
+                )
+            ),
+        ]
     )
+    keys = {a.id: loaded.keys[str(a.source_path)][0] for a in articles}
+    fingerprinter = Fingerprinter(salt, keys)
+    fingerprints = [fingerprinter.page(p.context, p.kind + p.template) for p in pages]
+    previous = cache.pages() if cache is not None else {}
+    live = existing_files(output)
+    todo: list[int] = []
+    for i, page in enumerate(pages):
+        stat = live.get(page.output)
+        known = previous.get(page.output)
+        if not (stat and known and known == (fingerprints[i], stat.st_size, stat.st_mtime_ns)):
+            todo.append(i)
+    planned = {p.output for p in pages} | {o.path for o in others}
+    others_same = all(
+        o.path in live
+        and live[o.path].st_size == len(o.data)
+        and (output / o.path).read_bytes() == o.data
+        for o in others
+    )
+    lap("fingerprint")
+
+    report.articles, report.pages = len(catalog.entries), len(pages)
+    if not todo and others_same and planned == set(live):
+        report.unchanged = len(planned)
+    else:
+        staging = Staging(output)
+        try:
+            todo_set = set(todo)
+            for i, page in enumerate(pages):
+                if i not in todo_set:
+                    staging.keep(page.output)
+            renderer = Renderer(config, urls, site)
+            jobs = options.jobs if len(todo) > 300 else 1
+            for n, (_path, written) in enumerate(
+                fork_map(_render_one, (pages, renderer, staging), todo, jobs, chunksize=32), start=1
+            ):
+                report.written += written
+                if options.progress and n % 200 == 0:
+                    options.progress("render", n, len(todo))
+            for other in others:
+                report.written += staging.put(other.path, other.data)
+            report.unchanged = len(planned) - report.written
+            report.removed = len(set(live) - planned)
+            lap("render")
+            stats = {p.output: staging.stat(p.output) for p in pages}
+            staging.commit()
+        except BaseException:
+            staging.abort()
+            raise
+        live = {path: stats[path] for path in stats}
+    if cache is not None:
+        cache.save(
+            loaded.keys,
+            {
+                p.output: (fingerprints[i], live[p.output].st_size, live[p.output].st_mtime_ns)
+                for i, p in enumerate(pages)
+            },
+        )
+    lap("write")
     report.seconds = time.perf_counter() - started
     return report

@@ -38,6 +38,10 @@ class DigestError(Exception):
         self.problems = problems
         super().__init__("\n".join(str(p) for p in problems))
 
+    def __reduce__(self):
+        # Keep the problems intact when raised in a worker process.
+        return (type(self), (self.problems,))
+
 
 class ConfigError(DigestError):
     """digest.toml or a command-line override is wrong (exit code 2)."""

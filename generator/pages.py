@@ -59,6 +59,12 @@ class YearSummary:
         return sum(m.count for m in self.months)
 
 
+@dataclass(frozen=True, slots=True)
+class Ref:
+    name: str
+    slug: str
+
+
 def _page(urls: Urls, kind: str, url: str, template: str, **context) -> Page:
     return Page(kind, url, urls.output_path(urls.rel(url)), template, context)
 
@@ -98,7 +104,7 @@ def plan_pages(catalog: Catalog, config: Config, urls: Urls) -> Iterator[Page]:
     latest = days[0] if days else None
     yield _page(
         urls, "home", urls.home(), "home.html",
-        day=latest, earlier_days=days[1 : 1 + config.pages.home_days], years=years,
+        day=latest, earlier_days=days[1 : 1 + config.pages.home_days],
     )  # fmt: skip
     for i, day in enumerate(days):
         older, newer = (days[i + 1] if i + 1 < len(days) else None), (days[i - 1] if i else None)
@@ -121,11 +127,12 @@ def plan_pages(catalog: Catalog, config: Config, urls: Urls) -> Iterator[Page]:
         yield from _listing(urls, "tag", group, config.pages.topic_page_size, _tag_url(urls))
 
     for topic in catalog.topics:  # every article has exactly one topic
+        ref = Ref(topic.name, topic.slug)  # not the whole group: its other members don't show
         for i, entry in enumerate(topic.entries):
             older, newer = _neighbours(topic.entries, i)
             yield _page(
                 urls, "article", entry.url, "article.html",
-                entry=entry, topic=topic, older=older, newer=newer,
+                entry=entry, topic=ref, older=older, newer=newer,
             )  # fmt: skip
 
     yield Page("404", urls.page("404.html"), "404.html", "404.html", {})

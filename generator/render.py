@@ -85,11 +85,11 @@ class Renderer:
             ) from None
         except jinja2.TemplateNotFound as exc:
             raise DigestError(Problem(page.template, f"template not found: {exc.name}")) from None
-        except jinja2.UndefinedError as exc:
+        except Exception as exc:  # a bug in a (possibly user's) template, not in digest
             raise DigestError(
                 Problem(
                     _template_file(exc) or page.template,
-                    f"template error while rendering {page.url}: {exc.message}",
+                    f"template error while rendering {page.url}: {type(exc).__name__}: {exc}",
                     line=_template_line(exc),
                 )
             ) from None

@@ -1,4 +1,4 @@
-"""Write the site atomically: build a staging folder, then swap it in whole.
+"""Write the site atomically: fill a staging folder, then swap it in whole.
 
 Unchanged files are hard-linked from the live site into staging (no bytes
 rewritten, mtimes kept), so readers of site/ only ever see a complete build, a
@@ -10,12 +10,10 @@ from __future__ import annotations
 import ctypes
 import os
 import shutil
-from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from generator.errors import DigestError, Problem
-from generator.models import OutputFile
 
 MARKER = ".nojekyll"  # every digest build writes it; GitHub Pages needs it anyway
 _RENAME_EXCHANGE = 2
@@ -32,23 +30,17 @@ class WriteResult:
 def _exchange(a: Path, b: Path) -> bool:
     """Atomically swap two paths with renameat2(RENAME_EXCHANGE); False where unsupported."""
     try:
-        libc = ctypes.CDLL(None, use_errno=True)
-        renameat2 = libc.renameat2
+        renameat2 = ctypes.CDLL(None, use_errno=True).renameat2
     except (OSError, AttributeError):
         return False
-    rc = renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE)
-    return rc == 0
-
-
-def _leftovers(output: Path) -> list[Path]:
-    return sorted(output.parent.glob(f".{output.name}.staging-*")) + sorted(
-        output.parent.glob(f".{output.name}.old-*")
-    )
+    return renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE) == 0
 
 
 def recover(output: Path) -> None:
     """Clean what a killed build left: stray staging/old folders; restore a lost site/."""
-    for stray in _leftovers(output):
+    strays = sorted(output.parent.glob(f".{output.name}.staging-*"))
+    strays += sorted(output.parent.glob(f".{output.name}.old-*"))
+    for stray in strays:
         if not output.exists() and stray.name.startswith(f".{output.name}.old-"):
             stray.rename(output)  # killed between the two renames of the fallback swap
             continue
@@ -62,79 +54,84 @@ def safe_relpath(path: str) -> PurePosixPath:
     return rel
 
 
-def _existing(output: Path) -> set[str]:
+def existing_files(output: Path) -> dict[str, os.stat_result]:
+    """Every file under `output` with its stat, by '/'-separated relative path."""
+    found: dict[str, os.stat_result] = {}
     if not output.is_dir():
-        return set()
-    found = set()
+        return found
     for root, _dirs, files in os.walk(output):
-        base = Path(root).relative_to(output)
+        base = os.path.relpath(root, output)
+        prefix = "" if base == "." else base.replace(os.sep, "/") + "/"
         for name in files:
-            found.add((base / name).as_posix())
+            found[prefix + name] = os.stat(os.path.join(root, name))
     return found
 
 
-def write_site(output: Path, files: Iterable[OutputFile]) -> WriteResult:
-    """Stream `files` into a fresh staging folder and swap it in; returns what changed."""
-    output = output.resolve()
-    output.parent.mkdir(parents=True, exist_ok=True)
-    recover(output)
+def check_output_folder(output: Path) -> None:
+    """Refuse to replace a folder digest did not make: it would be lost whole."""
     if output.is_dir() and any(output.iterdir()) and not (output / MARKER).exists():
         raise DigestError(
-            Problem(
-                output,
-                f"exists and was not made by digest (no {MARKER}); digest replaces "
-                "its output folder whole, so remove it or choose another -o/--output",
-            )
-        )
-    before = _existing(output)
-    staging = output.parent / f".{output.name}.staging-{os.getpid()}"
-    staging.mkdir()
-    result = WriteResult()
-    seen: set[str] = set()
-    try:
-        for item in files:
-            rel = safe_relpath(item.path)
-            key = rel.as_posix()
-            if key in seen:
-                raise DigestError(Problem(key, "two outputs claim this path"))
-            seen.add(key)
-            target = staging / rel
-            target.parent.mkdir(parents=True, exist_ok=True)
-            live = output / rel
-            if key in before and _same(live, item.data):
-                os.link(live, target)
-                result.unchanged += 1
-            else:
-                target.write_bytes(item.data)
-                result.written += 1
-        result.removed = len(before - seen)
-        if result.written == 0 and result.removed == 0 and output.is_dir():
-            shutil.rmtree(staging)
-            return result
-        _swap(staging, output)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-    return result
+            Problem(output, f"exists and was not made by digest (no {MARKER}); digest replaces "
+                    "its output folder whole, so remove it or choose another -o/--output")
+        )  # fmt: skip
+
+
+class Staging:
+    """A staging folder beside `output`; put() and keep() fill it, commit() swaps it in."""
+
+    def __init__(self, output: Path):
+        self.output = output.resolve()
+        self.output.parent.mkdir(parents=True, exist_ok=True)
+        recover(self.output)
+        check_output_folder(self.output)
+        self.folder = self.output.parent / f".{self.output.name}.staging-{os.getpid()}"
+        self.folder.mkdir()
+
+    def _target(self, path: str) -> tuple[Path, Path]:
+        rel = safe_relpath(path)
+        target = self.folder / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        return target, self.output / rel
+
+    def keep(self, path: str) -> None:
+        """Carry the live file over unchanged."""
+        target, live = self._target(path)
+        os.link(live, target)
+
+    def put(self, path: str, data: bytes) -> bool:
+        """Stage `data`; True when bytes were written, False when the live file already had them."""
+        target, live = self._target(path)
+        if _same(live, data):
+            os.link(live, target)
+            return False
+        with open(target, "wb") as handle:
+            handle.write(data)
+        return True
+
+    def stat(self, path: str) -> os.stat_result:
+        return (self.folder / path).stat()
+
+    def commit(self) -> None:
+        """Swap the staging folder in; the previous site is deleted."""
+        if not self.output.exists():
+            self.folder.rename(self.output)
+        elif _exchange(self.folder, self.output):
+            shutil.rmtree(self.folder)  # now holds the previous site
+        else:
+            old = self.output.parent / f".{self.output.name}.old-{os.getpid()}"
+            self.output.rename(old)
+            self.folder.rename(self.output)
+            shutil.rmtree(old)
+
+    def abort(self) -> None:
+        shutil.rmtree(self.folder, ignore_errors=True)
 
 
 def _same(path: Path, data: bytes) -> bool:
     try:
         if path.stat().st_size != len(data):
             return False
-        return path.read_bytes() == data
+        with open(path, "rb") as handle:
+            return handle.read() == data
     except OSError:
         return False
-
-
-def _swap(staging: Path, output: Path) -> None:
-    if not output.exists():
-        staging.rename(output)
-        return
-    if _exchange(staging, output):
-        shutil.rmtree(staging)  # now holds the previous site
-        return
-    old = output.parent / f".{output.name}.old-{os.getpid()}"
-    output.rename(old)
-    staging.rename(output)
-    shutil.rmtree(old)

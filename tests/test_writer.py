@@ -7,53 +7,67 @@ import os
 import pytest
 
 from generator.errors import DigestError
-from generator.models import OutputFile
-from generator.writer import MARKER, recover, write_site
+from generator.writer import MARKER, Staging, existing_files, recover
 
 
-def files(**named: bytes):
-    yield OutputFile(MARKER, b"")
+def write(out, **named: bytes) -> int:
+    staging = Staging(out)
+    written = staging.put(MARKER, b"")
     for name, data in named.items():
-        yield OutputFile(name.replace("__", "/"), data)
+        written += staging.put(name.replace("__", "/"), data)
+    staging.commit()
+    return written
 
 
 def test_write_skip_and_prune(tmp_path):
     out = tmp_path / "site"
-    first = write_site(out, files(a=b"1", b__c=b"2"))
-    assert (first.written, first.unchanged, first.removed) == (3, 0, 0)
+    assert write(out, a=b"1", b__c=b"2") == 3
     inode = (out / "a").stat().st_ino
-    second = write_site(out, files(a=b"1", b__c=b"2"))
-    assert (second.written, second.removed) == (0, 0)
-    third = write_site(out, files(a=b"1", d=b"new"))
-    assert (third.written, third.unchanged, third.removed) == (1, 2, 1)
-    assert (out / "a").stat().st_ino == inode  # unchanged file kept, not rewritten
+    assert write(out, a=b"1", d=b"new") == 1
+    assert (out / "a").stat().st_ino == inode  # unchanged file linked, not rewritten
     assert not (out / "b").exists() and (out / "d").read_bytes() == b"new"
+    assert sorted(existing_files(out)) == [MARKER, "a", "d"]
     assert [p.name for p in tmp_path.iterdir()] == ["site"]
 
 
-def test_failure_mid_stream_leaves_site_untouched(tmp_path):
+def test_keep_carries_the_live_file(tmp_path):
     out = tmp_path / "site"
-    write_site(out, files(a=b"1"))
+    write(out, a=b"1")
+    staging = Staging(out)
+    staging.keep(MARKER)
+    staging.keep("a")
+    staging.commit()
+    assert (out / "a").read_bytes() == b"1"
 
-    def broken():
-        yield OutputFile("a", b"changed")
-        raise DigestError("boom")
 
-    with pytest.raises(DigestError):
-        write_site(out, broken())
+def test_abort_leaves_site_untouched(tmp_path):
+    out = tmp_path / "site"
+    write(out, a=b"1")
+    staging = Staging(out)
+    staging.put("a", b"changed")
+    staging.abort()
     assert (out / "a").read_bytes() == b"1"
     assert [p.name for p in tmp_path.iterdir()] == ["site"]
 
 
 @pytest.mark.parametrize("bad", ["../x", "/etc/passwd", "a/../../b", ""])
 def test_paths_cannot_escape(tmp_path, bad):
+    staging = Staging(tmp_path / "site")
     with pytest.raises(DigestError, match="escapes"):
-        write_site(tmp_path / "site", iter([OutputFile(bad, b"x")]))
+        staging.put(bad, b"x")
+    staging.abort()
+
+
+def test_refuses_foreign_folder(tmp_path):
+    (tmp_path / "site").mkdir()
+    (tmp_path / "site" / "notes.txt").write_text("mine")
+    with pytest.raises(DigestError, match="not made by digest"):
+        Staging(tmp_path / "site")
 
 
 def test_recover_restores_site_lost_between_renames(tmp_path):
     out = tmp_path / "site"
-    write_site(out, files(a=b"1"))
+    write(out, a=b"1")
     os.rename(out, tmp_path / ".site.old-123")
     (tmp_path / ".site.staging-456").mkdir()
     recover(out)

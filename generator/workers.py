@@ -1,0 +1,48 @@
+"""Run a function over many items on all cores, in forked worker processes.
+
+Forking after the catalog is built lets workers share it copy-on-write instead of
+receiving it pickled; only small task lists and results cross process boundaries.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any
+
+_state: Any = None  # set in each worker by _init; the parent never sets it
+
+
+def _init(state: Any) -> None:
+    global _state
+    _state = state
+
+
+def _call(args: tuple[Callable[[Any, Any], Any], Any]) -> Any:
+    func, item = args
+    return func(_state, item)
+
+
+def default_jobs() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+def fork_map(
+    func: Callable[[Any, Any], Any],
+    state: Any,
+    items: Iterable[Any],
+    jobs: int,
+    chunksize: int = 64,
+) -> Iterator[Any]:
+    """Yield func(state, item) for every item (in no particular order).
+
+    With one job, or where fork is unavailable, runs in this process.
+    """
+    if jobs <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+        for item in items:
+            yield func(state, item)
+        return
+    context = multiprocessing.get_context("fork")
+    with context.Pool(jobs, initializer=_init, initargs=(state,)) as pool:
+        yield from pool.imap_unordered(_call, ((func, item) for item in items), chunksize)
