@@ -83,25 +83,53 @@ def main() -> None:
 @click.option(
     "--skip-invalid", is_flag=True, help="Publish the valid articles and list the invalid ones."
 )
+@click.option(
+    "-j", "--jobs", type=click.IntRange(1, 256), help="Worker processes (default: all cores)."
+)
+@click.option("--no-cache", is_flag=True, help="Ignore and do not update .digest-cache/.")
+@click.option(
+    "--report",
+    "report_path",
+    type=click.Path(path_type=Path),
+    help="Write counts and timings as JSON.",
+)
 @click.option("-v", "--verbose", is_flag=True, help="Print timings and every skipped article.")
 @click.option("-q", "--quiet", is_flag=True, help="Print errors only.")
 @reports_errors
 def build(
-    config_path, base_url, output, drafts, future, clock, skip_invalid, verbose, quiet
+    config_path,
+    base_url,
+    output,
+    drafts,
+    future,
+    clock,
+    skip_invalid,
+    jobs,
+    no_cache,
+    report_path,
+    verbose,
+    quiet,
 ) -> None:
     """Build the site into site/ (or -o)."""
     from generator.build import BuildOptions
     from generator.build import build as run_build
+    from generator.progress import terminal_progress
 
     config = load_config(config_path, {"base_url": base_url})
-    options = BuildOptions(
-        now=parse_clock(clock, config),
-        drafts=drafts or config.build.drafts,
-        future=future or config.build.future,
-        skip_invalid=skip_invalid,
-        output=output.resolve() if output else None,
-    )
-    report = run_build(config, options)
+    with terminal_progress(enabled=not quiet) as progress:
+        options = BuildOptions(
+            now=parse_clock(clock, config),
+            drafts=drafts or config.build.drafts,
+            future=future or config.build.future,
+            skip_invalid=skip_invalid,
+            output=output.resolve() if output else None,
+            use_cache=not no_cache,
+            progress=progress,
+            **({"jobs": jobs} if jobs else {}),
+        )
+        report = run_build(config, options)
+    if report_path:
+        report_path.write_text(report.to_json(), encoding="utf-8")
     for line in report.skipped:
         if not quiet:
             click.echo(f"skipped: {line}", err=True)
