@@ -12,6 +12,7 @@ from generator.catalog import Catalog, make_catalog
 from generator.config import Config
 from generator.content import find_content, load_article
 from generator.errors import DigestError, Problem
+from generator.feeds import plan_feeds, render_feed
 from generator.markup import MarkdownRenderer
 from generator.models import Article, BuildReport, OutputFile, Page
 from generator.pages import plan_pages
@@ -97,7 +98,7 @@ def static_files(config: Config) -> dict[str, Path]:
     return found
 
 
-def check_paths(pages: list[Page], others: list[str]) -> None:
+def check_paths(pages: list[Page], others: list[tuple[str, str]]) -> None:
     """Two outputs claiming one path is an error, reported before anything is written."""
     owner: dict[str, str] = {}
     problems = []
@@ -108,10 +109,10 @@ def check_paths(pages: list[Page], others: list[str]) -> None:
                 Problem(page.output, f"claimed by both {owner[page.output]} and {label}")
             )
         owner.setdefault(page.output, label)
-    for path in others:
+    for path, label in others:
         if path in owner:
-            problems.append(Problem(path, f"claimed by both {owner[path]} and a static file"))
-        owner.setdefault(path, "static file")
+            problems.append(Problem(path, f"claimed by both {owner[path]} and {label}"))
+        owner.setdefault(path, label)
     if problems:
         raise DigestError(problems)
 
@@ -148,13 +149,17 @@ def build(config: Config, options: BuildOptions) -> BuildReport:
     catalog = make_catalog(select(articles, options), config.tz, urls)
     pages = list(plan_pages(catalog, config, urls))
     statics = static_files(config)
-    check_paths(pages, [*statics, MARKER])
+    feeds = plan_feeds(catalog, config, urls, options.now)
+    others = [(rel, "a static file") for rel in [*statics, MARKER]]
+    check_paths(pages, others + [(f.path, f"the {f.kind} feed {f.url}") for f in feeds])
     renderer = Renderer(config, urls, site_view(config, urls, catalog))
     report.timings["plan"] = time.perf_counter() - started - report.timings["load"]
 
     def outputs() -> Iterator[OutputFile]:
         for page in pages:
             yield renderer.render(page)
+        for feed in feeds:
+            yield render_feed(feed, config, urls)
         for rel, path in statics.items():
             yield OutputFile(rel, path.read_bytes())
         yield OutputFile(MARKER, b"")
@@ -163,6 +168,7 @@ def build(config: Config, options: BuildOptions) -> BuildReport:
     result = write_site(output, outputs())
     report.articles = len(catalog.entries)
     report.pages = len(pages)
+    report.feeds = len(feeds)
     report.written, report.unchanged, report.removed = (
         result.written,
         result.unchanged,
