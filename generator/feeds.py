@@ -25,6 +25,7 @@ from generator.config import Config
 from generator.models import OutputFile
 from generator.urls import Urls
 
+MEDIA_TYPES = {"rss": "application/rss+xml", "atom": "application/atom+xml"}
 JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1"
 # A feed that has no items still needs a fixed date: one that never changes.
 EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
@@ -167,7 +168,7 @@ def _generator(feed: Feed, config: Config, urls: Urls, items: list[_Item]) -> Fe
     fg.title(feed.title)
     fg.description(feed.description)
     fg.language(_line(config.language) or "en")
-    fg.link(href=urls.absolute(feed.url), rel="self")
+    fg.link(href=urls.absolute(feed.url), rel="self", type=MEDIA_TYPES[feed.kind])
     fg.link(href=urls.absolute(feed.page), rel="alternate")  # RSS takes the last link
     fg.author(name=_line(config.author) or feed.title)  # Atom needs a feed-level author
     fg.generator("digest")
