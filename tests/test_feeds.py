@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from email.utils import parsedate_to_datetime
 from pathlib import Path
 
 import feedparser
@@ -21,9 +22,41 @@ CONFIG = f'title = "Daily & Co"\nbase_url = "{BASE}"\ntimezone = "Asia/Karachi"\
 
 
 def parse(site, rel: str) -> feedparser.FeedParserDict:
-    feed = feedparser.parse((site.out / rel).read_bytes())
+    data = (site.out / rel).read_bytes()
+    check_structure(data)
+    feed = feedparser.parse(data)
     assert not feed.bozo, (rel, feed.get("bozo_exception"))
     return feed
+
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+
+
+def check_structure(data: bytes) -> None:
+    """What the RSS 2.0 and Atom specs require beyond well-formedness (feedparser is lenient)."""
+    root = etree.fromstring(data)
+    if root.tag == "rss":
+        channel = root.find("channel")
+        for name in ("title", "link", "description", "lastBuildDate"):
+            assert channel.findtext(name), name
+        assert len(channel.findall(f"{ATOM}link[@rel='self']")) == 1
+        for item in channel.findall("item"):
+            assert item.findtext("title")
+            assert item.findtext("link").startswith("http")
+            assert [g.get("isPermaLink") for g in item.findall("guid")] == ["false"]
+            assert parsedate_to_datetime(item.findtext("pubDate")).tzinfo is not None
+    else:
+        assert root.tag == ATOM + "feed"
+        assert root.find(ATOM + "author/" + ATOM + "name").text
+        for entry in [root, *root.findall(ATOM + "entry")]:
+            for name in ("id", "title", "updated"):
+                assert len(entry.findall(ATOM + name)) == 1, name
+            assert dt.datetime.fromisoformat(entry.findtext(ATOM + "updated")).tzinfo
+            alternates = [
+                link for link in entry.findall(ATOM + "link")
+                if link.get("rel", "alternate") == "alternate"
+            ]  # fmt: skip
+            assert len(alternates) == 1
 
 
 def feed_files(site) -> dict[str, bytes]:
@@ -270,7 +303,7 @@ def test_surrogates_and_controls_from_code_never_reach_a_feed(tmp_path: Path):
             assert item["title"] == "Bad half and nul"
             assert item["id"] == "xy"
         else:
-            etree.fromstring(out.data)
+            check_structure(out.data)
             parsed = feedparser.parse(out.data)
             assert not parsed.bozo
             assert parsed.entries[0].title == "Bad half and nul"
