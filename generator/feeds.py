@@ -130,7 +130,7 @@ def _absolute_urls(fragment: str, base: str) -> str:
 def _item(entry: Entry, config: Config, urls: Urls) -> _Item:
     a = entry.article
     link = urls.absolute(entry.url)
-    original = a.url if a.url and a.url.startswith(("http://", "https://")) else None
+    original = xml_safe(a.url) if a.url and a.url.startswith(("http://", "https://")) else None
     via = ""
     if original:
         where = f" at {html.escape(_line(a.source))}" if a.source else ""
@@ -139,7 +139,7 @@ def _item(entry: Entry, config: Config, urls: Urls) -> _Item:
     summary_html = (f"<p>{html.escape(summary)}</p>" if summary else "") + via
     content = None
     if config.feeds.content == "full":
-        content = _absolute_urls(xml_safe(a.body_html), link) + via
+        content = xml_safe(_absolute_urls(a.body_html, link) + via)
     name, email = parseaddr(_line(a.author or config.author))
     if "@" not in email:  # a plain name such as 'Staff Reporter', or a list of names
         name, email = _line(a.author or config.author), ""
@@ -231,6 +231,7 @@ def _json_feed(feed: Feed, config: Config, urls: Urls, items: list[_Item]) -> by
 
 
 def render_feed(feed: Feed, config: Config, urls: Urls) -> OutputFile:
+    """The feed's bytes; pretty-printed, because people read feeds to debug their readers."""
     items = [_item(e, config, urls) for e in feed.entries]
     if feed.kind == "json":
         return OutputFile(feed.path, _json_feed(feed, config, urls, items))
