@@ -18,6 +18,7 @@ from generator.catalog import Catalog, make_catalog
 from generator.config import Config
 from generator.content import find_content, parse_article
 from generator.errors import DigestError, Problem
+from generator.feeds import plan_feeds, render_feed
 from generator.fingerprint import Fingerprinter, files_digest
 from generator.markup import MarkdownRenderer
 from generator.models import Article, BuildReport, OutputFile, Page
@@ -140,7 +141,7 @@ def static_files(config: Config) -> dict[str, Path]:
     return found
 
 
-def check_paths(pages: list[Page], others: list[str]) -> None:
+def check_paths(pages: list[Page], others: list[tuple[str, str]]) -> None:
     """Two outputs claiming one path is an error, reported before anything is written."""
     owner: dict[str, str] = {}
     problems = []
@@ -151,10 +152,10 @@ def check_paths(pages: list[Page], others: list[str]) -> None:
                 Problem(page.output, f"claimed by both {owner[page.output]} and {label}")
             )
         owner.setdefault(page.output, label)
-    for path in others:
+    for path, label in others:
         if path in owner:
-            problems.append(Problem(path, f"claimed by both {owner[path]} and another output"))
-        owner.setdefault(path, "output file")
+            problems.append(Problem(path, f"claimed by both {owner[path]} and {label}"))
+        owner.setdefault(path, label)
     if problems:
         raise DigestError(problems)
 
@@ -222,9 +223,17 @@ def _build(
     catalog = make_catalog(select(articles, options), config.tz, urls)
     pages = list(plan_pages(catalog, config, urls))
     site = site_view(config, urls, catalog)
-    others = [OutputFile(rel, path.read_bytes()) for rel, path in static_files(config).items()]
+    statics = static_files(config)
+    feeds = plan_feeds(catalog, config, urls, options.now)
+    check_paths(
+        pages,
+        [(rel, "a static file") for rel in [*statics, MARKER]]
+        + [(f.path, f"the {f.kind} feed {f.url}") for f in feeds],
+    )
+    others = [OutputFile(rel, path.read_bytes()) for rel, path in statics.items()]
     others.append(OutputFile(MARKER, b""))
-    check_paths(pages, [o.path for o in others])
+    others.extend(render_feed(feed, config, urls) for feed in feeds)
+    report.feeds = len(feeds)
     lap("plan")
 
     output = (options.output or config.path("output")).resolve()

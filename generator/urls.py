@@ -73,6 +73,12 @@ class Urls:
         name = {"rss": "feed.xml", "atom": "atom.xml", "json": "feed.json"}[kind]
         return self.page(scope + name)
 
+    def topic_feed(self, slug: str) -> str:
+        return self.feed("rss", f"topics/{slug}/")
+
+    def source_feed(self, slug: str) -> str:
+        return self.feed("rss", f"sources/{slug}/")
+
     def rel(self, url: str) -> str:
         """Strip the base path: the inverse of page()."""
         if not url.startswith(self.base_path):
