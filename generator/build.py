@@ -16,7 +16,7 @@ from pathlib import Path
 from generator.cache import BuildCache, article_from_json, article_to_json, code_digest
 from generator.catalog import Catalog, make_catalog
 from generator.config import Config
-from generator.content import find_content, parse_article
+from generator.content import find_content, parse_article, read_limited
 from generator.errors import DigestError, Problem
 from generator.feeds import plan_feeds, render_feed
 from generator.fingerprint import Fingerprinter, files_digest
@@ -79,10 +79,7 @@ def load_articles(config: Config, options: BuildOptions, cache: BuildCache | Non
     todo: dict[str, tuple[Path, bytes, str]] = {}
     for path in find_content(config.path("content")):
         shown = _shown(path, config.root)
-        try:
-            data = path.read_bytes()
-        except OSError as exc:
-            raise DigestError(Problem(shown, f"cannot be read: {exc.strerror}")) from None
+        data = read_limited(path, config.build.max_article_bytes, shown)
         todo[str(shown)] = (shown, data, hashlib.sha256(salt + data).hexdigest())
     loaded = Loaded([], [], {})
     if cache is not None:

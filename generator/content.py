@@ -7,6 +7,7 @@ reported at once so an editor fixes them in one pass.
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -20,13 +21,42 @@ from generator.errors import DigestError, Problem
 from generator.identity import article_id, slugify
 from generator.markup import MarkdownRenderer, summary_from_html
 from generator.models import Article
+from generator.sanitise import clean_text
 
 DEFAULT_TOPIC = "General"
 KNOWN_FIELDS = (
     "title", "date", "updated", "topic", "tags", "source", "author", "dateline", "url", "id",
     "slug", "summary", "image", "image_caption", "draft",
 )  # fmt: skip
-_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+# Front matter may hold at most this many values, counting each alias use as a full copy:
+# CSafeLoader shares aliased nodes, but anything that walks them (JSON, the cache, templates)
+# would expand a "billion laughs" document into gigabytes.
+MAX_VALUES = 10_000
+
+
+class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+    """Safe YAML, except that a scalar Python cannot build (2021-02-30, a 5000-digit number)
+    stays text, so the field check reports it by name instead of the load failing."""
+
+
+def _or_text(construct: Callable) -> Callable:
+    def build(loader: yaml.Loader, node: yaml.ScalarNode) -> object:
+        try:
+            value = construct(loader, node)
+        except ValueError:
+            return loader.construct_scalar(node)
+        # Python will not print an int past 4300 digits; a hex one that long loads fine.
+        too_long = isinstance(value, int) and value.bit_length() > 10_000
+        return loader.construct_scalar(node) if too_long else value
+
+    return build
+
+
+for _tag, _construct in (
+    ("tag:yaml.org,2002:timestamp", yaml.SafeLoader.construct_yaml_timestamp),
+    ("tag:yaml.org,2002:int", yaml.SafeLoader.construct_yaml_int),
+):
+    _Loader.add_constructor(_tag, _or_text(_construct))
 
 
 def find_content(folder: Path) -> list[Path]:
@@ -69,8 +99,13 @@ def split_front_matter(text: str, path: Path) -> tuple[dict[str, Any], str]:
         raise DigestError(
             Problem(path, f"front matter is not valid YAML: {exc.problem}", line=line)
         ) from None
-    except yaml.YAMLError as exc:
+    except (yaml.YAMLError, ValueError, RecursionError) as exc:
         raise DigestError(Problem(path, f"front matter is not valid YAML: {exc}")) from None
+    if _too_many_values(meta):
+        raise DigestError(
+            Problem(path, f"front matter expands to more than {MAX_VALUES:,} values through "
+                    "YAML aliases (&name/*name); write the values out instead")
+        )  # fmt: skip
     if meta is None:
         meta = {}
     if not isinstance(meta, dict):
@@ -78,6 +113,34 @@ def split_front_matter(text: str, path: Path) -> tuple[dict[str, Any], str]:
             Problem(path, "front matter must be a mapping of 'key: value' lines", line=2)
         )
     return meta, body
+
+
+def _too_many_values(value: object) -> bool:
+    """True when `value`, with every alias expanded, holds over MAX_VALUES values; stops
+    counting there, so a recursive or exponential document costs nothing to reject."""
+    budget = MAX_VALUES
+    stack = [value]
+    while stack:
+        budget -= 1
+        if budget < 0:
+            return True
+        item = stack.pop()
+        if isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list | tuple | set):
+            stack.extend(item)
+    return False
+
+
+def _visible(text: str) -> bool:
+    """Whether text shows anything: zero-width and bidi characters alone do not."""
+    return any(unicodedata.category(c)[0] not in "CZ" for c in text)
+
+
+def single_line(value: object) -> str:
+    """Front-matter text as one clean line: controls dropped, whitespace folded."""
+    return " ".join(clean_text(str(value)).split())
 
 
 class _Fields:
@@ -100,17 +163,18 @@ class _Fields:
         if isinstance(value, bool) or not isinstance(value, str | int | float):
             self.fail(name, f"must be text, not {_kind(value)}")
             return None
-        value = " ".join(str(value).split())
-        if required and not value:
-            self.fail(name, "must not be blank")
+        value = single_line(value)
+        if not _visible(value):
+            if required:
+                self.fail(name, "must not be blank (it shows no visible character)")
             return None
-        return value or None
+        return value
 
     def names(self, name: str) -> str | None:
         """Text, or a list of texts joined with commas (authors)."""
         value = self.meta.get(name)
         if isinstance(value, list) and all(isinstance(v, str) for v in value):
-            return ", ".join(v.strip() for v in value if v.strip()) or None
+            return ", ".join(n for n in map(single_line, value) if _visible(n)) or None
         return self.text(name)
 
     def date(self, name: str, tz: dt.tzinfo, required: bool = False) -> dt.datetime | None:
@@ -136,7 +200,7 @@ class _Fields:
             return ()
         seen: dict[str, str] = {}
         for raw in value:
-            tag = " ".join(str(raw).split())
+            tag = single_line(raw)
             if tag and slugify(tag, "") and slugify(tag) not in seen:
                 seen[slugify(tag)] = tag
         return tuple(seen.values())
@@ -180,7 +244,7 @@ def parse_article(
         raise DigestError(
             Problem(
                 path,
-                f"is {len(data):,} bytes, over the limit of {max_bytes:,}; split it "
+                f"is over the limit of {max_bytes:,} bytes; shorten or split it, "
                 "or raise [build] max_article_bytes in digest.toml",
             )
         )
@@ -219,7 +283,7 @@ def parse_article(
     if f.problems:
         raise DigestError(f.problems)
     assert title is not None and date is not None
-    body_html = render(body)
+    body_html = render(clean_text(body))
     return Article(
         title=title,
         date=date,
@@ -239,9 +303,16 @@ def parse_article(
     )
 
 
-def load_article(path: Path, tz: dt.tzinfo, renderer: MarkdownRenderer, max_bytes: int) -> Article:
+def read_limited(path: Path, max_bytes: int, shown: Path | None = None) -> bytes:
+    """A file's bytes, reading at most one byte over the limit: a huge file is refused by
+    parse_article without being read whole."""
     try:
-        data = path.read_bytes()
+        with open(path, "rb") as handle:
+            return handle.read(max_bytes + 1)
     except OSError as exc:
-        raise DigestError(Problem(path, f"cannot be read: {exc.strerror}")) from None
+        raise DigestError(Problem(shown or path, f"cannot be read: {exc.strerror}")) from None
+
+
+def load_article(path: Path, tz: dt.tzinfo, renderer: MarkdownRenderer, max_bytes: int) -> Article:
+    data = read_limited(path, max_bytes)
     return parse_article(path, data, tz, renderer.render, max_bytes)

@@ -32,20 +32,24 @@ def to_aware(value: object, tz: dt.tzinfo) -> dt.datetime:
             text = text[:-1] + "+00:00"
         try:
             result = dt.datetime.fromisoformat(text)
-        except ValueError:
+        except ValueError as exc:
+            reason = "" if "isoformat" in str(exc) else f" ({exc})"  # e.g. day out of range
             raise ValueError(
-                f"{value!r} is not an ISO 8601 date; write it like "
+                f"{value!r} is not an ISO 8601 date{reason}; write it like "
                 "'2021-08-11' or '2021-08-11T07:46:00+05:00'"
             ) from None
     else:
         raise ValueError(f"expected an ISO 8601 date, got {type(value).__name__} {value!r}")
     if result.tzinfo is None or result.tzinfo.utcoffset(result) is None:
         result = result.replace(tzinfo=tz)
-    # Round-trip through UTC to reject dates whose offset pushes them out of range.
+    # Dates near year 1 or 9999 can leave the calendar once moved to UTC or to `tz`.
     try:
         result.astimezone(dt.UTC)
-    except OverflowError:
-        raise ValueError(f"{value!r} is out of range once its offset is applied") from None
+        result.astimezone(tz)
+    except (OverflowError, ValueError):
+        raise ValueError(
+            f"{str(value)!r} is out of range once moved to UTC or the site's timezone"
+        ) from None
     return result
 
 

@@ -23,14 +23,13 @@ from feedgen.feed import FeedGenerator
 from generator.catalog import Catalog, Entry, Group
 from generator.config import Config
 from generator.models import OutputFile
+from generator.sanitise import clean_text as xml_safe
 from generator.urls import Urls
 
 MEDIA_TYPES = {"rss": "application/rss+xml", "atom": "application/atom+xml"}
 JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1"
 # A feed that has no items still needs a fixed date: one that never changes.
 EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
-# Everything XML 1.0 forbids: C0 controls but tab/LF/CR, lone surrogates, U+FFFE/U+FFFF.
-_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 _URL_ATTR = re.compile(r'(\s(?:href|src)=")([^"]*)(")')
 
 
@@ -46,11 +45,6 @@ class Feed:
     description: str
     entries: tuple[Entry, ...]  # newest first
     updated: dt.datetime
-
-
-def xml_safe(text: str) -> str:
-    """Drop the characters XML 1.0 cannot carry at all (escaping is feedgen's job)."""
-    return _NOT_XML.sub("", text)
 
 
 def _line(text: str | None) -> str:

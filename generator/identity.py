@@ -8,16 +8,26 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import unicodedata
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from slugify import slugify as _slugify
 
 SLUG_MAX = 80
+# Names Windows reserves for devices: a folder called 'con' cannot be checked out there.
+WINDOWS_RESERVED = frozenset(
+    ["con", "prn", "aux", "nul"] + [f"{p}{n}" for p in ("com", "lpt") for n in range(10)]
+)
 
 
 def slugify(text: str, fallback: str = "untitled") -> str:
-    """A lowercase ASCII slug safe as one path segment; never empty, never '.' or '..'."""
-    slug = _slugify(text or "", max_length=SLUG_MAX, word_boundary=True, save_order=True)
+    """A lowercase ASCII slug safe as one path segment on any system; never empty, never
+    '.' or '..', never a Windows device name."""
+    # Invisible format characters (zero-width space/joiner, bidi marks) must not split words.
+    visible = "".join(c for c in text or "" if unicodedata.category(c) != "Cf")
+    slug = _slugify(visible, max_length=SLUG_MAX, word_boundary=True, save_order=True)
+    if slug in WINDOWS_RESERVED:
+        return f"{slug}-{fallback}"
     return slug or fallback
 
 

@@ -7,6 +7,7 @@ no script, style, iframe, form, event handler, or javascript:/data: URL survives
 from __future__ import annotations
 
 import html
+import re
 
 import nh3
 
@@ -31,6 +32,15 @@ ALLOWED_ATTRIBUTES = {
 ALLOWED_URL_SCHEMES = frozenset({"http", "https", "mailto"})
 # h1 is the page's own headline; a body's h1 is demoted by Markdown rendering instead.
 _CLEAN_CONTENT = frozenset({"script", "style", "iframe", "object", "embed", "template", "noscript"})
+# Control characters (C0 but tab/LF/CR, DEL, C1), lone surrogates and U+FFFE/U+FFFF: XML
+# cannot carry most of them, HTML calls them parse errors, and none is meant as text.
+_NOT_TEXT = re.compile("[^\t\n\r\x20-\x7e\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def clean_text(text: str) -> str:
+    """Untrusted text with the characters no page or feed may carry dropped (escaping is
+    the template's or feedgen's job)."""
+    return _NOT_TEXT.sub("", text)
 
 
 def clean_html(fragment: str) -> str:
