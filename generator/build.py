@@ -295,31 +295,29 @@ def _build(
         report.unchanged = len(planned)
     else:
         staging = Staging(output)
+        changed: list[str] = []
         try:
-            todo_set = set(todo)
-            for i, path in enumerate(paths):
-                if i not in todo_set:
-                    staging.keep(path)
             renderer = Renderer(config, urls, site)
             jobs = options.jobs if len(todo) > 300 else 1
             state = _RenderState(pages, feeds, renderer, staging, config, urls)
-            for n, (_path, written) in enumerate(
+            for n, (path, written) in enumerate(
                 fork_map(_render_one, state, todo, jobs, chunksize=32), start=1
             ):
-                report.written += written
+                if written:
+                    changed.append(path)
                 if options.progress and n % 200 == 0:
                     options.progress("render", n, len(todo))
-            for other in others:
-                report.written += staging.put(other.path, other.data)
-            report.unchanged = len(planned) - report.written
-            report.removed = len(set(live) - planned)
+            changed += [o.path for o in others if staging.put(o.path, o.data)]
+            removed = sorted(set(live) - planned)
             lap("render")
-            stats = {path: staging.stat(path) for path in paths}
-            staging.commit()
+            staging.commit(sorted(changed), removed)
         except BaseException:
             staging.abort()
             raise
-        live = {path: stats[path] for path in stats}
+        report.written, report.removed = len(changed), len(removed)
+        report.unchanged = len(planned) - report.written
+        for path in changed:
+            live[path] = (output / path).stat()
     if cache is not None:
         cache.save(
             loaded.keys,
