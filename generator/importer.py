@@ -16,13 +16,15 @@ import os
 import re
 import tempfile
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 import yaml
 
+from generator import __version__
 from generator.config import Config
 from generator.content import split_front_matter
 from generator.content_index import ContentIndex, Known
@@ -32,7 +34,8 @@ from generator.identity import article_id, slugify
 from generator.import_report import ImportReport
 from generator.markdown_escape import body_to_markdown
 from generator.models import SourceRecord
-from generator.readers import FileRead, ReadContext, read_file
+from generator.readers import FileRead, ReadContext, read_data
+from generator.source_cache import SourceCache, file_hash
 
 _Dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 _HASH_LINE = re.compile(r"^digest_hash: *['\"]?([0-9a-f]+)['\"]? *\n", re.MULTILINE)
@@ -73,8 +76,8 @@ def import_sources(
     """Import every source file under `paths`; bad input is reported, never raised."""
     started = time.perf_counter()
     report = ImportReport(dry_run=options.dry_run)
-    content = config.path("content")
-    files = discover(paths, content, config.path("cache"), report)
+    content, cache = config.path("content"), config.path("cache")
+    files = discover(paths, content, cache, report)
     ctx = ReadContext(
         timezone=config.timezone,
         zones=dict(config.import_.timezones),
@@ -82,20 +85,56 @@ def import_sources(
         topic=options.topic,
         date=options.date,
     )
+    index = ContentIndex(content, cache).load()
+    sources = SourceCache(cache).load()
+    key = f"{__version__}|{ctx!r}"
     stories: list[_Story] = []
-    for read, derived in _read_all(files, ctx, options.jobs, progress):
-        for problem in read.problems:
-            report.add(_origin(problem), "failed", _reason(problem))
-        report.warnings.extend(str(w) for w in read.warnings)
+    replayed: list[list[str]] = []
+    tasks = [(path, shown, ctx, key, sources.hash_of(path)) for path, shown in files]
+    for task, result in zip(tasks, _read_all(tasks, options.jobs, progress), strict=True):
+        entry = sources.entries.get(str(task[0])) if result is None else None
+        if entry is not None and _still_imported(entry, index):
+            for origin, reason in entry["problems"]:
+                report.add(origin, "failed", reason)
+            report.warnings.extend(entry["warnings"])
+            replayed.extend(entry["stories"])
+            continue
+        read, derived, digest = result or _read_one((*task[:4], None))  # type: ignore[misc]
+        problems = [(_origin(p), _reason(p)) for p in read.problems]
+        for origin, reason in problems:
+            report.add(origin, "failed", reason)
+        warnings = [str(w) for w in read.warnings]
+        report.warnings.extend(warnings)
         stories.extend(derived)
-    index = ContentIndex(content, config.path("cache")).load()
+        if digest:
+            story_keys = [(s.record.origin, s.id, s.source_hash) for s in derived]
+            sources.put(task[0], digest, story_keys, problems, warnings)
     writer = _Writer(content, index, config.tz, options, report)
-    for story in _merge_duplicates(stories, report):
+    merged = _merge_duplicates(stories, report)
+    for story in merged:
         writer.place(story)
+    writer.flush(options.jobs)
+    seen = {story.id: story.record.origin for story in merged}
+    for origin, ident, _ in replayed:
+        if ident in seen:
+            report.add(origin, "duplicate", f"same story as {seen[ident]}", ident)
+        else:
+            seen[ident] = origin
+            report.add(origin, "unchanged", "", ident, index.by_id[ident].path)
     if not options.dry_run:
         index.save()
+        sources.save()
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _still_imported(entry: dict, index: ContentIndex) -> bool:
+    """A cached file's stories are all still in content/, unchanged since this import."""
+    for _, ident, digest in entry.get("stories", ()):
+        known = index.by_id.get(ident)
+        if known is None or known.source_hash != digest:
+            return False
+    return True
 
 
 def discover(
@@ -121,31 +160,44 @@ def discover(
     return list(found.items())
 
 
+_Task = tuple[Path, str, ReadContext, str, str | None]
+_Read = tuple[FileRead, list[_Story], str | None]
+
+
 def _read_all(
-    files: list[tuple[Path, str]],
-    ctx: ReadContext,
-    jobs: int | None,
-    progress: Callable[[int, int], None] | None,
-) -> Iterable[tuple[FileRead, list[_Story]]]:
-    """Read (and hash, and turn into Markdown) each file, in worker processes for big batches."""
-    total = len(files)
+    tasks: list[_Task], jobs: int | None, progress: Callable[[int, int], None] | None
+) -> Iterator[_Read | None]:
+    """Read each file (None: unchanged since the cached read), in processes for big batches."""
+    total = len(tasks)
     if jobs is None:
-        size = sum(_size(p) for p, _ in files) if total < _PARALLEL_FILES else _PARALLEL_BYTES
+        size = sum(_size(t[0]) for t in tasks) if total < _PARALLEL_FILES else _PARALLEL_BYTES
         jobs = min(os.cpu_count() or 1, 4) if size >= _PARALLEL_BYTES else 1
-    tasks = [(path, shown, ctx) for path, shown in files]
-    if jobs <= 1 or total < 2:
-        results: Iterable = map(_read_one, tasks)
-    else:
-        pool = ProcessPoolExecutor(max_workers=jobs)
-        results = pool.map(_read_one, tasks, chunksize=max(1, min(64, total // (jobs * 8))))
-    try:
+    with _pool(jobs, total) as pool:
+        results = (
+            pool.map(_read_one, tasks, chunksize=_chunk(total, jobs))
+            if pool
+            else map(_read_one, tasks)
+        )
         for done, result in enumerate(results, start=1):
             if progress:
                 progress(done, total)
             yield result
+
+
+@contextmanager
+def _pool(jobs: int, total: int) -> Iterator[ProcessPoolExecutor | None]:
+    if jobs <= 1 or total < 2:
+        yield None
+        return
+    pool = ProcessPoolExecutor(max_workers=jobs)
+    try:
+        yield pool
     finally:
-        if jobs > 1 and total >= 2:
-            pool.shutdown(cancel_futures=True)
+        pool.shutdown(cancel_futures=True)
+
+
+def _chunk(total: int, jobs: int) -> int:
+    return max(1, min(64, total // (jobs * 8)))
 
 
 def _size(path: Path) -> int:
@@ -155,9 +207,16 @@ def _size(path: Path) -> int:
         return 0
 
 
-def _read_one(task: tuple[Path, str, ReadContext]) -> tuple[FileRead, list[_Story]]:
-    path, shown, ctx = task
-    read = read_file(path, shown, ctx)
+def _read_one(task: _Task) -> _Read | None:
+    path, shown, ctx, key, cached = task
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        return FileRead(problems=[Problem(shown, f"cannot be read: {exc.strerror}")]), [], None
+    digest = file_hash(data, key)
+    if digest == cached:
+        return None
+    read = read_data(data, path, shown, ctx)
     stories = [
         _Story(
             r,
@@ -168,7 +227,7 @@ def _read_one(task: tuple[Path, str, ReadContext]) -> tuple[FileRead, list[_Stor
         for r in read.records
     ]
     read.records = []  # the stories carry them; do not pickle them twice
-    return read, stories
+    return read, stories, digest
 
 
 def source_hash(record: SourceRecord) -> str:
@@ -225,6 +284,7 @@ class _Writer:
         self.tz = tz
         self.options = options
         self.report = report
+        self.pending: list[tuple[str, dict, _Story, str]] = []
 
     def place(self, story: _Story) -> None:
         record = story.record
@@ -273,14 +333,46 @@ class _Writer:
         return f"{day}/{slug}.md"
 
     def _write(self, rel: str, meta: dict, story: _Story, outcome: str) -> None:
-        text = stamp(render(meta, story.markdown))
-        target = self.content / rel
-        if not self.options.dry_run:
-            write_atomic(target, text.encode("utf-8"), self.content)
         self.index.add(Known(rel, story.id, story.source_hash))
-        if not self.options.dry_run:
-            self.index.refresh(rel)
-        self.report.add(story.record.origin, outcome, "", story.id, rel)
+        self.pending.append((rel, meta, story, outcome))
+
+    def flush(self, jobs: int | None) -> None:
+        """Render and write every planned file: in worker processes when there are many."""
+        tasks = [(self.content, rel, meta, story.markdown) for rel, meta, story, _ in self.pending]
+        if self.options.dry_run:
+            errors: Iterable[str | None] = [None] * len(tasks)
+        else:
+            jobs = (
+                jobs
+                if jobs is not None
+                else (min(os.cpu_count() or 1, 4) if len(tasks) > 500 else 1)
+            )
+            with _pool(jobs, len(tasks)) as pool:
+                errors = list(
+                    pool.map(_render_write, tasks, chunksize=_chunk(len(tasks), jobs))
+                    if pool
+                    else map(_render_write, tasks)
+                )
+        for (rel, _, story, outcome), error in zip(self.pending, errors, strict=True):
+            if error:
+                self.report.add(story.record.origin, "failed", error, story.id, rel)
+                continue
+            if not self.options.dry_run:
+                self.index.refresh(rel)
+            self.report.add(story.record.origin, outcome, "", story.id, rel)
+        self.pending = []
+
+
+def _render_write(task: tuple[Path, str, dict, str]) -> str | None:
+    """Write one content file; the reason it could not be written, or None."""
+    content, rel, meta, markdown = task
+    try:
+        write_atomic(content / rel, stamp(render(meta, markdown)).encode("utf-8"), content)
+    except OSError as exc:
+        return f"content/{rel} cannot be written: {exc.strerror}"
+    except DigestError as exc:
+        return exc.problems[0].message
+    return None
 
 
 def _old_date(value: object, tz: dt.tzinfo) -> dt.datetime | None:
@@ -344,10 +436,13 @@ def _hash(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
 
 
-def write_atomic(target: Path, data: bytes, content: Path) -> None:
-    """Write to a hidden temporary file beside the target, then rename it into place."""
+def write_atomic(target: Path, data: bytes, inside: Path | None) -> None:
+    """Write to a hidden temporary file beside the target, then rename it into place.
+
+    `inside`: the folder the file must stay in, checked after symlinks are resolved.
+    """
     target.parent.mkdir(parents=True, exist_ok=True)
-    if not target.parent.resolve().is_relative_to(content.resolve()):
+    if inside is not None and not target.parent.resolve().is_relative_to(inside.resolve()):
         raise DigestError(
             Problem(target, "resolves outside the content folder (a symlink?); not written")
         )

@@ -20,7 +20,7 @@ from generator.readers.text_dump import is_dump, read_dump
 JSON_SUFFIXES = frozenset({".json"})
 JSONL_SUFFIXES = frozenset({".jsonl", ".ndjson", ".jsonlines"})
 
-__all__ = ["FileRead", "ReadContext", "decode", "read_file"]
+__all__ = ["FileRead", "ReadContext", "decode", "read_data", "read_file"]
 
 
 @dataclass
@@ -58,12 +58,16 @@ def decode(data: bytes, shown: str) -> tuple[str, Problem | None]:
 
 
 def read_file(path: Path, shown: str, ctx: ReadContext) -> FileRead:
-    result = FileRead()
     try:
         data = path.read_bytes()
     except OSError as exc:
-        result.problems.append(Problem(shown, f"cannot be read: {exc.strerror}"))
-        return result
+        return FileRead(problems=[Problem(shown, f"cannot be read: {exc.strerror}")])
+    return read_data(data, path, shown, ctx)
+
+
+def read_data(data: bytes, path: Path, shown: str, ctx: ReadContext) -> FileRead:
+    """The records in one file's bytes; `path` is where it lives (its folder may name a topic)."""
+    result = FileRead()
     try:
         text, warning = decode(data, shown)
     except DigestError as exc:
