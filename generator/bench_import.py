@@ -47,7 +47,7 @@ def make_batch(folder: Path, records: int, seed: int = 7) -> int:
         slug = "-".join(words[:6])
         paras = [
             " ".join(rng.choice(_WORDS) for _ in range(rng.randint(40, 90))).capitalize() + "."
-            for _ in range(rng.randint(6, 12))
+            for _ in range(rng.randint(5, 11))
         ]
         record = {
             ("headline" if n % 5 == 0 else "title"): headline + suffix.format(section=section),
