@@ -99,22 +99,22 @@ def parse_date_text(value: object, tz: dt.tzinfo) -> dt.datetime:
         return to_aware(text.replace(" ", "T", 1) if _ISO_SPACE.match(text) else text, tz)
     except ValueError:
         pass
-    try:
-        parsed = email.utils.parsedate_to_datetime(text)
-    except (TypeError, ValueError, IndexError):
-        parsed = None
-    if parsed is not None:
-        return to_aware(parsed, tz)
     for pattern in _WRITTEN_DATES:
         match = pattern.match(text)
         if match and match["mo"].lower() in _MONTHS:
             return _written(match, tz, value)
+    if _RFC_2822.match(text):  # email's parser reads 'Aug 11, 2021 7:46 PM' as 7:46 am
+        try:
+            return to_aware(email.utils.parsedate_to_datetime(text), tz)
+        except (TypeError, ValueError, IndexError):
+            pass
     raise ValueError(
         f"{value!r} is not a date digest can read; write it like '2021-08-11', "
         "'2021-08-11T07:46:00+05:00' or 'August 11, 2021 07:46am'"
     )
 
 
+_RFC_2822 = re.compile(r"^[A-Za-z]{3}, \d{1,2} [A-Za-z]{3} \d{4} \d{2}:\d{2}")
 _ISO_SPACE = re.compile(r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}")
 
 

@@ -90,6 +90,8 @@ def read_data(data: bytes, path: Path, shown: str, ctx: ReadContext) -> FileRead
                     result.problems.extend(item.problems)
                 else:
                     result.records.append(item)
+            if not result.records and not result.problems:
+                result.problems.append(Problem(shown, "holds no records (an empty list)"))
         else:
             lines = text.lstrip("\n").split("\n", 1)[:1]
             reader = read_dump if is_dump([lines[0].strip()]) else read_plain
