@@ -137,7 +137,7 @@ def _import_before_build(config: Config, now: dt.datetime, skip_invalid: bool, q
 
 
 @contextmanager
-def _progress() -> Iterator[Callable[[int, int], None] | None]:
+def _progress() -> Iterator[Callable[[str, int, int], None] | None]:
     """A progress bar on a terminal; nothing in CI logs or pipes."""
     if not sys.stderr.isatty():
         yield None
@@ -148,8 +148,8 @@ def _progress() -> Iterator[Callable[[int, int], None] | None]:
     with Progress(console=Console(stderr=True), transient=True) as bar:
         task = bar.add_task("Importing", total=None)
 
-        def advance(done: int, total: int) -> None:
-            bar.update(task, completed=done, total=total)
+        def advance(stage: str, done: int, total: int) -> None:
+            bar.update(task, description=stage, completed=done, total=total)
 
         yield advance
 

@@ -71,7 +71,7 @@ def import_sources(
     config: Config,
     paths: Sequence[Path],
     options: ImportOptions,
-    progress: Callable[[int, int], None] | None = None,
+    progress: Callable[[str, int, int], None] | None = None,
 ) -> ImportReport:
     """Import every source file under `paths`; bad input is reported, never raised."""
     started = time.perf_counter()
@@ -113,7 +113,7 @@ def import_sources(
     merged = _merge_duplicates(stories, report)
     for story in merged:
         writer.place(story)
-    writer.flush(options.jobs)
+    writer.flush(options.jobs, progress)
     seen = {story.id: story.record.origin for story in merged}
     for origin, ident, _ in replayed:
         if ident in seen:
@@ -165,7 +165,7 @@ _Read = tuple[FileRead, list[_Story], str | None]
 
 
 def _read_all(
-    tasks: list[_Task], jobs: int | None, progress: Callable[[int, int], None] | None
+    tasks: list[_Task], jobs: int | None, progress: Callable[[str, int, int], None] | None
 ) -> Iterator[_Read | None]:
     """Read each file (None: unchanged since the cached read), in processes for big batches."""
     total = len(tasks)
@@ -180,7 +180,7 @@ def _read_all(
         )
         for done, result in enumerate(results, start=1):
             if progress:
-                progress(done, total)
+                progress("Reading", done, total)
             yield result
 
 
@@ -336,7 +336,9 @@ class _Writer:
         self.index.add(Known(rel, story.id, story.source_hash))
         self.pending.append((rel, meta, story, outcome))
 
-    def flush(self, jobs: int | None) -> None:
+    def flush(
+        self, jobs: int | None, progress: Callable[[str, int, int], None] | None = None
+    ) -> None:
         """Render and write every planned file: in worker processes when there are many."""
         tasks = [(self.content, rel, meta, story.markdown) for rel, meta, story, _ in self.pending]
         if self.options.dry_run:
@@ -348,11 +350,16 @@ class _Writer:
                 else (min(os.cpu_count() or 1, 4) if len(tasks) > 500 else 1)
             )
             with _pool(jobs, len(tasks)) as pool:
-                errors = list(
+                results = (
                     pool.map(_render_write, tasks, chunksize=_chunk(len(tasks), jobs))
                     if pool
                     else map(_render_write, tasks)
                 )
+                errors = []
+                for done, error in enumerate(results, start=1):
+                    errors.append(error)
+                    if progress and (done % 100 == 0 or done == len(tasks)):
+                        progress("Writing", done, len(tasks))
         for (rel, _, story, outcome), error in zip(self.pending, errors, strict=True):
             if error:
                 self.report.add(story.record.origin, "failed", error, story.id, rel)
