@@ -14,7 +14,10 @@ from dataclasses import dataclass
 BULLETS = "•●▪◦"
 _INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff]")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-_SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
+# Runs of blanks other than one plain space (matching every single space is slow).
+_SPACES = re.compile(
+    r" *(?:[\t\u00a0\u2000-\u200a\u202f\u205f\u3000]| {2,})[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]*"
+)
 # A soft hyphen next to a hard one is a typesetting artefact inside one word: 'ad\xad-vances'.
 _SOFT_HARD = re.compile("\u00ad+-(?=\\w)|-\u00ad+(?=\\w)")
 # Lines that are page furniture, not prose: ad-loader scripts and the like.
@@ -55,9 +58,10 @@ def normalise(text: str) -> str:
     """One newline style, one space between words, no invisible or control characters."""
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", "\n")
     text = _INVISIBLE.sub("", _CONTROL.sub("", text))
-    text = _SOFT_HARD.sub("", text).replace("\u00ad", "")
-    lines = (_SPACES.sub(" ", line).strip() for line in text.split("\n"))
-    return "\n".join(lines)
+    if "\u00ad" in text:
+        text = _SOFT_HARD.sub("", text).replace("\u00ad", "")
+    text = _SPACES.sub(" ", text)
+    return "\n".join(line.strip() for line in text.split("\n"))
 
 
 def looks_like_html(text: str) -> bool:
