@@ -9,7 +9,7 @@ import pytest
 
 from generator.dates import parse_date_text
 from generator.markdown_escape import body_to_markdown
-from generator.readers.body import clean_body
+from generator.readers.body import clean_body, normalise
 from generator.readers.records import clean_title
 
 KHI = ZoneInfo("Asia/Karachi")
@@ -78,3 +78,8 @@ def test_bullets_become_a_list_and_markdown_lookalikes_are_escaped():
     assert md == (
         "- One\n- Two\n\n\\# Not a heading\n\n1\\. Not a list\n\n&lt;b>x&lt;/b> \\*y\\*\n"
     )
+
+
+def test_scraper_whitespace_and_soft_hyphens_are_cleaned():
+    assert normalise("a \t b\u00a0c  d\u200b\n  e  \r\nf") == "a b c d\ne\nf"
+    assert normalise("ad\u00ad-vances re\u00ad\u00adma\u00adin") == "advances remain"
