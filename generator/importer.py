@@ -291,7 +291,7 @@ class _Writer:
         known = self.index.by_id.get(story.id)
         if known is None:
             rel = self._free_path(record)
-            meta = _front_matter(record, story.id, rel.rsplit("/", 1)[1][:-3], None, story)
+            meta = _front_matter(record, story.id, rel.rsplit("/", 1)[1][:-3], story)
             self._write(rel, meta, story, "new")
         elif known.source_hash == story.source_hash:
             self.report.add(record.origin, "unchanged", "", story.id, known.path)
@@ -320,7 +320,7 @@ class _Writer:
             newest = max(self.options.now, date)
         record = replace(record, date=date, updated=newest)
         slug = str(old.get("slug") or Path(known.path).stem)
-        self._write(known.path, _front_matter(record, story.id, slug, old, story), story, "updated")
+        self._write(known.path, _front_matter(record, story.id, slug, story), story, "updated")
 
     def _free_path(self, record: SourceRecord) -> str:
         """content/YYYY/MM/DD/<slug>.md on the site's local day, never a taken name."""
@@ -396,9 +396,7 @@ def _record_from(meta: dict, like: SourceRecord) -> SourceRecord:
     return replace(like, **{k: v for k, v in values.items() if isinstance(v, str | tuple)})
 
 
-def _front_matter(
-    record: SourceRecord, ident: str, slug: str, old: dict | None, story: _Story
-) -> dict:
+def _front_matter(record: SourceRecord, ident: str, slug: str, story: _Story) -> dict:
     """Keys in a fixed order; empty ones left out; dates quoted ISO 8601 with offset."""
     meta = {
         "title": record.title,
