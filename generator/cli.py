@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from functools import wraps
 from pathlib import Path
 
@@ -16,7 +17,7 @@ import click
 from generator import __version__
 from generator.config import Config, load_config
 from generator.dates import to_aware
-from generator.errors import ConfigError, DigestError
+from generator.errors import ConfigError, DigestError, Problem
 
 
 def _fail(exc: DigestError) -> None:
@@ -116,9 +117,12 @@ def build(
     from generator.progress import terminal_progress
 
     config = load_config(config_path, {"base_url": base_url})
+    now = parse_clock(clock, config)
+    if config.import_.paths:
+        _import_before_build(config, now, skip_invalid, quiet)
     with terminal_progress(enabled=not quiet) as progress:
         options = BuildOptions(
-            now=parse_clock(clock, config),
+            now=now,
             drafts=drafts or config.build.drafts,
             future=future or config.build.future,
             skip_invalid=skip_invalid,
@@ -141,3 +145,104 @@ def build(
             click.echo(f"  {stage:>8}: {seconds:.3f} s")
     if not quiet:
         click.echo(report.summary())
+
+
+def _import_before_build(config: Config, now: dt.datetime, skip_invalid: bool, quiet: bool) -> None:
+    """`digest build` with [import] paths: raw sources → content/ first, one command."""
+    from generator.importer import ImportOptions, import_sources
+
+    paths = [config.root / p for p in config.import_.paths]
+    with _progress() as progress:
+        report = import_sources(config, paths, ImportOptions(now=now), progress)
+    problems = [Problem(i.origin, i.reason) for i in report.failed]
+    if problems and not skip_invalid:
+        raise DigestError(problems)
+    if not quiet:
+        for problem in problems:
+            click.echo(f"skipped: {problem}", err=True)
+        for line in report.warnings:
+            click.echo(f"warning: {line}", err=True)
+        click.echo(report.summary())
+
+
+@contextmanager
+def _progress() -> Iterator[Callable[[str, int, int], None] | None]:
+    """A progress bar on a terminal; nothing in CI logs or pipes."""
+    if not sys.stderr.isatty():
+        yield None
+        return
+    from rich.console import Console
+    from rich.progress import Progress
+
+    with Progress(console=Console(stderr=True), transient=True) as bar:
+        task = bar.add_task("Importing", total=None)
+
+        def advance(stage: str, done: int, total: int) -> None:
+            bar.update(task, description=stage, completed=done, total=total)
+
+        yield advance
+
+
+@main.command("import")
+@config_option
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--source", help="Source name for items that name none (e.g. Dawn).")
+@click.option(
+    "--topic", help="Topic for items that name none (plain text: instead of the folder name)."
+)
+@click.option("--date", "day", help="Publication day (YYYY-MM-DD) for items that state none.")
+@click.option("--dry-run", is_flag=True, help="Report what would change; write nothing.")
+@click.option("--force", is_flag=True, help="Overwrite content files edited by hand since import.")
+@click.option(
+    "--report", "report_path", type=click.Path(path_type=Path),
+    help="Write every item's outcome and reason to this JSON file.",
+)  # fmt: skip
+@click.option("-q", "--quiet", is_flag=True, help="Print failures and the summary only.")
+@reports_errors
+def import_command(config_path, paths, source, topic, day, dry_run, force, report_path, quiet):
+    """Import scraped articles (text dumps, plain text, JSON, JSON Lines) into content/.
+
+    PATH is a file or a folder (read recursively); without one, [import] paths from
+    digest.toml. Exit code 1 when any item failed (the others are still imported).
+    """
+    from generator.importer import ImportOptions, import_sources, write_atomic
+
+    config = load_config(config_path)
+    targets = list(paths) or [config.root / p for p in config.import_.paths]
+    if not targets:
+        raise ConfigError("name files or folders to import, or set [import] paths in digest.toml")
+    options = ImportOptions(
+        now=dt.datetime.now(dt.UTC),
+        source=source,
+        topic=topic,
+        date=_parse_day(day),
+        dry_run=dry_run,
+        force=force,
+    )
+    with _progress() as progress:
+        report = import_sources(config, targets, options, progress)
+    for item in report.items:
+        if item.outcome == "failed":
+            click.echo(f"failed: {item.origin}: {item.reason}", err=True)
+        elif item.outcome == "kept" and not quiet:
+            click.echo(f"kept: {item.origin}: {item.reason}", err=True)
+    if not quiet:
+        for line in report.warnings:
+            click.echo(f"warning: {line}", err=True)
+    if report_path:
+        try:
+            write_atomic(report_path.resolve(), report.to_json().encode("utf-8"), None)
+        except OSError as exc:
+            raise DigestError(Problem(report_path, f"cannot be written: {exc.strerror}")) from None
+    click.echo(report.summary())
+    if report.failed:
+        sys.exit(1)
+
+
+def _parse_day(value: str | None) -> dt.date | None:
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise ConfigError(f"--date: {value!r} is not a day; write it like 2021-08-11") from None

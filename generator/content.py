@@ -7,7 +7,7 @@ reported at once so an editor fixes them in one pass.
 from __future__ import annotations
 
 import datetime as dt
-import unicodedata
+import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -21,7 +21,7 @@ from generator.errors import DigestError, Problem
 from generator.identity import article_id, slugify
 from generator.markup import MarkdownRenderer, summary_from_html
 from generator.models import Article
-from generator.sanitise import clean_text
+from generator.sanitise import clean_text, one_line, visible
 
 DEFAULT_TOPIC = "General"
 KNOWN_FIELDS = (
@@ -61,15 +61,13 @@ for _tag, _construct in (
 
 def find_content(folder: Path) -> list[Path]:
     """Every Markdown file under `folder`, in a stable order; hidden files and folders skipped."""
-    if not folder.is_dir():
-        return []
-    found = []
-    for path in folder.rglob("*.md"):
-        rel = path.relative_to(folder).parts
-        if any(part.startswith(".") for part in rel) or not path.is_file():
-            continue
-        found.append(path)
-    return sorted(found)
+    found: list[str] = []
+    for root, dirs, files in os.walk(folder):
+        dirs[:] = [d for d in dirs if not d.startswith(".")]
+        found.extend(
+            os.path.join(root, f) for f in files if f.endswith(".md") and not f.startswith(".")
+        )
+    return [Path(p) for p in sorted(found) if os.path.isfile(p)]
 
 
 def split_front_matter(text: str, path: Path) -> tuple[dict[str, Any], str]:
@@ -133,16 +131,6 @@ def _too_many_values(value: object) -> bool:
     return False
 
 
-def _visible(text: str) -> bool:
-    """Whether text shows anything: zero-width and bidi characters alone do not."""
-    return any(unicodedata.category(c)[0] not in "CZ" for c in text)
-
-
-def single_line(value: object) -> str:
-    """Front-matter text as one clean line: controls dropped, whitespace folded."""
-    return " ".join(clean_text(str(value)).split())
-
-
 class _Fields:
     """Reads typed fields from raw front matter, collecting a Problem per bad field."""
 
@@ -163,8 +151,8 @@ class _Fields:
         if isinstance(value, bool) or not isinstance(value, str | int | float):
             self.fail(name, f"must be text, not {_kind(value)}")
             return None
-        value = single_line(value)
-        if not _visible(value):
+        value = one_line(str(value))
+        if not visible(value):
             if required:
                 self.fail(name, "must not be blank (it shows no visible character)")
             return None
@@ -174,7 +162,7 @@ class _Fields:
         """Text, or a list of texts joined with commas (authors)."""
         value = self.meta.get(name)
         if isinstance(value, list) and all(isinstance(v, str) for v in value):
-            return ", ".join(n for n in map(single_line, value) if _visible(n)) or None
+            return ", ".join(n for n in map(one_line, value) if visible(n)) or None
         return self.text(name)
 
     def date(self, name: str, tz: dt.tzinfo, required: bool = False) -> dt.datetime | None:
@@ -200,7 +188,7 @@ class _Fields:
             return ()
         seen: dict[str, str] = {}
         for raw in value:
-            tag = single_line(raw)
+            tag = one_line(str(raw))
             if tag and slugify(tag, "") and slugify(tag) not in seen:
                 seen[slugify(tag)] = tag
         return tuple(seen.values())

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import jinja2
+from markupsafe import Markup
 
 from generator.config import Config
 from generator.errors import DigestError, Problem
@@ -51,6 +52,17 @@ def _datefmt(value: dt.datetime | dt.date, fmt: str = "long") -> str:
     return value.strftime(formats.get(fmt, fmt))
 
 
+def _with_dateline(body_html: str, dateline: str | None) -> Markup:
+    """The body (already sanitised) with the dateline leading its first paragraph, as in print."""
+    if not dateline:
+        return Markup(body_html)
+    lead = Markup('<span class="dateline">{}:</span> ').format(dateline)
+    first = body_html.find("<p>")
+    if first >= 0:  # the first paragraph, which may follow a list of highlights
+        return Markup(body_html[: first + 3]) + lead + Markup(body_html[first + 3 :])
+    return Markup("<p>") + lead + Markup("</p>\n") + Markup(body_html)
+
+
 class Renderer:
     def __init__(self, config: Config, urls: Urls, site: SiteView):
         loaders: list[jinja2.BaseLoader] = []
@@ -69,6 +81,7 @@ class Renderer:
         self.env.filters["datefmt"] = _datefmt
         self.env.filters["absolute"] = urls.absolute
         self.env.filters["slug"] = slugify
+        self.env.filters["with_dateline"] = _with_dateline
         self.env.globals["site"] = site
 
     def render(self, page: Page) -> OutputFile:

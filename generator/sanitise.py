@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 import re
+import unicodedata
 
 import nh3
 
@@ -41,6 +42,16 @@ def clean_text(text: str) -> str:
     """Untrusted text with the characters no page or feed may carry dropped (escaping is
     the template's or feedgen's job)."""
     return _NOT_TEXT.sub("", text)
+
+
+def one_line(text: str) -> str:
+    """Untrusted text as one clean line: titles, names, tags."""
+    return " ".join(clean_text(text).split())
+
+
+def visible(text: str) -> bool:
+    """Whether text shows anything: zero-width and bidi characters alone do not."""
+    return any(unicodedata.category(c)[0] not in "CZ" for c in text)
 
 
 def clean_html(fragment: str) -> str:

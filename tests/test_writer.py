@@ -1,7 +1,8 @@
-"""The writer swaps whole folders, skips unchanged bytes and recovers from killed builds."""
+"""The writer stages, commits only changes under a journal, and rolls back killed commits."""
 
 from __future__ import annotations
 
+import json
 import os
 
 import pytest
@@ -10,34 +11,25 @@ from generator.errors import DigestError
 from generator.writer import MARKER, Staging, existing_files, recover
 
 
-def write(out, **named: bytes) -> int:
+def write(out, **named: bytes) -> list[str]:
+    """Stage the given files (plus the marker) as a complete build and commit it."""
+    files = {MARKER: b"", **{k.replace("__", "/"): v for k, v in named.items()}}
+    before = set(existing_files(out))
     staging = Staging(out)
-    written = staging.put(MARKER, b"")
-    for name, data in named.items():
-        written += staging.put(name.replace("__", "/"), data)
-    staging.commit()
-    return written
+    changed = sorted(p for p, data in files.items() if staging.put(p, data))
+    staging.commit(changed, sorted(before - set(files)))
+    return changed
 
 
 def test_write_skip_and_prune(tmp_path):
     out = tmp_path / "site"
-    assert write(out, a=b"1", b__c=b"2") == 3
+    assert write(out, a=b"1", b__c=b"2") == [MARKER, "a", "b/c"]
     inode = (out / "a").stat().st_ino
-    assert write(out, a=b"1", d=b"new") == 1
-    assert (out / "a").stat().st_ino == inode  # unchanged file linked, not rewritten
+    assert write(out, a=b"1", d=b"new") == ["d"]
+    assert (out / "a").stat().st_ino == inode  # unchanged file never touched
     assert not (out / "b").exists() and (out / "d").read_bytes() == b"new"
     assert sorted(existing_files(out)) == [MARKER, "a", "d"]
     assert [p.name for p in tmp_path.iterdir()] == ["site"]
-
-
-def test_keep_carries_the_live_file(tmp_path):
-    out = tmp_path / "site"
-    write(out, a=b"1")
-    staging = Staging(out)
-    staging.keep(MARKER)
-    staging.keep("a")
-    staging.commit()
-    assert (out / "a").read_bytes() == b"1"
 
 
 def test_abort_leaves_site_untouched(tmp_path):
@@ -65,11 +57,44 @@ def test_refuses_foreign_folder(tmp_path):
         Staging(tmp_path / "site")
 
 
-def test_recover_restores_site_lost_between_renames(tmp_path):
+def test_half_done_commit_is_rolled_back(tmp_path):
+    """Simulate a kill in the middle of commit(): some files moved, journal still there."""
+    out = tmp_path / "site"
+    write(out, a=b"old a", gone=b"old gone", keep=b"k")
+    before = {p: (out / p).read_bytes() for p in existing_files(out)}
+    staging, backup = tmp_path / ".site.staging-9", tmp_path / ".site.backup-9"
+    for rel, data in {"a": b"new a", "new/file": b"n"}.items():
+        (staging / rel).parent.mkdir(parents=True, exist_ok=True)
+        (staging / rel).write_bytes(data)
+    backup.mkdir()
+    (tmp_path / ".site.journal").write_text(
+        json.dumps(
+            {
+                "staging": str(staging),
+                "backup": str(backup),
+                "changed": ["a", "new/file"],
+                "removed": ["gone"],
+            }
+        )
+    )
+    # What commit() had done before the kill: 'a' backed up and replaced, 'new/file' moved in,
+    # 'gone' moved to the backup.
+    os.link(out / "a", backup / "a")
+    os.replace(staging / "a", out / "a")
+    (out / "new").mkdir()
+    os.replace(staging / "new/file", out / "new/file")
+    os.replace(out / "gone", backup / "gone")
+    recover(out)
+    assert {p: (out / p).read_bytes() for p in existing_files(out)} == before
+    assert not (out / "new").exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
+
+
+def test_journal_killed_while_being_written_is_ignored(tmp_path):
     out = tmp_path / "site"
     write(out, a=b"1")
-    os.rename(out, tmp_path / ".site.old-123")
-    (tmp_path / ".site.staging-456").mkdir()
+    (tmp_path / ".site.journal").write_text('{"staging": ')
+    (tmp_path / ".site.journal.tmp").write_text("partial")
     recover(out)
     assert (out / "a").read_bytes() == b"1"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]

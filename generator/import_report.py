@@ -1,0 +1,65 @@
+"""What an import did, item by item: printed as one line, saved as JSON with --report."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from dataclasses import asdict, dataclass, field
+
+OUTCOMES = ("new", "updated", "unchanged", "duplicate", "kept", "failed")
+
+
+@dataclass(frozen=True)
+class ImportItem:
+    origin: str  # 'file.jsonl:12', or the file
+    outcome: str  # one of OUTCOMES
+    reason: str = ""
+    id: str | None = None
+    path: str | None = None  # the content file, relative to content/
+
+
+@dataclass
+class ImportReport:
+    items: list[ImportItem] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    dry_run: bool = False
+    seconds: float = 0.0
+
+    def add(
+        self,
+        origin: str,
+        outcome: str,
+        reason: str = "",
+        id: str | None = None,
+        path: str | None = None,
+    ) -> None:
+        self.items.append(ImportItem(origin, outcome, reason, id, path))
+
+    def counts(self) -> Counter:
+        return Counter(item.outcome for item in self.items)
+
+    @property
+    def failed(self) -> list[ImportItem]:
+        return [item for item in self.items if item.outcome == "failed"]
+
+    def summary(self) -> str:
+        c = self.counts()
+        line = (
+            f"{'Would import' if self.dry_run else 'Imported'} {len(self.items)} items "
+            f"in {self.seconds:.2f} s: {c['new']} new, {c['updated']} updated, "
+            f"{c['unchanged']} unchanged, {c['duplicate']} duplicates merged, "
+            f"{c['failed']} failed"
+        )
+        if c["kept"]:
+            line += f", {c['kept']} kept (edited by hand; --force overwrites)"
+        return line
+
+    def to_json(self) -> str:
+        data = {
+            "summary": {name: self.counts()[name] for name in OUTCOMES},
+            "dry_run": self.dry_run,
+            "seconds": round(self.seconds, 3),
+            "warnings": self.warnings,
+            "items": [asdict(item) for item in self.items],
+        }
+        return json.dumps(data, indent=2, ensure_ascii=False) + "\n"

@@ -1,0 +1,69 @@
+"""What each source file gave last time, so a second import skips unchanged files unread.
+
+Keyed by the hash of the file's bytes and of the reading options: the same bytes read
+the same way give the same stories. The entry is trusted only when every story it lists
+is still in content/ with that same source hash; otherwise the file is read again. It
+lives in the cache folder: deleting it costs time, never correctness.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from pathlib import Path
+
+CACHE_NAME = "import-sources.json"
+_VERSION = 1
+
+
+def file_hash(data: bytes, key: str) -> str:
+    return hashlib.sha256(key.encode() + b"\x00" + data).hexdigest()[:32]
+
+
+class SourceCache:
+    def __init__(self, cache: Path):
+        self.file = cache / CACHE_NAME
+        self.entries: dict[str, dict] = {}
+
+    def load(self) -> SourceCache:
+        try:
+            data = json.loads(self.file.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return self
+        if isinstance(data, dict) and data.get("version") == _VERSION:
+            entries = data.get("files")
+            self.entries = entries if isinstance(entries, dict) else {}
+        return self
+
+    def hash_of(self, path: Path) -> str | None:
+        entry = self.entries.get(str(path))
+        return entry.get("hash") if isinstance(entry, dict) else None
+
+    def put(
+        self,
+        path: Path,
+        digest: str,
+        stories: list[tuple[str, str, str]],
+        problems: list[tuple[str, str]],
+        warnings: list[str],
+    ) -> None:
+        self.entries[str(path)] = {
+            "hash": digest,
+            "stories": stories,
+            "problems": problems,
+            "warnings": warnings,
+        }
+
+    def save(self) -> None:
+        data = {"version": _VERSION, "files": self.entries}
+        self.file.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".import-sources.", dir=self.file.parent)
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as out:
+                json.dump(data, out, separators=(",", ":"), ensure_ascii=False)
+            os.replace(tmp, self.file)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
