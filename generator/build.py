@@ -26,7 +26,7 @@ from generator.pages import plan_pages
 from generator.render import Renderer, SiteView, theme_dir
 from generator.urls import Urls
 from generator.workers import default_jobs, fork_map
-from generator.writer import MARKER, Staging, existing_files
+from generator.writer import MARKER, Staging, existing_files, recover
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
 
@@ -271,6 +271,7 @@ def _build(
     fingerprints = [fingerprinter.page(p.context, p.kind + p.template) for p in pages]
     fingerprints += [fingerprinter.page({"feed": f}, "feed") for f in feeds]
     previous = cache.pages() if cache is not None else {}
+    recover(output)  # a killed build's half-done commit, before `live` is read
     live = existing_files(output)
     todo: list[int] = []
     for i, path in enumerate(paths):

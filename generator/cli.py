@@ -18,6 +18,7 @@ from generator import __version__
 from generator.config import Config, load_config
 from generator.dates import to_aware
 from generator.errors import ConfigError, DigestError, Problem
+from generator.lock import DEFAULT_WAIT, site_lock
 
 
 def _fail(exc: DigestError) -> None:
@@ -64,6 +65,10 @@ base_url_option = click.option(
 )
 drafts_option = click.option("--drafts", is_flag=True, help="Include articles marked draft.")
 future_option = click.option("--future", is_flag=True, help="Include articles dated after now.")
+wait_option = click.option(
+    "--wait", type=click.FloatRange(0), default=DEFAULT_WAIT, show_default=True,
+    help="Seconds to wait for another digest build/import in this site before giving up.",
+)  # fmt: skip
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -96,6 +101,7 @@ def main() -> None:
 )
 @click.option("-v", "--verbose", is_flag=True, help="Print timings and every skipped article.")
 @click.option("-q", "--quiet", is_flag=True, help="Print errors only.")
+@wait_option
 @reports_errors
 def build(
     config_path,
@@ -110,6 +116,7 @@ def build(
     report_path,
     verbose,
     quiet,
+    wait,
 ) -> None:
     """Build the site into site/ (or -o)."""
     from generator.build import BuildOptions
@@ -118,20 +125,21 @@ def build(
 
     config = load_config(config_path, {"base_url": base_url})
     now = parse_clock(clock, config)
-    if config.import_.paths:
-        _import_before_build(config, now, skip_invalid, quiet)
-    with terminal_progress(enabled=not quiet) as progress:
-        options = BuildOptions(
-            now=now,
-            drafts=drafts or config.build.drafts,
-            future=future or config.build.future,
-            skip_invalid=skip_invalid,
-            output=output.resolve() if output else None,
-            use_cache=not no_cache,
-            progress=progress,
-            **({"jobs": jobs} if jobs else {}),
-        )
-        report = run_build(config, options)
+    with site_lock(config.path("cache"), "build", wait):
+        if config.import_.paths:
+            _import_before_build(config, now, skip_invalid, quiet)
+        with terminal_progress(enabled=not quiet) as progress:
+            options = BuildOptions(
+                now=now,
+                drafts=drafts or config.build.drafts,
+                future=future or config.build.future,
+                skip_invalid=skip_invalid,
+                output=output.resolve() if output else None,
+                use_cache=not no_cache,
+                progress=progress,
+                **({"jobs": jobs} if jobs else {}),
+            )
+            report = run_build(config, options)
     if report_path:
         report_path.write_text(report.to_json(), encoding="utf-8")
     for line in report.skipped:
@@ -198,8 +206,11 @@ def _progress() -> Iterator[Callable[[str, int, int], None] | None]:
     help="Write every item's outcome and reason to this JSON file.",
 )  # fmt: skip
 @click.option("-q", "--quiet", is_flag=True, help="Print failures and the summary only.")
+@wait_option
 @reports_errors
-def import_command(config_path, paths, source, topic, day, dry_run, force, report_path, quiet):
+def import_command(
+    config_path, paths, source, topic, day, dry_run, force, report_path, quiet, wait
+):
     """Import scraped articles (text dumps, plain text, JSON, JSON Lines) into content/.
 
     PATH is a file or a folder (read recursively); without one, [import] paths from
@@ -219,7 +230,7 @@ def import_command(config_path, paths, source, topic, day, dry_run, force, repor
         dry_run=dry_run,
         force=force,
     )
-    with _progress() as progress:
+    with site_lock(config.path("cache"), "import", wait), _progress() as progress:
         report = import_sources(config, targets, options, progress)
     for item in report.items:
         if item.outcome == "failed":

@@ -6,17 +6,32 @@ receiving it pickled; only small task lists and results cross process boundaries
 
 from __future__ import annotations
 
+import ctypes
 import multiprocessing
 import os
+import signal
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 _state: Any = None  # set in each worker by _init; the parent never sets it
+_PR_SET_PDEATHSIG = 1
 
 
-def _init(state: Any) -> None:
+def _init(state: Any, parent: int) -> None:
     global _state
     _state = state
+    _die_with(parent)
+
+
+def _die_with(parent: int) -> None:
+    """Linux: end this worker when the build process dies (kill -9, OOM), instead of living
+    on blocked on its queue and writing into a staging folder the next build removes."""
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (OSError, AttributeError):
+        return
+    if os.getppid() != parent:  # the parent died before prctl took effect
+        os._exit(1)
 
 
 def _call(args: tuple[Callable[[Any, Any], Any], Any]) -> Any:
@@ -44,5 +59,5 @@ def fork_map(
             yield func(state, item)
         return
     context = multiprocessing.get_context("fork")
-    with context.Pool(jobs, initializer=_init, initargs=(state,)) as pool:
+    with context.Pool(jobs, initializer=_init, initargs=(state, os.getpid())) as pool:
         yield from pool.imap_unordered(_call, ((func, item) for item in items), chunksize)

@@ -50,6 +50,7 @@ def recover(output: Path) -> None:
                 Path(plan["backup"]),
                 plan["changed"],
                 plan["removed"],
+                set(plan["added"]) if "added" in plan else None,
             )
         journal.unlink()
     for pattern in (".staging-*", ".backup-*", ".journal.tmp"):
@@ -61,14 +62,23 @@ def recover(output: Path) -> None:
 
 
 def _roll_back(
-    output: Path, staging: Path, backup: Path, changed: list[str], removed: list[str]
+    output: Path,
+    staging: Path,
+    backup: Path,
+    changed: list[str],
+    removed: list[str],
+    added: set[str] | None,
 ) -> None:
+    """Put every file back as it was. Safe to run again if killed half-way: which files are
+    new comes from the journal, not from what is left in staging."""
     for rel in changed:
         live, saved = output / rel, backup / rel
         if saved.exists():
             os.replace(saved, live)
-        elif live.exists() and not (staging / rel).exists():
-            live.unlink()  # a new file that was already moved in
+            continue
+        is_new = rel in added if added is not None else not (staging / rel).exists()
+        if is_new and live.exists():  # a new file that was already moved in
+            live.unlink()
             _prune_empty(live.parent, output)
     for rel in removed:
         if (backup / rel).exists() and not (output / rel).exists():
@@ -148,17 +158,20 @@ class Staging:
         backup = self.output.parent / f".{self.output.name}.backup-{os.getpid()}"
         journal = _journal(self.output)
         tmp = journal.with_name(journal.name + ".tmp")
+        added = [rel for rel in changed if not (self.output / rel).exists()]
         plan = {
             "staging": str(self.folder),
             "backup": str(backup),
             "changed": changed,
             "removed": removed,
+            "added": added,
         }
         tmp.write_text(json.dumps(plan), encoding="utf-8")
         tmp.rename(journal)  # from here on, a killed build is rolled back by recover()
+        new = set(added)
         for rel in changed:
             live = self.output / rel
-            if live.exists():
+            if rel not in new:
                 (backup / rel).parent.mkdir(parents=True, exist_ok=True)
                 os.link(live, backup / rel)
             else:
@@ -173,6 +186,8 @@ class Staging:
         shutil.rmtree(self.folder, ignore_errors=True)
 
     def abort(self) -> None:
+        """Stop a build (Ctrl-C, an error): roll back a commit in progress, drop staging."""
+        recover(self.output)
         shutil.rmtree(self.folder, ignore_errors=True)
 
 
