@@ -126,7 +126,7 @@ jobs:
       - name: Build
         run: digest build --base-url "${{{{ steps.pages.outputs.base_url }}}}/"
       - name: Check links and feeds
-        run: digest check
+        run: digest check --base-url "${{{{ steps.pages.outputs.base_url }}}}/"
       - uses: actions/upload-pages-artifact@v5
         with:
           path: site
