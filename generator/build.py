@@ -18,7 +18,7 @@ from generator.catalog import Catalog, make_catalog
 from generator.config import Config
 from generator.content import find_content, parse_article
 from generator.errors import DigestError, Problem
-from generator.feeds import plan_feeds, render_feed
+from generator.feeds import Feed, plan_feeds, render_feed
 from generator.fingerprint import Fingerprinter, files_digest
 from generator.markup import MarkdownRenderer
 from generator.models import Article, BuildReport, OutputFile, Page
@@ -48,9 +48,9 @@ class BuildOptions:
 
 
 def _shown(path: Path, root: Path) -> Path:
-    """Paths in messages are relative to the site root when they can be."""
+    """Paths in messages are relative to the site root (already resolved) when they can be."""
     try:
-        return path.relative_to(root.resolve())
+        return path.relative_to(root)
     except ValueError:
         return path
 
@@ -77,8 +77,9 @@ def load_articles(config: Config, options: BuildOptions, cache: BuildCache | Non
         f"{code_digest()}|{config.timezone}|{config.build.max_article_bytes}".encode()
     ).digest()
     todo: dict[str, tuple[Path, bytes, str]] = {}
+    root = config.root.resolve()
     for path in find_content(config.path("content")):
-        shown = _shown(path, config.root)
+        shown = _shown(path, root)
         try:
             data = path.read_bytes()
         except OSError as exc:
@@ -174,10 +175,25 @@ def site_view(config: Config, urls: Urls, catalog: Catalog) -> SiteView:
     )
 
 
-def _render_one(state: tuple[list[Page], Renderer, Staging], index: int) -> tuple[str, bool]:
-    pages, renderer, staging = state
-    page = pages[index]
-    return page.output, staging.put(page.output, renderer.render(page).data)
+@dataclass(frozen=True)
+class _RenderState:
+    """What render workers share (inherited through fork, never pickled)."""
+
+    pages: list[Page]
+    feeds: list[Feed]
+    renderer: Renderer
+    staging: Staging
+    config: Config
+    urls: Urls
+
+
+def _render_one(state: _RenderState, index: int) -> tuple[str, bool]:
+    """Render output number `index` (pages first, then feeds) into staging."""
+    if index < len(state.pages):
+        out = state.renderer.render(state.pages[index])
+    else:
+        out = render_feed(state.feeds[index - len(state.pages)], state.config, state.urls)
+    return out.path, state.staging.put(out.path, out.data)
 
 
 def build(config: Config, options: BuildOptions) -> BuildReport:
@@ -232,7 +248,6 @@ def _build(
     )
     others = [OutputFile(rel, path.read_bytes()) for rel, path in statics.items()]
     others.append(OutputFile(MARKER, b""))
-    others.extend(render_feed(feed, config, urls) for feed in feeds)
     report.feeds = len(feeds)
     lap("plan")
 
@@ -255,16 +270,18 @@ def _build(
     )
     keys = {a.id: loaded.keys[str(a.source_path)][0] for a in articles}
     fingerprinter = Fingerprinter(salt, keys)
+    paths = [p.output for p in pages] + [f.path for f in feeds]
     fingerprints = [fingerprinter.page(p.context, p.kind + p.template) for p in pages]
+    fingerprints += [fingerprinter.page({"feed": f}, "feed") for f in feeds]
     previous = cache.pages() if cache is not None else {}
     live = existing_files(output)
     todo: list[int] = []
-    for i, page in enumerate(pages):
-        stat = live.get(page.output)
-        known = previous.get(page.output)
+    for i, path in enumerate(paths):
+        stat = live.get(path)
+        known = previous.get(path)
         if not (stat and known and known == (fingerprints[i], stat.st_size, stat.st_mtime_ns)):
             todo.append(i)
-    planned = {p.output for p in pages} | {o.path for o in others}
+    planned = set(paths) | {o.path for o in others}
     others_same = all(
         o.path in live
         and live[o.path].st_size == len(o.data)
@@ -280,13 +297,14 @@ def _build(
         staging = Staging(output)
         try:
             todo_set = set(todo)
-            for i, page in enumerate(pages):
+            for i, path in enumerate(paths):
                 if i not in todo_set:
-                    staging.keep(page.output)
+                    staging.keep(path)
             renderer = Renderer(config, urls, site)
             jobs = options.jobs if len(todo) > 300 else 1
+            state = _RenderState(pages, feeds, renderer, staging, config, urls)
             for n, (_path, written) in enumerate(
-                fork_map(_render_one, (pages, renderer, staging), todo, jobs, chunksize=32), start=1
+                fork_map(_render_one, state, todo, jobs, chunksize=32), start=1
             ):
                 report.written += written
                 if options.progress and n % 200 == 0:
@@ -296,7 +314,7 @@ def _build(
             report.unchanged = len(planned) - report.written
             report.removed = len(set(live) - planned)
             lap("render")
-            stats = {p.output: staging.stat(p.output) for p in pages}
+            stats = {path: staging.stat(path) for path in paths}
             staging.commit()
         except BaseException:
             staging.abort()
@@ -306,8 +324,8 @@ def _build(
         cache.save(
             loaded.keys,
             {
-                p.output: (fingerprints[i], live[p.output].st_size, live[p.output].st_mtime_ns)
-                for i, p in enumerate(pages)
+                path: (fingerprints[i], live[path].st_size, live[path].st_mtime_ns)
+                for i, path in enumerate(paths)
             },
         )
     lap("write")

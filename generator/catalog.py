@@ -110,5 +110,10 @@ def make_catalog(articles: Iterable[Article], tz: dt.tzinfo, urls: Urls) -> Cata
         entries,
         lambda e: [(e.article.source, e.article.source_slug)] if e.article.source else [],
     )
-    tags = _group(entries, lambda e: [(t, slugify(t)) for t in e.article.tags])
+    slugs: dict[str, str] = {}  # slugify is slow and tags repeat
+
+    def tag_keys(e: Entry) -> list[tuple[str, str]]:
+        return [(t, slugs.get(t) or slugs.setdefault(t, slugify(t))) for t in e.article.tags]
+
+    tags = _group(entries, tag_keys)
     return Catalog(tuple(entries), days, topics, sources, tags)

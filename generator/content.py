@@ -7,6 +7,7 @@ reported at once so an editor fixes them in one pass.
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -31,15 +32,13 @@ _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 def find_content(folder: Path) -> list[Path]:
     """Every Markdown file under `folder`, in a stable order; hidden files and folders skipped."""
-    if not folder.is_dir():
-        return []
-    found = []
-    for path in folder.rglob("*.md"):
-        rel = path.relative_to(folder).parts
-        if any(part.startswith(".") for part in rel) or not path.is_file():
-            continue
-        found.append(path)
-    return sorted(found)
+    found: list[str] = []
+    for root, dirs, files in os.walk(folder):
+        dirs[:] = [d for d in dirs if not d.startswith(".")]
+        found.extend(
+            os.path.join(root, f) for f in files if f.endswith(".md") and not f.startswith(".")
+        )
+    return [Path(p) for p in sorted(found) if os.path.isfile(p)]
 
 
 def split_front_matter(text: str, path: Path) -> tuple[dict[str, Any], str]:

@@ -12,6 +12,7 @@ import hashlib
 from pathlib import Path
 from typing import Any
 
+from generator.catalog import Entry
 from generator.models import Article
 
 
@@ -36,6 +37,9 @@ class Fingerprinter:
             return repr(value)
         if isinstance(value, dt.date):
             return value.isoformat()
+        if isinstance(value, Entry) and value.article.id in self.article_keys:
+            # Hot: one per listed article. Local times follow from the key (it covers the zone).
+            return self.article_keys[value.article.id] + value.url
         if isinstance(value, Article):
             return self.article_keys.get(value.id) or self._hash(repr(dataclasses.astuple(value)))
         if isinstance(value, Path):

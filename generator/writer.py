@@ -57,13 +57,17 @@ def safe_relpath(path: str) -> PurePosixPath:
 def existing_files(output: Path) -> dict[str, os.stat_result]:
     """Every file under `output` with its stat, by '/'-separated relative path."""
     found: dict[str, os.stat_result] = {}
-    if not output.is_dir():
-        return found
-    for root, _dirs, files in os.walk(output):
-        base = os.path.relpath(root, output)
-        prefix = "" if base == "." else base.replace(os.sep, "/") + "/"
-        for name in files:
-            found[prefix + name] = os.stat(os.path.join(root, name))
+
+    def scan(folder: str, prefix: str) -> None:
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                if entry.is_dir(follow_symlinks=False):
+                    scan(entry.path, prefix + entry.name + "/")
+                else:
+                    found[prefix + entry.name] = entry.stat(follow_symlinks=False)
+
+    if output.is_dir():
+        scan(str(output), "")
     return found
 
 
