@@ -179,7 +179,9 @@ def deploy(config_path, output, branch, remote, no_push, message) -> None:
 
     config = load_config(config_path)
     site = output.resolve() if output else config.path("output")
-    result = run_deploy(site, branch=branch, remote=remote, message=message, push=not no_push)
+    result = run_deploy(
+        site, config.root, branch=branch, remote=remote, message=message, push=not no_push
+    )
     state = f"committed {result.commit[:12]}" if result.changed else "unchanged"
     where = f", pushed to {remote}" if result.pushed else ""
     click.echo(f"{result.branch}: {state}{where}")

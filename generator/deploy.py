@@ -43,28 +43,30 @@ def _git(repo: Path, *args: str, env: dict[str, str] | None = None, check: bool 
     return done.stdout.strip() if done.returncode == 0 else ""
 
 
-def _repository(site: Path) -> Path:
-    top = _git(site, "rev-parse", "--show-toplevel", check=False)
+def _repository(folder: Path) -> Path:
+    top = _git(folder, "rev-parse", "--show-toplevel", check=False)
     if not top:
         raise DigestError(
-            Problem(site, "is not inside a git repository; run `git init` in the site folder first")
+            Problem(folder, "is not inside a git repository; run `git init` there first")
         )
     return Path(top)
 
 
 def deploy(
     site: Path,
+    project: Path,
     branch: str = "gh-pages",
     remote: str = "origin",
     message: str = "",
     push: bool = True,
 ) -> DeployResult:
-    """Commit `site` (a built digest output folder) as the whole tree of `branch`."""
+    """Commit `site` (a built digest output folder) as the whole tree of `branch` in the
+    git repository holding `project` (the site's root folder; `site` may live elsewhere)."""
     if not (site / MARKER).is_file():
         raise DigestError(
             Problem(site, f"is not a built digest site (no {MARKER}); run `digest build` first")
         )
-    repo = _repository(site)
+    repo = _repository(project)
     ref = f"refs/heads/{branch}"
     if subprocess.run(["git", "check-ref-format", ref], capture_output=True).returncode:
         raise DigestError(Problem(branch, "is not a valid branch name"))

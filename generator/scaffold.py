@@ -129,7 +129,7 @@ jobs:
         run: digest check --base-url "${{{{ steps.pages.outputs.base_url }}}}/"
       - uses: actions/upload-pages-artifact@v5
         with:
-          path: site
+          path: site  # [paths] output in digest.toml
 
   deploy:
     needs: build

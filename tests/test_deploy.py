@@ -124,3 +124,13 @@ def test_outside_a_repository_says_so(tmp_path, monkeypatch):
     result = deploy("--no-push")
     assert result.exit_code == 1
     assert "not inside a git repository" in result.output
+
+
+def test_an_output_folder_outside_the_repository_deploys_too(project, tmp_path):
+    site, _ = project
+    elsewhere = tmp_path / "elsewhere"
+    site.build(output=elsewhere)
+    result = deploy("-o", str(elsewhere), "--no-push")
+    assert result.exit_code == 0, result.output
+    assert ".nojekyll" in tree(site.root, "gh-pages")
+    assert "index.html" in tree(site.root, "gh-pages")
