@@ -6,8 +6,10 @@ Built once per build (and reused by the preview server), so templates compile on
 from __future__ import annotations
 
 import datetime as dt
+import json
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urljoin
 
 import jinja2
 from markupsafe import Markup
@@ -63,6 +65,18 @@ def _with_dateline(body_html: str, dateline: str | None) -> Markup:
     return Markup("<p>") + lead + Markup("</p>\n") + Markup(body_html)
 
 
+_SCRIPT_SAFE = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026"})
+
+
+def _jsonld(value: object) -> Markup:
+    """JSON for a <script type="application/ld+json"> block.
+
+    `<`, `>` and `&` are escaped so a headline containing `</script>` or `<!--`
+    cannot end the script early; JSON parsers read the escapes back as the same text.
+    """
+    return Markup(json.dumps(value, ensure_ascii=False, sort_keys=False).translate(_SCRIPT_SAFE))
+
+
 class Renderer:
     def __init__(self, config: Config, urls: Urls, site: SiteView):
         loaders: list[jinja2.BaseLoader] = []
@@ -82,6 +96,8 @@ class Renderer:
         self.env.filters["absolute"] = urls.absolute
         self.env.filters["slug"] = slugify
         self.env.filters["with_dateline"] = _with_dateline
+        self.env.filters["jsonld"] = _jsonld
+        self.env.filters["resolve"] = lambda link, page_url: urljoin(urls.absolute(page_url), link)
         self.env.globals["site"] = site
 
     def render(self, page: Page) -> OutputFile:
