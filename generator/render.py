@@ -54,8 +54,9 @@ def _datefmt(value: dt.datetime | dt.date, fmt: str = "long") -> str:
     return value.strftime(formats.get(fmt, fmt))
 
 
-def _with_dateline(body_html: str, dateline: str | None) -> Markup:
+def _with_dateline(body: object, dateline: str | None) -> Markup:
     """The body (already sanitised) with the dateline leading its first paragraph, as in print."""
+    body_html = str(body)
     if not dateline:
         return Markup(body_html)
     lead = Markup('<span class="dateline">{}:</span> ').format(dateline)
