@@ -241,20 +241,20 @@ class _PreviewFiles(StaticFileHandler):
             self.set_status(500)
             self.finish(error_page(state.problems))
             return
-        await super().get(rel, include_body)
+        try:
+            await super().get(rel, include_body)
+        except web.HTTPError as exc:
+            if exc.status_code == 403:  # tornado's "outside the root": no hint it exists
+                raise web.HTTPError(404) from None
+            raise
 
     def validate_absolute_path(self, root: str, absolute_path: str) -> str | None:
-        """Symlinks leading out of the preview, and tornado's 403s, become 404s."""
+        """Symlinks leading out of the preview are 404s."""
         real_root = os.path.realpath(root)
         real = os.path.realpath(absolute_path)
         if real != real_root and not real.startswith(real_root + os.sep):
             raise web.HTTPError(404)
-        try:
-            return super().validate_absolute_path(root, absolute_path)
-        except web.HTTPError as exc:
-            if exc.status_code == 403:
-                raise web.HTTPError(404) from None
-            raise
+        return super().validate_absolute_path(root, absolute_path)
 
     def write_error(self, status_code: int, **kwargs) -> None:
         """Like GitHub Pages: a missing page shows the site's own 404.html."""
