@@ -224,7 +224,7 @@ class _PreviewFiles(StaticFileHandler):
         self.set_header("Cache-Control", "no-store")
 
     def compute_etag(self) -> None:
-        return None  # the preview changes under the same name; never let a browser revalidate
+        return None  # tornado caches ETags per path for good: an edited page could get a 304
 
     async def get(self, path: str, include_body: bool = True) -> None:
         state = self.preview.state

@@ -17,9 +17,9 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 import pytest
+from conftest import CLOCK, REPO, Site, article
 
 from generator.serve import PREVIEW_DIR, PreviewServer, ServeOptions, open_preview
-from tests.conftest import CLOCK, REPO, Site, article
 
 SUB_PATH_CONFIG = """
     title = "Preview Digest"
@@ -131,7 +131,9 @@ def test_serves_the_site_under_its_sub_path(news: Site, serve) -> None:
     status, _, body = running.raw("/2025/06/10/budget/")  # the path without the base: not served
     assert status == 404
     assert "Budget session extended" not in body
-    assert running.raw("/news/no-such-page/")[0] == 404
+    status, _, body = running.raw("/news/no-such-page/")
+    assert status == 404 and "Page not found" in body  # the site's own 404.html, like Pages
+    assert "/livereload.js" in body
 
     # The preview never touches site/, and the live-reload script exists only on the wire.
     assert not news.out.exists()
@@ -216,6 +218,18 @@ def test_config_change_reloads_the_config(news: Site, serve) -> None:
     assert status == 200 and "Renamed Digest" in body
     assert running.raw("/")[1]["Location"] == "/daily/"
     assert running.raw("/news/")[0] == 404
+
+
+def test_drafts_and_future_are_previewed_only_when_asked(news: Site, serve) -> None:
+    news.add("draft", "Secret draft", "2025-06-12T10:00:00+00:00", slug="draft", draft=True)
+    news.add("later", "Tomorrow's story", "2026-06-12T10:00:00+00:00", slug="later")
+    plain = serve()
+    assert plain.raw("/news/2025/06/12/draft/")[0] == 404
+    assert plain.raw("/news/2026/06/12/later/")[0] == 404
+    plain.server.stop()
+    both = serve(drafts=True, future=True)
+    assert "Secret draft" in both.raw("/news/2025/06/12/draft/")[2]
+    assert "Tomorrow" in both.raw("/news/2026/06/12/later/")[2]
 
 
 def test_cli_serve_prints_the_url_and_stops_cleanly_on_ctrl_c(news: Site) -> None:
