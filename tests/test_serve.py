@@ -344,3 +344,24 @@ def test_browser_fifty_files_saved_at_once_rebuild_once(news: Site, serve, brows
     ]
     assert len(loads) == 1
     page.close()
+
+
+def test_watcher_reports_a_burst_once_and_ignores_editor_scratch(tmp_path) -> None:
+    from generator.watch import Watcher
+
+    (tmp_path / "content").mkdir()
+    watcher = Watcher(lambda: [tmp_path / "content", tmp_path / "digest.toml"])
+    for i in range(50):
+        (tmp_path / f"content/a{i}.md").write_text("x")
+    (tmp_path / "content/.a1.md.swp").write_text("x")
+    (tmp_path / "content/a1.md~").write_text("x")
+    stop = threading.Event()
+    files = watcher.wait(stop)
+    assert files is not None and len(files) == 50
+    assert all(f.endswith(".md") for f in files)
+
+    (tmp_path / "digest.toml").write_text("title = 'x'\n")  # a single file is watched too
+    assert watcher.wait(stop) == [str(tmp_path / "digest.toml")]
+
+    threading.Timer(0.6, stop.set).start()
+    assert watcher.wait(stop) is None  # nothing more was reported before stopping
