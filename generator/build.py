@@ -297,7 +297,7 @@ def _build(
     paths = [p.output for p in pages] + [f.path for f in feeds]
     fingerprints = [fingerprinter.page(p.context, p.kind + p.template) for p in pages]
     fingerprints += [fingerprinter.page({"feed": f}, "feed") for f in feeds]
-    previous = cache.pages() if cache is not None else {}
+    previous = cache.pages(output) if cache is not None else {}
     live = existing_files(output)
     todo: list[int] = []
     for i, path in enumerate(paths):
@@ -344,6 +344,7 @@ def _build(
             live[path] = (output / path).stat()
     if cache is not None:
         cache.save_pages(
+            output,
             {
                 path: (fingerprints[i], live[path].st_size, live[path].st_mtime_ns)
                 for i, path in enumerate(paths)

@@ -313,3 +313,31 @@ def check(config_path, base_url, output, strict) -> None:
     click.echo(report.summary())
     if report.failed(strict):
         sys.exit(1)
+
+
+@main.command()
+@config_option
+@click.option(
+    "-p", "--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
+    help="Port to listen on; if taken, the next free one is used.",
+)  # fmt: skip
+@click.option(
+    "--bind", default="127.0.0.1", show_default=True,
+    help="Address to listen on; 0.0.0.0 shows the preview to your whole network.",
+)  # fmt: skip
+@drafts_option
+@future_option
+@click.option("--open", "open_browser", is_flag=True, help="Open the preview in your browser.")
+@reports_errors
+def serve(config_path, port, bind, drafts, future, open_browser) -> None:
+    """Preview the site with live reload, at its real sub-path (builds into .digest-preview/)."""
+    from generator.serve import ServeOptions
+    from generator.serve import serve as run_serve
+
+    run_serve(
+        config_path,
+        ServeOptions(port=port, bind=bind, drafts=drafts, future=future),
+        clock=lambda: dt.datetime.now(dt.UTC),
+        echo=click.echo,
+        open_browser=open_browser,
+    )
