@@ -133,16 +133,21 @@ class BuildCache:
             self.db.execute("DELETE FROM bodies WHERE key NOT IN (SELECT key FROM articles)")
         self.db.commit()
 
-    def pages(self) -> dict[str, tuple[str, int, int]]:
-        """output path → (fingerprint, size, mtime_ns) as of the last successful build."""
-        return {o: (f, s, m) for o, f, s, m in self.db.execute("SELECT * FROM pages")}
+    def pages(self, site: Path) -> dict[str, tuple[str, int, int]]:
+        """output path → (fingerprint, size, mtime_ns) as of the last successful build of `site`
+        (kept per output folder, so the preview and site/ do not evict each other)."""
+        rows = self.db.execute(
+            "SELECT output, fingerprint, size, mtime_ns FROM pages WHERE site = ?", (str(site),)
+        )
+        return {o: (f, s, m) for o, f, s, m in rows}
 
-    def save_pages(self, pages: dict[str, tuple[str, int, int]]) -> None:
-        """Record the output of a successful build."""
+    def save_pages(self, site: Path, pages: dict[str, tuple[str, int, int]]) -> None:
+        """Record the output of a successful build of `site`."""
         with self.db:
-            self.db.execute("DELETE FROM pages")
+            self.db.execute("DELETE FROM pages WHERE site = ?", (str(site),))
             self.db.executemany(
-                "INSERT INTO pages VALUES (?, ?, ?, ?)", [(o, *v) for o, v in pages.items()]
+                "INSERT INTO pages VALUES (?, ?, ?, ?, ?)",
+                [(str(site), o, *v) for o, v in pages.items()],
             )
 
     def close(self) -> None:
