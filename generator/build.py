@@ -6,14 +6,16 @@ work whose result is already known: a cached build equals a clean one, byte for 
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
+import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from generator.cache import BuildCache, article_from_json, article_to_json, code_digest
+from generator.cache import BuildCache, article_from_meta, article_meta, code_digest
 from generator.catalog import Catalog, make_catalog
 from generator.config import Config
 from generator.content import find_content, parse_article, read_limited
@@ -68,39 +70,64 @@ def _parse_one(state: tuple[dt.tzinfo, int, MarkdownRenderer], item: tuple[Path,
 class Loaded:
     articles: list[Article]
     problems: list[Problem]
-    keys: dict[str, tuple[str, str | None]]  # path → (content key, JSON if newly parsed)
+    keys: dict[str, str]  # source path → content key
+
+
+def _content_salt(config: Config) -> str:
+    """What besides a file's bytes decides its Article: digest's code and two settings."""
+    text = f"{code_digest()}|{config.timezone}|{config.build.max_article_bytes}"
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
 def load_articles(config: Config, options: BuildOptions, cache: BuildCache | None) -> Loaded:
-    """Every article under content/ and every problem; unchanged files come from the cache."""
-    salt = hashlib.sha256(
-        f"{code_digest()}|{config.timezone}|{config.build.max_article_bytes}".encode()
-    ).digest()
-    todo: dict[str, tuple[Path, bytes, str]] = {}
+    """Every article under content/ and every problem; unchanged files come from the cache.
+
+    A file whose size and mtime match the cache row is not even read (as git does);
+    otherwise its bytes are hashed and only a changed hash is parsed again.
+    """
+    salt = _content_salt(config)
+    known = cache.rows() if cache is not None else {}
     root = config.root.resolve()
+    loaded = Loaded([], [], {})
+    todo: dict[str, tuple[Path, bytes, str, os.stat_result]] = {}
     for path in find_content(config.path("content")):
         shown = _shown(path, root)
-        data = read_limited(path, config.build.max_article_bytes, shown)
-        todo[str(shown)] = (shown, data, hashlib.sha256(salt + data).hexdigest())
-    loaded = Loaded([], [], {})
-    if cache is not None:
-        for path, key, text in cache.rows():
-            if path in todo and todo[path][2] == key:
-                loaded.articles.append(article_from_json(text))
-                loaded.keys[path] = (key, None)
-                del todo[path]
+        name = str(shown)
+        try:
+            stat = path.stat()
+            row = known.get(name)
+            fresh = row is not None and row[0].startswith(salt)
+            if not (fresh and row[1:3] == (stat.st_size, stat.st_mtime_ns)):
+                data = read_limited(path, config.build.max_article_bytes)
+                key = f"{salt}-{hashlib.sha256(data).hexdigest()}"
+                if not (row is not None and row[0] == key):
+                    todo[name] = (shown, data, key, stat)
+                    continue
+                cache.touch(name, key, stat, row[3])
+        except OSError as exc:
+            loaded.problems.append(Problem(shown, f"cannot be read: {exc.strerror}"))
+            continue
+        loaded.articles.append(article_from_meta(row[3], cache.lazy_body(row[0])))
+        loaded.keys[name] = row[0]
     state = (config.tz, config.build.max_article_bytes, MarkdownRenderer())
-    items = [(shown, data) for shown, data, _key in todo.values()]
+    items = [(shown, data) for shown, data, _key, _stat in todo.values()]
     jobs = options.jobs if len(items) > 200 else 1
     for n, result in enumerate(fork_map(_parse_one, state, items, jobs), start=1):
         if isinstance(result, DigestError):
             loaded.problems.extend(result.problems)
         else:
+            name = str(result.source_path)
+            key, stat = todo[name][2:]
+            meta = article_meta(result) if cache is not None else None
+            if meta is not None:  # the body moves to the cache; memory keeps only metadata
+                cache.store(name, key, stat, meta, str(result.body_html))
+                result = dataclasses.replace(result, body_html=cache.lazy_body(key))
             loaded.articles.append(result)
-            path = str(result.source_path)
-            loaded.keys[path] = (todo[path][2], article_to_json(result))
+            loaded.keys[name] = key
         if options.progress and n % 100 == 0:
             options.progress("parse", n, len(items))
+    if cache is not None:
+        cache.forget_except(set(loaded.keys))  # commits, so render workers see new bodies
     loaded.problems.sort(key=lambda p: str(p.path))
     return loaded
 
@@ -265,12 +292,12 @@ def _build(
             ),
         ]
     )
-    keys = {a.id: loaded.keys[str(a.source_path)][0] for a in articles}
+    keys = {a.id: loaded.keys[str(a.source_path)] for a in articles}
     fingerprinter = Fingerprinter(salt, keys)
     paths = [p.output for p in pages] + [f.path for f in feeds]
     fingerprints = [fingerprinter.page(p.context, p.kind + p.template) for p in pages]
     fingerprints += [fingerprinter.page({"feed": f}, "feed") for f in feeds]
-    previous = cache.pages() if cache is not None else {}
+    previous = cache.pages(output) if cache is not None else {}
     recover(output)  # a killed build's half-done commit, before `live` is read
     live = existing_files(output)
     todo: list[int] = []
@@ -317,8 +344,8 @@ def _build(
         for path in changed:
             live[path] = (output / path).stat()
     if cache is not None:
-        cache.save(
-            loaded.keys,
+        cache.save_pages(
+            output,
             {
                 path: (fingerprints[i], live[path].st_size, live[path].st_mtime_ns)
                 for i, path in enumerate(paths)

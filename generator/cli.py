@@ -257,3 +257,98 @@ def _parse_day(value: str | None) -> dt.date | None:
         return dt.date.fromisoformat(value)
     except ValueError:
         raise ConfigError(f"--date: {value!r} is not a day; write it like 2021-08-11") from None
+
+
+@main.command()
+@click.argument("folder", type=click.Path(path_type=Path), default=".")
+@click.option(
+    "--install",
+    default=f"digest=={__version__}",
+    show_default=True,
+    help="pip requirement the Pages workflow installs digest with, e.g. "
+    "'digest @ git+https://github.com/OWNER/digest.git@v0.1.0'.",
+)
+@reports_errors
+def init(folder: Path, install: str) -> None:
+    """Create a new site in FOLDER (default: here), with a GitHub Pages workflow."""
+    from generator.scaffold import init_site
+
+    today = dt.datetime.now(dt.UTC).date().isoformat()
+    for rel in init_site(folder, today, install):
+        click.echo(f"created {folder / rel}")
+    click.echo(f"Next: cd {folder} && digest build   (then push to GitHub; see pages.yml)")
+
+
+@main.command()
+@config_option
+@click.option(
+    "-o", "--output", type=click.Path(path_type=Path), help="Built site (default: site/)."
+)
+@click.option("--branch", default="gh-pages", show_default=True, help="Branch to publish to.")
+@click.option("--remote", default="origin", show_default=True, help="Remote to push to.")
+@click.option("--no-push", is_flag=True, help="Only commit to the branch; do not push.")
+@click.option("-m", "--message", default="", help="Commit message.")
+@reports_errors
+def deploy(config_path, output, branch, remote, no_push, message) -> None:
+    """Commit the built site to a gh-pages branch and push it (run `digest build` first)."""
+    from generator.deploy import deploy as run_deploy
+
+    config = load_config(config_path)
+    site = output.resolve() if output else config.path("output")
+    result = run_deploy(
+        site, config.root, branch=branch, remote=remote, message=message, push=not no_push
+    )
+    state = f"committed {result.commit[:12]}" if result.changed else "unchanged"
+    where = f", pushed to {remote}" if result.pushed else ""
+    click.echo(f"{result.branch}: {state}{where}")
+
+
+@main.command()
+@config_option
+@base_url_option
+@click.option(
+    "-o", "--output", type=click.Path(path_type=Path), help="Built site (default: site/)."
+)
+@click.option("--strict", is_flag=True, help="Fail on warnings too.")
+@reports_errors
+def check(config_path, base_url, output, strict) -> None:
+    """Check a built site: internal links and assets, feeds, addresses, article dates."""
+    from generator.check import check_site
+
+    config = load_config(config_path, {"base_url": base_url})
+    report = check_site(output.resolve() if output else config.path("output"), config.base_url)
+    for problem in report.errors:
+        click.echo(f"error: {problem}", err=True)
+    for problem in report.warnings:
+        click.echo(f"warning: {problem}", err=True)
+    click.echo(report.summary())
+    if report.failed(strict):
+        sys.exit(1)
+
+
+@main.command()
+@config_option
+@click.option(
+    "-p", "--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
+    help="Port to listen on; if taken, the next free one is used.",
+)  # fmt: skip
+@click.option(
+    "--bind", default="127.0.0.1", show_default=True,
+    help="Address to listen on; 0.0.0.0 shows the preview to your whole network.",
+)  # fmt: skip
+@drafts_option
+@future_option
+@click.option("--open", "open_browser", is_flag=True, help="Open the preview in your browser.")
+@reports_errors
+def serve(config_path, port, bind, drafts, future, open_browser) -> None:
+    """Preview the site with live reload, at its real sub-path (builds into .digest-preview/)."""
+    from generator.serve import ServeOptions
+    from generator.serve import serve as run_serve
+
+    run_serve(
+        config_path,
+        ServeOptions(port=port, bind=bind, drafts=drafts, future=future),
+        clock=lambda: dt.datetime.now(dt.UTC),
+        echo=click.echo,
+        open_browser=open_browser,
+    )

@@ -291,16 +291,16 @@ def parse_article(
     )
 
 
-def read_limited(path: Path, max_bytes: int, shown: Path | None = None) -> bytes:
+def read_limited(path: Path, max_bytes: int) -> bytes:
     """A file's bytes, reading at most one byte over the limit: a huge file is refused by
-    parse_article without being read whole."""
-    try:
-        with open(path, "rb") as handle:
-            return handle.read(max_bytes + 1)
-    except OSError as exc:
-        raise DigestError(Problem(shown or path, f"cannot be read: {exc.strerror}")) from None
+    parse_article without being read whole. Raises OSError."""
+    with open(path, "rb") as handle:
+        return handle.read(max_bytes + 1)
 
 
 def load_article(path: Path, tz: dt.tzinfo, renderer: MarkdownRenderer, max_bytes: int) -> Article:
-    data = read_limited(path, max_bytes)
+    try:
+        data = read_limited(path, max_bytes)
+    except OSError as exc:
+        raise DigestError(Problem(path, f"cannot be read: {exc.strerror}")) from None
     return parse_article(path, data, tz, renderer.render, max_bytes)

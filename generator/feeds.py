@@ -133,7 +133,7 @@ def _item(entry: Entry, config: Config, urls: Urls) -> _Item:
     summary_html = (f"<p>{html.escape(summary)}</p>" if summary else "") + via
     content = None
     if config.feeds.content == "full":
-        content = xml_safe(_absolute_urls(a.body_html, link) + via)
+        content = xml_safe(_absolute_urls(str(a.body_html), link) + via)
     name, email = parseaddr(_line(a.author or config.author))
     if "@" not in email:  # a plain name such as 'Staff Reporter', or a list of names
         name, email = _line(a.author or config.author), ""

@@ -5,9 +5,30 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+
+class LazyText:
+    """Text read on first use: article bodies stay in the build cache until a page shows them."""
+
+    __slots__ = ("_key", "_load")
+
+    def __init__(self, load: Callable[[str], str], key: str):
+        self._load = load
+        self._key = key
+
+    def __str__(self) -> str:
+        return self._load(self._key)
+
+    __html__ = __str__  # Jinja/markupsafe treat it as already-safe HTML, like the str it replaces
+
+    def __eq__(self, other: object) -> bool:
+        return str(self) == str(other)
+
+    __hash__ = None  # type: ignore[assignment]
 
 
 @dataclass(frozen=True, slots=True)
@@ -20,7 +41,7 @@ class Article:
     slug: str
     topic: str
     topic_slug: str
-    body_html: str
+    body_html: str | LazyText  # sanitised HTML; use str(article.body_html)
     summary: str
     source_path: Path
     updated: dt.datetime | None = None

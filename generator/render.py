@@ -6,8 +6,10 @@ Built once per build (and reused by the preview server), so templates compile on
 from __future__ import annotations
 
 import datetime as dt
+import json
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urljoin
 
 import jinja2
 from markupsafe import Markup
@@ -52,8 +54,9 @@ def _datefmt(value: dt.datetime | dt.date, fmt: str = "long") -> str:
     return value.strftime(formats.get(fmt, fmt))
 
 
-def _with_dateline(body_html: str, dateline: str | None) -> Markup:
+def _with_dateline(body: object, dateline: str | None) -> Markup:
     """The body (already sanitised) with the dateline leading its first paragraph, as in print."""
+    body_html = str(body)
     if not dateline:
         return Markup(body_html)
     lead = Markup('<span class="dateline">{}:</span> ').format(dateline)
@@ -61,6 +64,18 @@ def _with_dateline(body_html: str, dateline: str | None) -> Markup:
     if first >= 0:  # the first paragraph, which may follow a list of highlights
         return Markup(body_html[: first + 3]) + lead + Markup(body_html[first + 3 :])
     return Markup("<p>") + lead + Markup("</p>\n") + Markup(body_html)
+
+
+_SCRIPT_SAFE = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026"})
+
+
+def _jsonld(value: object) -> Markup:
+    """JSON for a <script type="application/ld+json"> block.
+
+    `<`, `>` and `&` are escaped so a headline containing `</script>` or `<!--`
+    cannot end the script early; JSON parsers read the escapes back as the same text.
+    """
+    return Markup(json.dumps(value, ensure_ascii=False, sort_keys=False).translate(_SCRIPT_SAFE))
 
 
 class Renderer:
@@ -82,6 +97,8 @@ class Renderer:
         self.env.filters["absolute"] = urls.absolute
         self.env.filters["slug"] = slugify
         self.env.filters["with_dateline"] = _with_dateline
+        self.env.filters["jsonld"] = _jsonld
+        self.env.filters["resolve"] = lambda link, page_url: urljoin(urls.absolute(page_url), link)
         self.env.globals["site"] = site
 
     def render(self, page: Page) -> OutputFile:

@@ -4,17 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import time
 from email.utils import parsedate_to_datetime
 from pathlib import Path
 
 import feedparser
-import pytest
 from lxml import etree
 
-from generator.build import load_articles
 from generator.catalog import make_catalog
-from generator.config import Config, load_config
+from generator.config import Config
 from generator.feeds import plan_feeds, render_feed
 from generator.identity import article_id
 from generator.models import Article
@@ -344,31 +341,3 @@ def test_every_page_links_its_feeds(site):
     assert 'href="/news/sources/dawn/feed.xml"' in source
     article = site.read("2025/06/05/newest-story/index.html")
     assert f'href="{BASE}feed.xml"' in article
-
-
-@pytest.mark.slow
-def test_feed_rendering_benchmark(site, monkeypatch):
-    """Prints how long the feeds of a large site take; asserts nothing about speed."""
-    site.config(CONFIG)
-    for n in range(3000):
-        site.add(
-            f"{n:04d}", f"Story {n}", f"2025-{1 + n % 12:02d}-{1 + n % 28:02d}T{n % 24:02d}:00:00Z",
-            "Para one with [a link](/x/).\n\n" + "Long text. " * 200,
-            topic=f"Topic {n % 40}", source=f"Source {n % 15}", tags=[f"tag{n % 7}"],
-        )  # fmt: skip
-    started = time.perf_counter()
-    report = site.build()
-    total = time.perf_counter() - started
-    monkeypatch.chdir(site.root)  # load_articles reads paths relative to the site root
-    config = load_config(site.root / "digest.toml")
-    urls = Urls(config.base_url)
-    catalog = make_catalog(load_articles(config)[0], config.tz, urls)
-    started = time.perf_counter()
-    feeds = plan_feeds(catalog, config, urls, dt.datetime(2026, 1, 1, tzinfo=dt.UTC))
-    size = sum(len(render_feed(f, config, urls).data) for f in feeds)
-    spent = time.perf_counter() - started
-    print(
-        f"\n{report.articles} articles: whole build {total:.2f} s; "
-        f"{len(feeds)} feeds ({size / 1e6:.1f} MB) planned and rendered in {spent:.2f} s"
-    )
-    assert len(feeds) == 3 + 40 + 15

@@ -96,7 +96,8 @@ def test_cache_from_other_code_is_not_trusted(site):
     cache = BuildCache(site.root / ".digest-cache")
     with cache.db:
         cache.db.execute("UPDATE meta SET value = 'other' WHERE key = 'code'")
-        cache.db.execute("UPDATE articles SET data = replace(data, 'Story', 'Poisoned')")
+        cache.db.execute("UPDATE articles SET meta = replace(meta, 'Story', 'Poisoned')")
+        cache.db.execute("UPDATE bodies SET html = replace(html, 'Paragraph', 'Poisoned')")
     cache.close()
     report = site.build()
     assert any("another digest version" in w for w in report.warnings)

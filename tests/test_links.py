@@ -1,49 +1,26 @@
-"""Every internal href/src in every page resolves to a file, with the site under /news/."""
+"""Every internal href/src in every page resolves to a file, with the site under /news/.
+
+The resolution rule is generator.check's, the same one `digest check` applies.
+"""
 
 from __future__ import annotations
 
 import shutil
-from html.parser import HTMLParser
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
 
 from conftest import REPO, Site
+
+from generator.check import internal_links, parse_page
 
 BASE = "https://example.github.io/news/"
 
 
-class _Links(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__()
-        self.links: list[str] = []
-
-    def handle_starttag(self, tag, attrs):
-        for name, value in attrs:
-            if name in ("href", "src") and value:
-                self.links.append(value)
-
-
 def internal_targets(out: Path, base: str = BASE):
     """(page, link, file it should resolve to) for every internal link of every page."""
-    base_path = urlsplit(base).path
     for page in sorted(out.rglob("*.html")):
-        parser = _Links()
-        parser.feed(page.read_text(encoding="utf-8"))
-        for link in parser.links:
-            if link.startswith(base):
-                link = link[len(base) - len(base_path) :]
-            parts = urlsplit(link)
-            if parts.scheme or parts.netloc or link.startswith("#"):
-                continue
-            path = unquote(parts.path)
-            if not path.startswith("/"):
-                target = (page.parent / path).resolve()
-            else:
-                assert path.startswith(base_path), f"{page}: {link} is outside {base_path}"
-                target = out / path[len(base_path) :]
-            if path.endswith("/"):
-                target = target / "index.html"
-            yield page, link, target
+        for link in internal_links(out, base, page, parse_page(page).links):
+            assert link.target is not None, f"{page}: {link.href} is outside {base}"
+            yield page, link.href, link.target
 
 
 def test_every_internal_link_of_the_example_site_resolves(tmp_path):

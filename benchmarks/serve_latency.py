@@ -1,0 +1,143 @@
+"""Edit-to-reload latency of `digest serve`, measured in headless Chromium.
+
+    python benchmarks/serve_latency.py                    # the bundled example site
+    python benchmarks/serve_latency.py --articles 10000   # a generated 10,000-article site
+
+Each run rewrites one article's title on disk and times until the open tab shows it
+(file watch + rebuild + reload + page load). Works on a copy in a temporary folder, so
+the repository is never edited. Prints figures; asserts nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import re
+import shutil
+import statistics
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+from generator.serve import ServeOptions, open_preview
+
+REPO = Path(__file__).resolve().parent.parent
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+TOPICS = ["National", "Business", "Sport", "World", "Opinion", "Culture", "Science", "Health"]
+SOURCES = ["Dawn", "APP", "Reuters", "AFP", "The News"]
+PARAGRAPH = (
+    "The committee met on Tuesday to discuss the agenda and the timeline for the session, "
+    "with members from both benches asking for more time to debate the proposals. "
+)
+
+
+def generate(root: Path, count: int) -> Path:
+    """A site of `count` articles spread over a year: returns the article the runs edit.
+
+    The edited article has a fixed slug, so a new title does not move its URL."""
+    (root / "digest.toml").write_text(
+        'title = "Generated Digest"\nbase_url = "https://example.github.io/news/"\n',
+        encoding="utf-8",
+    )
+    start = dt.datetime(2025, 1, 1, tzinfo=dt.UTC)
+    first = None
+    for i in range(count):
+        when = start + dt.timedelta(minutes=(i * 52_560) // max(count, 1) * 10)
+        path = root / f"content/{when:%Y/%m/%d}/story-{i:05d}.md"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        body = "\n\n".join(f"{PARAGRAPH * 3}(Story {i}, part {n}.)" for n in range(4))
+        path.write_text(
+            f"---\ntitle: 'Story number {i}'\ndate: '{when.isoformat()}'\n"
+            f"topic: {TOPICS[i % len(TOPICS)]}\nsource: {SOURCES[i % len(SOURCES)]}\n"
+            f"slug: story-{i:05d}\n---\n\n{body}\n",
+            encoding="utf-8",
+        )
+        first = first or path
+    assert first is not None
+    return first
+
+
+def example(root: Path) -> Path:
+    """A copy of the bundled example site; returns the article the runs edit (given a slug)."""
+    shutil.copy(REPO / "digest.toml", root / "digest.toml")
+    shutil.copytree(REPO / "content", root / "content")
+    target = sorted((root / "content").rglob("*.md"))[-1]
+    text = target.read_text(encoding="utf-8")
+    target.write_text(text.replace("---\n", "---\nslug: story-00000\n", 1), encoding="utf-8")
+    return target
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--articles", type=int, default=0, help="generate N (0: the example)")
+    parser.add_argument("--runs", type=int, default=5)
+    args = parser.parse_args()
+
+    from playwright.sync_api import expect, sync_playwright
+
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        target = generate(root, args.articles) if args.articles else example(root)
+        os.chdir(root)  # the pipeline reads content through root-relative paths
+        log: list[str] = []
+        started = time.perf_counter()
+        server = open_preview(
+            root / "digest.toml",
+            ServeOptions(port=0),
+            clock=lambda: dt.datetime.now(dt.UTC),
+            echo=lambda message="", err=False: log.append(message),
+        )
+        first_build = time.perf_counter() - started
+        thread = threading.Thread(target=server.run, daemon=True)
+        thread.start()
+        server.ready.wait()
+        article = next((root / ".digest-preview").rglob("story-00000/index.html"))
+        url = server.url + article.parent.relative_to(root / ".digest-preview").as_posix() + "/"
+        text = target.read_text(encoding="utf-8")
+        latencies = []
+        try:
+            with sync_playwright() as pw:
+                browser = pw.chromium.launch(
+                    executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS
+                )
+                page = browser.new_page()
+                page.goto(url)
+                while not server.hub.sockets:
+                    time.sleep(0.02)
+                title = page.locator("h1").inner_text()
+                for run in range(args.runs):
+                    new = f"{title} (edit {run})"
+                    source = re.sub(
+                        r"^title:.*$", f"title: '{new}'", text, count=1, flags=re.MULTILINE
+                    )
+                    with page.expect_event("load", timeout=600_000):
+                        edited = time.perf_counter()
+                        target.write_text(source, encoding="utf-8")
+                    latencies.append(time.perf_counter() - edited)
+                    expect(page.locator("h1")).to_have_text(new, timeout=1)
+                browser.close()
+        finally:
+            server.stop()
+            thread.join()
+    builds = [line for line in log if line.startswith("Built ")]
+    print(f"site: {args.articles or 'bundled example'} articles; {builds[0]}")
+    print(f"first build + bind: {first_build:.2f} s")
+    print(
+        f"edit-to-reload over {len(latencies)} runs: median {statistics.median(latencies):.2f} s, "
+        f"min {min(latencies):.2f} s, max {max(latencies):.2f} s"
+    )
+    print(f"last rebuild: {builds[-1]}")
+
+
+if __name__ == "__main__":
+    main()
