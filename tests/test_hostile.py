@@ -4,6 +4,7 @@ or fails with a clear error; never a traceback, a file outside site/, or a runna
 
 from __future__ import annotations
 
+import json
 import os
 import resource
 import shutil
@@ -14,13 +15,16 @@ from pathlib import Path
 
 import lxml.html
 import pytest
+from click.testing import CliRunner
 from conftest import CLOCK, REPO, Site
 from hostile.safety import files_under, output_problems
 
+from generator.cli import main
 from generator.errors import DigestError
 
 HOSTILE = Path(__file__).parent / "hostile"
-CASES = tomllib.loads((HOSTILE / "cases.toml").read_text(encoding="utf-8"))["case"]
+ALL_CASES = tomllib.loads((HOSTILE / "cases.toml").read_text(encoding="utf-8"))["case"]
+CASES = [c for c in ALL_CASES if c.get("kind", "content") in ("content", "import")]
 MEMORY_LIMIT = 2 * 1024**3  # an expanded alias bomb or a file read whole hits this
 
 
@@ -41,26 +45,43 @@ def _limit_memory() -> None:
     resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
 
 
-def _run_cli(site: Site, case: dict) -> tuple[bool, str]:
+def _cli(site: Site, *args: str) -> tuple[bool, str]:
     """The real command in a real process, memory-capped; returns (succeeded, stderr)."""
-    args = [sys.executable, "-m", "generator", "build", "-q", "-j", "1"]
-    args += ["--clock", CLOCK.isoformat()] + (["--future"] if case.get("future") else [])
     env = {**os.environ, "PYTHONPATH": str(REPO)}
     proc = subprocess.run(
-        args, cwd=site.root, capture_output=True, text=True, timeout=300, env=env,
-        preexec_fn=_limit_memory,
+        [sys.executable, "-m", "generator", *args], cwd=site.root, capture_output=True,
+        text=True, timeout=300, env=env, preexec_fn=_limit_memory,
     )  # fmt: skip
     assert "Traceback" not in proc.stderr, proc.stderr
     assert proc.returncode in (0, 1), proc.stderr
     return proc.returncode == 0, proc.stderr
 
 
-def _run_in_process(site: Site, case: dict) -> tuple[bool, str]:
+def build(site: Site, case: dict) -> tuple[bool, str]:
+    """(succeeded, messages) of building the site, as a subprocess for `cli` cases."""
+    if case.get("cli"):
+        future = ["--future"] if case.get("future") else []
+        return _cli(site, "build", "-q", "-j", "1", "--clock", CLOCK.isoformat(), *future)
     try:
         site.build(future=case.get("future", False), jobs=1)
     except DigestError as exc:  # anything else fails the test with its traceback
         return False, str(exc)
     return True, ""
+
+
+def import_sources(site: Site, case: dict) -> tuple[bool, str]:
+    """(succeeded, messages) of `digest import in/` for an importer case."""
+    args = ("import", "in", "--date", "2021-08-11", "--wait", "0")
+    if case.get("cli"):
+        return _cli(site, *args)
+    cwd = os.getcwd()
+    os.chdir(site.root)
+    try:
+        result = CliRunner().invoke(main, args, catch_exceptions=True)
+    finally:
+        os.chdir(cwd)
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.output
+    return result.exit_code == 0, result.output
 
 
 def _article_pages(out: Path) -> list[Path]:
@@ -73,17 +94,33 @@ def _text(path: Path) -> str:
 
 @pytest.mark.parametrize("case", CASES, ids=[c["id"] for c in CASES])
 def test_hostile_case(case: dict, site: Site, tmp_path: Path) -> None:
-    content = site.root / "content"
+    importing = case.get("kind") == "import"
+    content = site.root / ("in" if importing else "content")
+    content.mkdir(exist_ok=True)
     names = case.get("files", [] if "make" in case else [f"{case['id']}.md"])
     for name in names:
-        shutil.copyfile(HOSTILE / name, content / name)
+        shutil.copyfile(HOSTILE / name, content / Path(name).name)
+    names = [Path(name).name for name in names]
     if "make" in case:
         names = MAKERS[case["make"]](content)
     if "config" in case:
         site.config(case["config"])
     before = files_under(tmp_path)
 
-    built, message = (_run_cli if case.get("cli") else _run_in_process)(site, case)
+    if importing:
+        imported, message = import_sources(site, case)
+        new = files_under(tmp_path) - before
+        assert all(p.startswith(("site-root/content/", "site-root/.digest-cache/")) for p in new)
+        written = sorted(files_under(site.root / "content"))
+        if case["expect"] == "failed":
+            assert not imported and written == [], (message, written)
+            assert any(name in message for name in names) and case["says"] in message, message
+            return
+        assert imported and written, message
+        assert "writes" not in case or case["writes"] in written, written
+        before = files_under(tmp_path)
+
+    built, message = build(site, case)
 
     new = files_under(tmp_path) - before
     assert all(p.startswith(("site-root/site/", "site-root/.digest-cache/")) for p in new), new
@@ -100,8 +137,10 @@ def test_hostile_case(case: dict, site: Site, tmp_path: Path) -> None:
     pages = _article_pages(site.out)
     assert len(pages) == case.get("articles", 1), [p.relative_to(site.out) for p in pages]
     if "h1" in case:
-        h1 = lxml.html.parse(str(pages[0])).getroot().find(".//h1")
-        assert h1.text_content() == case["h1"]
+        page = lxml.html.parse(str(pages[0])).getroot()
+        assert page.find(".//h1").text_content() == case["h1"]
+        for block in page.xpath('//script[@type="application/ld+json"]'):
+            assert json.loads(block.text)["headline"] == case["h1"]
     text = " ".join(_text(p) for p in sorted(site.out.rglob("*.html")))
     for shown in case.get("shows", []):
         assert " ".join(shown.split()) in text
@@ -112,8 +151,12 @@ def test_hostile_case(case: dict, site: Site, tmp_path: Path) -> None:
 
 def test_corpus_covers_the_issue() -> None:
     """At least 60 cases, each section of the issue's list represented."""
-    assert len(CASES) >= 60
-    sections = {c["section"] for c in CASES}
-    assert {"markup", "front matter", "names"} <= sections
-    ids = [c["id"] for c in CASES]
+    assert len(ALL_CASES) >= 60
+    sections = {c["section"] for c in ALL_CASES}
+    assert {"markup", "front matter", "names", "import", "serve"} <= sections
+    ids = [c["id"] for c in ALL_CASES]
     assert len(ids) == len(set(ids))
+    print(
+        f"\n{len(ALL_CASES)} cases: "
+        + ", ".join(f"{s} {sum(c['section'] == s for c in ALL_CASES)}" for s in sorted(sections))
+    )

@@ -110,6 +110,6 @@ def _parses(text: str) -> bool:
         try:
             json.loads(candidate)
             return True
-        except ValueError:
+        except (ValueError, RecursionError):
             continue
     return False

@@ -11,9 +11,10 @@ import html
 import re
 from dataclasses import dataclass
 
+from generator.sanitise import clean_text
+
 BULLETS = "•●▪◦"
 _INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff]")
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 # Runs of blanks other than one plain space (matching every single space is slow).
 _SPACES = re.compile(
     r" *(?:[\t\u00a0\u2000-\u200a\u202f\u205f\u3000]| {2,})[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]*"
@@ -57,7 +58,7 @@ class Body:
 def normalise(text: str) -> str:
     """One newline style, one space between words, no invisible or control characters."""
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", "\n")
-    text = _INVISIBLE.sub("", _CONTROL.sub("", text))
+    text = _INVISIBLE.sub("", clean_text(text))  # controls, lone surrogates
     if "\u00ad" in text:
         text = _SOFT_HARD.sub("", text).replace("\u00ad", "")
     text = _SPACES.sub(" ", text)

@@ -50,11 +50,24 @@ _GENERIC_SEGMENTS = frozenset(
 )  # fmt: skip
 
 
+def _loads(text: str) -> Any:
+    """json.loads; JSON that Python cannot hold (nested too deeply, a 5000-digit number) is
+    reported like any other bad JSON instead of escaping as a traceback."""
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError:
+        raise
+    except RecursionError:
+        raise json.JSONDecodeError("nested too deeply", text, 0) from None
+    except ValueError:
+        raise json.JSONDecodeError("holds a number too long to read", text, 0) from None
+
+
 def iter_json(text: str, jsonl: bool, shown: str) -> Iterator[tuple[int | None, Any]]:
     """(line, record) pairs; invalid JSON raises DigestError naming line and column."""
     if not jsonl:
         try:
-            data = json.loads(text)
+            data = _loads(text)
         except json.JSONDecodeError as exc:
             if exc.msg != "Extra data":
                 raise _bad_json(shown, exc) from None
@@ -65,7 +78,7 @@ def iter_json(text: str, jsonl: bool, shown: str) -> Iterator[tuple[int | None, 
     for number, line in enumerate(text.split("\n"), start=1):
         if line.strip():
             try:
-                item = json.loads(line)
+                item = _loads(line)
             except json.JSONDecodeError as exc:
                 yield number, _bad_json(shown, exc, number)
                 continue
