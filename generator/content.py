@@ -43,7 +43,7 @@ def _or_text(construct: Callable) -> Callable:
     def build(loader: yaml.Loader, node: yaml.ScalarNode) -> object:
         try:
             value = construct(loader, node)
-        except ValueError:
+        except (ValueError, AttributeError):  # PyYAML: '!!timestamp x' fails on a None match
             return loader.construct_scalar(node)
         # Python will not print an int past 4300 digits; a hex one that long loads fine.
         too_long = isinstance(value, int) and value.bit_length() > 10_000
@@ -97,7 +97,8 @@ def split_front_matter(text: str, path: Path) -> tuple[dict[str, Any], str]:
         raise DigestError(
             Problem(path, f"front matter is not valid YAML: {exc.problem}", line=line)
         ) from None
-    except (yaml.YAMLError, ValueError, RecursionError) as exc:
+    except (yaml.YAMLError, ValueError, TypeError, AttributeError, RecursionError) as exc:
+        # PyYAML's constructors raise plain Python errors on some input ('!!float x')
         raise DigestError(Problem(path, f"front matter is not valid YAML: {exc}")) from None
     if _too_many_values(meta):
         raise DigestError(
