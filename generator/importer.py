@@ -36,6 +36,7 @@ from generator.markdown_escape import body_to_markdown
 from generator.models import SourceRecord
 from generator.readers import FileRead, ReadContext, read_data
 from generator.source_cache import SourceCache, file_hash
+from generator.workers import die_with_parent
 
 _Dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 _HASH_LINE = re.compile(r"^digest_hash: *['\"]?([0-9a-f]+)['\"]? *\n", re.MULTILINE)
@@ -77,6 +78,8 @@ def import_sources(
     started = time.perf_counter()
     report = ImportReport(dry_run=options.dry_run)
     content, cache = config.path("content"), config.path("cache")
+    if not options.dry_run:
+        remove_temporaries(content)
     files = discover(paths, content, cache, report)
     ctx = ReadContext(
         timezone=config.timezone,
@@ -189,7 +192,8 @@ def _pool(jobs: int, total: int) -> Iterator[ProcessPoolExecutor | None]:
     if jobs <= 1 or total < 2:
         yield None
         return
-    pool = ProcessPoolExecutor(max_workers=jobs)
+    # Workers end with the import: a killed import must not leave them writing content/.
+    pool = ProcessPoolExecutor(jobs, initializer=die_with_parent, initargs=(os.getpid(),))
     try:
         yield pool
     finally:
@@ -460,6 +464,15 @@ def write_atomic(target: Path, data: bytes, inside: Path | None) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def remove_temporaries(content: Path) -> None:
+    """Delete write_atomic's temporary files left by an import killed mid-write. Safe because
+    one import runs at a time (the CLI holds the site lock)."""
+    for root, _dirs, names in os.walk(content):
+        for name in names:
+            if name.startswith(".") and name.endswith(".tmp"):
+                Path(root, name).unlink(missing_ok=True)
 
 
 def _origin(problem: Problem) -> str:

@@ -20,10 +20,10 @@ _PR_SET_PDEATHSIG = 1
 def _init(state: Any, parent: int) -> None:
     global _state
     _state = state
-    _die_with(parent)
+    die_with_parent(parent)
 
 
-def _die_with(parent: int) -> None:
+def die_with_parent(parent: int) -> None:
     """Linux: end this worker when the build process dies (kill -9, OOM), instead of living
     on blocked on its queue and writing into a staging folder the next build removes."""
     try:
