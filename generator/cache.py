@@ -60,7 +60,6 @@ def article_from_meta(text: str, body: str | LazyText) -> Article:
     for name in _DATES:
         data[name] = dt.datetime.fromisoformat(data[name]) if data[name] else None
     data["tags"] = tuple(data["tags"])
-    data["source_path"] = Path(data["source_path"])
     return Article(body_html=body, **data)
 
 
