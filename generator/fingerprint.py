@@ -26,7 +26,9 @@ class Fingerprinter:
         self._keep: list[Any] = []  # keep memoised objects alive so ids stay unique
 
     def page(self, context: dict[str, Any], extra: str = "") -> str:
-        return self._hash(self.salt + extra + self._digest(context))
+        # Context keys come in the fixed order pages.py passes them: no need to sort.
+        parts = [f"{k}:{self._digest(v)}" for k, v in context.items()]
+        return self._hash(self.salt + extra + ",".join(parts))
 
     @staticmethod
     def _hash(text: str) -> str:

@@ -65,6 +65,13 @@ class Ref:
     slug: str
 
 
+@dataclass(frozen=True, slots=True)
+class GroupSummary:
+    name: str
+    slug: str
+    count: int
+
+
 def _page(urls: Urls, kind: str, url: str, template: str, **context) -> Page:
     return Page(kind, url, urls.output_path(urls.rel(url)), template, context)
 
@@ -81,12 +88,15 @@ def _years(catalog: Catalog, urls: Urls) -> tuple[YearSummary, ...]:
 
 def _listing(urls: Urls, kind: str, group: Group, size: int, url_for, **context) -> Iterator[Page]:
     """A group's entries split into pages of `size`; page 1 at the group's own URL."""
+    # The page shows the group's name and size, not its members: keep those out of the
+    # context so a new article elsewhere in the group does not re-render every page.
+    summary = GroupSummary(group.name, group.slug, len(group.entries))
     chunks = [group.entries[i : i + size] for i in range(0, len(group.entries), size)] or [()]
     page_urls = tuple(url_for(group.slug, n) for n in range(1, len(chunks) + 1))
     for n, chunk in enumerate(chunks, start=1):
         yield _page(
             urls, kind, page_urls[n - 1], f"{kind}.html",
-            group=group, entries=chunk, pagination=Pagination(n, len(chunks), page_urls), **context,
+            group=summary, entries=chunk, pagination=Pagination(n, len(chunks), page_urls), **context,
         )  # fmt: skip
 
 
