@@ -12,7 +12,7 @@ import hashlib
 from pathlib import Path
 from typing import Any
 
-from generator.catalog import Entry
+from generator.catalog import Catalog, Day, Entry
 from generator.models import Article
 
 
@@ -49,7 +49,11 @@ class Fingerprinter:
         found = self._memo.get(id(value))
         if found is not None:
             return found
-        if isinstance(value, dict):
+        if kind is Day:  # its topic groups are derived from its entries: digest those once
+            inner = value.date.isoformat() + self._digest(value.entries)
+        elif kind is Catalog:  # likewise everything in a catalog derives from its entries
+            inner = self._digest(value.entries)
+        elif isinstance(value, dict):
             inner = ",".join(f"{k!r}:{self._digest(v)}" for k, v in sorted(value.items()))
         elif isinstance(value, list | tuple):
             inner = ",".join([self._digest(v) for v in value])

@@ -72,6 +72,10 @@ class GroupSummary:
     count: int
 
 
+def _summaries(groups: tuple[Group, ...]) -> tuple[GroupSummary, ...]:
+    return tuple(GroupSummary(g.name, g.slug, len(g.entries)) for g in groups)
+
+
 def _page(urls: Urls, kind: str, url: str, template: str, **context) -> Page:
     return Page(kind, url, urls.output_path(urls.rel(url)), template, context)
 
@@ -127,10 +131,10 @@ def plan_pages(catalog: Catalog, config: Config, urls: Urls) -> Iterator[Page]:
             yield _page(urls, "month", month.url, "month.html", month=month)
     yield _page(urls, "archive", urls.archive(), "archive.html", years=years)
 
-    yield _page(urls, "topics", urls.topics(), "topics.html", groups=catalog.topics)
+    yield _page(urls, "topics", urls.topics(), "topics.html", groups=_summaries(catalog.topics))
     for group in catalog.topics:
         yield from _listing(urls, "topic", group, config.pages.topic_page_size, urls.topic)
-    yield _page(urls, "sources", urls.sources(), "sources.html", groups=catalog.sources)
+    yield _page(urls, "sources", urls.sources(), "sources.html", groups=_summaries(catalog.sources))
     for group in catalog.sources:
         yield from _listing(urls, "source", group, config.pages.source_page_size, urls.source)
     for group in catalog.tags:
