@@ -357,7 +357,7 @@ def _build(
             {o.path: ("", live[o.path].st_size, live[o.path].st_mtime_ns) for o in others}
         )
         if record != previous:
-            cache.save_pages(output, record)
+            cache.save_pages(output, record, previous)
     lap("write")
     report.seconds = time.perf_counter() - started
     return report
