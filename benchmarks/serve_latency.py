@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import os
 import re
 import shutil
 import statistics
@@ -21,6 +20,7 @@ import threading
 import time
 from pathlib import Path
 
+from generator import bench
 from generator.serve import ServeOptions, open_preview
 
 REPO = Path(__file__).resolve().parent.parent
@@ -33,38 +33,19 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-TOPICS = ["National", "Business", "Sport", "World", "Opinion", "Culture", "Science", "Health"]
-SOURCES = ["Dawn", "APP", "Reuters", "AFP", "The News"]
-PARAGRAPH = (
-    "The committee met on Tuesday to discuss the agenda and the timeline for the session, "
-    "with members from both benches asking for more time to debate the proposals. "
-)
 
 
 def generate(root: Path, count: int) -> Path:
-    """A site of `count` articles spread over a year: returns the article the runs edit.
-
-    The edited article has a fixed slug, so a new title does not move its URL."""
+    """A generated site (generator.bench's articles); returns the article the runs edit,
+    given a fixed slug so that a new title does not move its URL."""
     (root / "digest.toml").write_text(
         'title = "Generated Digest"\nbase_url = "https://example.github.io/news/"\n',
         encoding="utf-8",
     )
-    start = dt.datetime(2025, 1, 1, tzinfo=dt.UTC)
-    first = None
-    for i in range(count):
-        when = start + dt.timedelta(minutes=(i * 52_560) // max(count, 1) * 10)
-        path = root / f"content/{when:%Y/%m/%d}/story-{i:05d}.md"
-        path.parent.mkdir(parents=True, exist_ok=True)
-        body = "\n\n".join(f"{PARAGRAPH * 3}(Story {i}, part {n}.)" for n in range(4))
-        path.write_text(
-            f"---\ntitle: 'Story number {i}'\ndate: '{when.isoformat()}'\n"
-            f"topic: {TOPICS[i % len(TOPICS)]}\nsource: {SOURCES[i % len(SOURCES)]}\n"
-            f"slug: story-{i:05d}\n---\n\n{body}\n",
-            encoding="utf-8",
-        )
-        first = first or path
-    assert first is not None
-    return first
+    target = bench.generate(root, count)[0]
+    text = target.read_text(encoding="utf-8")
+    target.write_text(text.replace("---\n", "---\nslug: story-00000\n", 1), encoding="utf-8")
+    return target
 
 
 def example(root: Path) -> Path:
@@ -88,7 +69,6 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
         target = generate(root, args.articles) if args.articles else example(root)
-        os.chdir(root)  # the pipeline reads content through root-relative paths
         log: list[str] = []
         started = time.perf_counter()
         server = open_preview(

@@ -60,7 +60,6 @@ def article_from_meta(text: str, body: str | LazyText) -> Article:
     for name in _DATES:
         data[name] = dt.datetime.fromisoformat(data[name]) if data[name] else None
     data["tags"] = tuple(data["tags"])
-    data["source_path"] = Path(data["source_path"])
     return Article(body_html=body, **data)
 
 
@@ -141,13 +140,21 @@ class BuildCache:
         )
         return {o: (f, s, m) for o, f, s, m in rows}
 
-    def save_pages(self, site: Path, pages: dict[str, tuple[str, int, int]]) -> None:
-        """Record the output of a successful build of `site`."""
+    def save_pages(
+        self,
+        site: Path,
+        pages: dict[str, tuple[str, int, int]],
+        previous: dict[str, tuple[str, int, int]],
+    ) -> None:
+        """Record the output of a successful build of `site`: only rows that differ are written."""
         with self.db:
-            self.db.execute("DELETE FROM pages WHERE site = ?", (str(site),))
             self.db.executemany(
-                "INSERT INTO pages VALUES (?, ?, ?, ?, ?)",
-                [(str(site), o, *v) for o, v in pages.items()],
+                "DELETE FROM pages WHERE site = ? AND output = ?",
+                [(str(site), o) for o in previous.keys() - pages.keys()],
+            )
+            self.db.executemany(
+                "INSERT OR REPLACE INTO pages VALUES (?, ?, ?, ?, ?)",
+                [(str(site), o, *v) for o, v in pages.items() if previous.get(o) != v],
             )
 
     def close(self) -> None:

@@ -59,15 +59,20 @@ for _tag, _construct in (
     _Loader.add_constructor(_tag, _or_text(_construct))
 
 
-def find_content(folder: Path) -> list[Path]:
-    """Every Markdown file under `folder`, in a stable order; hidden files and folders skipped."""
+def content_files(folder: Path) -> list[str]:
+    """Every Markdown file under `folder` as a path string, sorted; hidden files and folders
+    skipped. Strings, because building Path objects for 40,000 files costs a second."""
     found: list[str] = []
     for root, dirs, files in os.walk(folder):
         dirs[:] = [d for d in dirs if not d.startswith(".")]
         found.extend(
             os.path.join(root, f) for f in files if f.endswith(".md") and not f.startswith(".")
         )
-    return [Path(p) for p in sorted(found) if os.path.isfile(p)]
+    return sorted(p for p in found if os.path.isfile(p))
+
+
+def find_content(folder: Path) -> list[Path]:
+    return [Path(p) for p in content_files(folder)]
 
 
 def split_front_matter(text: str, path: Path) -> tuple[dict[str, Any], str]:
@@ -286,13 +291,13 @@ def parse_article(
         url=url,
         summary=summary or summary_from_html(body_html),
         body_html=body_html,
-        source_path=path,
+        source_path=str(path),
         extra={k: v for k, v in meta.items() if k not in KNOWN_FIELDS},
         **article,
     )
 
 
-def read_limited(path: Path, max_bytes: int) -> bytes:
+def read_limited(path: str | Path, max_bytes: int) -> bytes:
     """A file's bytes, reading at most one byte over the limit: a huge file is refused by
     parse_article without being read whole. Raises OSError."""
     with open(path, "rb") as handle:

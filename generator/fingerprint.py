@@ -12,7 +12,7 @@ import hashlib
 from pathlib import Path
 from typing import Any
 
-from generator.catalog import Entry
+from generator.catalog import Catalog, Day, Entry
 from generator.models import Article
 
 
@@ -26,42 +26,52 @@ class Fingerprinter:
         self._keep: list[Any] = []  # keep memoised objects alive so ids stay unique
 
     def page(self, context: dict[str, Any], extra: str = "") -> str:
-        return self._hash(self.salt + extra + self._digest(context))
+        # Context keys come in the fixed order pages.py passes them: no need to sort.
+        parts = [f"{k}:{self._digest(v)}" for k, v in context.items()]
+        return self._hash(self.salt + extra + ",".join(parts))
 
     @staticmethod
     def _hash(text: str) -> str:
         return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
 
     def _digest(self, value: Any) -> str:
-        if value is None or isinstance(value, str | int | float | bool):
+        kind = type(value)
+        if kind is Entry:  # hot: one per listed article; local times follow from the key's zone
+            key = self.article_keys.get(value.article.id)
+            if key is not None:
+                return key + value.url
+        elif kind in _SCALARS:
             return repr(value)
-        if isinstance(value, dt.date):
+        elif kind is dt.date or kind is dt.datetime:
             return value.isoformat()
-        if isinstance(value, Entry) and value.article.id in self.article_keys:
-            # Hot: one per listed article. Local times follow from the key (it covers the zone).
-            return self.article_keys[value.article.id] + value.url
-        if isinstance(value, Article):
+        elif kind is Article:
             return self.article_keys.get(value.id) or self._hash(repr(dataclasses.astuple(value)))
-        if isinstance(value, Path):
-            return str(value)
-        key = id(value)
-        found = self._memo.get(key)
+        found = self._memo.get(id(value))
         if found is not None:
             return found
-        if isinstance(value, dict):
+        if kind is Day:  # its topic groups are derived from its entries: digest those once
+            inner = value.date.isoformat() + self._digest(value.entries)
+        elif kind is Catalog:  # likewise everything in a catalog derives from its entries
+            inner = self._digest(value.entries)
+        elif isinstance(value, dict):
             inner = ",".join(f"{k!r}:{self._digest(v)}" for k, v in sorted(value.items()))
         elif isinstance(value, list | tuple):
-            inner = ",".join(self._digest(v) for v in value)
+            inner = ",".join([self._digest(v) for v in value])
         elif dataclasses.is_dataclass(value):
-            inner = type(value).__name__ + ",".join(
-                self._digest(getattr(value, f.name)) for f in dataclasses.fields(value)
+            inner = kind.__name__ + ",".join(
+                [self._digest(getattr(value, f.name)) for f in dataclasses.fields(value)]
             )
+        elif isinstance(value, Path):
+            inner = str(value)
         else:
-            raise TypeError(f"cannot fingerprint {type(value).__name__}")
+            raise TypeError(f"cannot fingerprint {kind.__name__}")
         digest = self._hash(inner)
-        self._memo[key] = digest
+        self._memo[id(value)] = digest
         self._keep.append(value)
         return digest
+
+
+_SCALARS = frozenset({type(None), str, int, float, bool})
 
 
 def files_digest(folders: list[Path]) -> str:

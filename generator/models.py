@@ -7,7 +7,6 @@ import datetime as dt
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 
@@ -43,7 +42,7 @@ class Article:
     topic_slug: str
     body_html: str | LazyText  # sanitised HTML; use str(article.body_html)
     summary: str
-    source_path: Path
+    source_path: str  # as shown in messages: relative to the site root when inside it
     updated: dt.datetime | None = None
     tags: tuple[str, ...] = ()
     source: str | None = None

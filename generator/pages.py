@@ -65,6 +65,17 @@ class Ref:
     slug: str
 
 
+@dataclass(frozen=True, slots=True)
+class GroupSummary:
+    name: str
+    slug: str
+    count: int
+
+
+def _summaries(groups: tuple[Group, ...]) -> tuple[GroupSummary, ...]:
+    return tuple(GroupSummary(g.name, g.slug, len(g.entries)) for g in groups)
+
+
 def _page(urls: Urls, kind: str, url: str, template: str, **context) -> Page:
     return Page(kind, url, urls.output_path(urls.rel(url)), template, context)
 
@@ -81,12 +92,15 @@ def _years(catalog: Catalog, urls: Urls) -> tuple[YearSummary, ...]:
 
 def _listing(urls: Urls, kind: str, group: Group, size: int, url_for, **context) -> Iterator[Page]:
     """A group's entries split into pages of `size`; page 1 at the group's own URL."""
+    # The page shows the group's name and size, not its members: keep those out of the
+    # context so a new article elsewhere in the group does not re-render every page.
+    summary = GroupSummary(group.name, group.slug, len(group.entries))
     chunks = [group.entries[i : i + size] for i in range(0, len(group.entries), size)] or [()]
     page_urls = tuple(url_for(group.slug, n) for n in range(1, len(chunks) + 1))
     for n, chunk in enumerate(chunks, start=1):
         yield _page(
             urls, kind, page_urls[n - 1], f"{kind}.html",
-            group=group, entries=chunk, pagination=Pagination(n, len(chunks), page_urls), **context,
+            group=summary, entries=chunk, pagination=Pagination(n, len(chunks), page_urls), **context,
         )  # fmt: skip
 
 
@@ -117,10 +131,10 @@ def plan_pages(catalog: Catalog, config: Config, urls: Urls) -> Iterator[Page]:
             yield _page(urls, "month", month.url, "month.html", month=month)
     yield _page(urls, "archive", urls.archive(), "archive.html", years=years)
 
-    yield _page(urls, "topics", urls.topics(), "topics.html", groups=catalog.topics)
+    yield _page(urls, "topics", urls.topics(), "topics.html", groups=_summaries(catalog.topics))
     for group in catalog.topics:
         yield from _listing(urls, "topic", group, config.pages.topic_page_size, urls.topic)
-    yield _page(urls, "sources", urls.sources(), "sources.html", groups=catalog.sources)
+    yield _page(urls, "sources", urls.sources(), "sources.html", groups=_summaries(catalog.sources))
     for group in catalog.sources:
         yield from _listing(urls, "source", group, config.pages.source_page_size, urls.source)
     for group in catalog.tags:

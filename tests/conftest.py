@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import subprocess
+import sys
 import textwrap
 from collections.abc import Callable
 from pathlib import Path
@@ -16,6 +18,22 @@ from generator.models import BuildReport
 
 REPO = Path(__file__).resolve().parent.parent
 CLOCK = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+# Debian's chromium as the machine's probe starts it: no background traffic on a closed network.
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--no-first-run",
+]  # fmt: skip
+
+
+def run_digest(cwd: Path, *args: str, timeout: float = 120) -> subprocess.CompletedProcess:
+    """`digest ARGS` as a user runs it: a real process, its exit code and output."""
+    return subprocess.run(
+        [sys.executable, "-m", "generator", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
 
 
 def article(title: str, date: str, body: str = "Body text.", **fields: object) -> str:

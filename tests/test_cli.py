@@ -2,20 +2,11 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
-
-from conftest import article
+from conftest import article, run_digest
 
 
-def digest(*args: str, cwd) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "generator", *args],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+def digest(*args: str, cwd):
+    return run_digest(cwd, *args)
 
 
 def test_build_succeeds_with_summary_line(site):

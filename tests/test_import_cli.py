@@ -4,21 +4,14 @@ from __future__ import annotations
 
 import json
 import shutil
-import subprocess
-import sys
 from pathlib import Path
+
+from conftest import run_digest
 
 SAMPLES = Path(__file__).parent / "fixtures" / "samples"
 
 
-def digest(cwd: Path, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "generator", *args],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+digest = run_digest
 
 
 def make_site(root: Path, toml: str = "") -> Path:

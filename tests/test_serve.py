@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 import pytest
-from conftest import CLOCK, REPO, Site, article
+from conftest import CHROMIUM_ARGS, CLOCK, REPO, Site, article
 
 from generator.serve import PREVIEW_DIR, PreviewServer, ServeOptions, open_preview
 
@@ -28,15 +28,6 @@ SUB_PATH_CONFIG = """
 """
 WAIT = 15.0  # a cap for "eventually", never a speed requirement
 RELOAD_WITHIN = 2.0  # the issue's promise: an edit shows in the open tab within 2 s
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 
 
 @dataclass
