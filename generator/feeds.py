@@ -80,9 +80,11 @@ def plan_feeds(catalog: Catalog, config: Config, urls: Urls, now: dt.datetime) -
     def group_feed(group: Group, url: str, page: str, about: str) -> Feed:
         kept = recent(group.entries, config, now)
         name = _line(group.name)
+        # Readers may show a channel description as HTML, and the name is scraped text.
+        about = f"{about} {html.escape(name, quote=False)} in {title}."
         return Feed(
             "rss", urls.rel(url), url, page, f"{name} · {title}",
-            f"{about} {name} in {title}.", kept, _updated(kept, group.entries),
+            about, kept, _updated(kept, group.entries),
         )  # fmt: skip
 
     for g in catalog.topics:

@@ -18,7 +18,7 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from conftest import REPO, Site
+from conftest import REPO, Site, run_digest
 
 from generator import writer
 from generator.bench import generate
@@ -30,10 +30,7 @@ KILLS = int(os.environ.get("DIGEST_CRASH_KILLS", "20"))
 
 
 def run_build(root: Path, *extra: str) -> None:
-    proc = subprocess.run(
-        [sys.executable, "-m", "generator", "build", "-q", "--clock", CLOCK, *extra],
-        cwd=root, env=ENV, capture_output=True, text=True, timeout=300,
-    )  # fmt: skip
+    proc = run_digest(root, "build", "-q", "--clock", CLOCK, *extra, timeout=300)
     assert proc.returncode == 0 and "Traceback" not in proc.stderr, proc.stderr
 
 
