@@ -43,8 +43,7 @@ def generate(root: Path, count: int) -> Path:
         encoding="utf-8",
     )
     target = bench.generate(root, count)[0]
-    text = target.read_text(encoding="utf-8")
-    target.write_text(text.replace("---\n", "---\nslug: story-00000\n", 1), encoding="utf-8")
+    _fix_slug(target)
     return target
 
 
@@ -52,10 +51,20 @@ def example(root: Path) -> Path:
     """A copy of the bundled example site; returns the article the runs edit (given a slug)."""
     shutil.copy(REPO / "digest.toml", root / "digest.toml")
     shutil.copytree(REPO / "content", root / "content")
+    shutil.copytree(REPO / "sources", root / "sources")  # digest.toml imports them
     target = sorted((root / "content").rglob("*.md"))[-1]
-    text = target.read_text(encoding="utf-8")
-    target.write_text(text.replace("---\n", "---\nslug: story-00000\n", 1), encoding="utf-8")
+    _fix_slug(target)
     return target
+
+
+def _fix_slug(path: Path) -> None:
+    """Give the edited article a fixed slug, so a new title does not move its URL."""
+    text = path.read_text(encoding="utf-8")
+    if re.search(r"^slug:", text, flags=re.MULTILINE):
+        text = re.sub(r"^slug:.*$", "slug: story-00000", text, count=1, flags=re.MULTILINE)
+    else:
+        text = text.replace("---\n", "---\nslug: story-00000\n", 1)
+    path.write_text(text, encoding="utf-8")
 
 
 def main() -> None:

@@ -157,12 +157,10 @@ def build(
 
 def _import_before_build(config: Config, now: dt.datetime, skip_invalid: bool, quiet: bool) -> None:
     """`digest build` with [import] paths: raw sources → content/ first, one command."""
-    from generator.importer import ImportOptions, import_sources
+    from generator.importer import import_configured
 
-    paths = [config.root / p for p in config.import_.paths]
     with _progress() as progress:
-        report = import_sources(config, paths, ImportOptions(now=now), progress)
-    problems = [Problem(i.origin, i.reason) for i in report.failed]
+        report, problems = import_configured(config, now, progress)
     if problems and not skip_invalid:
         raise DigestError(problems)
     if not quiet:

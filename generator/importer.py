@@ -131,6 +131,16 @@ def import_sources(
     return report
 
 
+def import_configured(
+    config: Config, now: dt.datetime, progress: Callable[[str, int, int], None] | None = None
+) -> tuple[ImportReport, list[Problem]]:
+    """Import the `[import] paths` of digest.toml: what `digest build` and `digest serve` do
+    before each build, so one command takes raw sources to a site."""
+    paths = [config.root / p for p in config.import_.paths]
+    report = import_sources(config, paths, ImportOptions(now=now), progress)
+    return report, [Problem(i.origin, i.reason) for i in report.failed]
+
+
 def _still_imported(entry: dict, index: ContentIndex) -> bool:
     """A cached file's stories are all still in content/, unchanged since this import."""
     for _, ident, digest in entry.get("stories", ()):

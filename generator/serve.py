@@ -38,6 +38,7 @@ from tornado.websocket import WebSocketClosedError
 from generator.build import BuildOptions, build
 from generator.config import CONFIG_NAME, Config, load_config
 from generator.errors import ConfigError, DigestError, Problem
+from generator.importer import import_configured
 from generator.render import theme_dir
 from generator.watch import Watcher
 
@@ -116,10 +117,18 @@ class Preview:
         before = self.state
         try:
             config = self._load()
+            now = self.clock()
+            if config.import_.paths:  # raw sources change too: import them as `digest build` does
+                imported, problems = import_configured(config, now)
+                if problems:
+                    raise DigestError(problems)
+                counts = imported.counts()
+                if counts["new"] or counts["updated"]:
+                    self.echo(imported.summary())
             report = build(
                 config,
                 BuildOptions(
-                    now=self.clock(),
+                    now=now,
                     drafts=self.options.drafts or config.build.drafts,
                     future=self.options.future or config.build.future,
                     output=self.folder,
