@@ -39,6 +39,7 @@ from generator.build import BuildOptions, build
 from generator.config import CONFIG_NAME, Config, load_config
 from generator.errors import ConfigError, DigestError, Problem
 from generator.importer import import_configured
+from generator.lock import site_lock
 from generator.render import theme_dir
 from generator.watch import Watcher
 
@@ -119,7 +120,8 @@ class Preview:
             config = self._load()
             now = self.clock()
             if config.import_.paths:  # raw sources change too: import them as `digest build` does
-                imported, problems = import_configured(config, now)
+                with site_lock(config.path("cache"), "serve"):  # one writer of content/
+                    imported, problems = import_configured(config, now)
                 if problems:
                     raise DigestError(problems)
                 counts = imported.counts()

@@ -6,6 +6,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -116,3 +117,31 @@ def test_builds_and_import_at_once_take_turns(make_site, tmp_path: Path) -> None
     assert site.snapshot() == fresh.snapshot()
     assert len(list((site.root / "content").rglob("*.md"))) == 320
     assert sorted(p.name for p in site.root.iterdir() if p.name.startswith(".site")) == []
+
+
+def test_serve_imports_under_the_lock(site: Site, tmp_path: Path) -> None:
+    """`digest serve` imports [import] paths before each rebuild: it waits for the lock too."""
+    from conftest import CLOCK as NOW
+
+    from generator.config import load_config
+    from generator.serve import Preview, ServeOptions
+
+    (site.root / "in").mkdir()
+    (site.root / "in" / "a.jsonl").write_text(
+        '{"title": "Imported", "content": "Body.", "date": "2025-01-01T00:00:00Z"}\n'
+    )
+    site.config('[import]\npaths = ["in"]\n')
+    config = load_config(site.root / "digest.toml")
+    preview = Preview(
+        site.root / "digest.toml", config, "http://127.0.0.1:1", ServeOptions(),
+        clock=lambda: NOW, echo=lambda *a, **k: None,
+    )  # fmt: skip
+    holder = hold_lock(site.root, "build")
+    threading.Timer(1.0, holder.send_signal, (signal.SIGKILL,)).start()
+    started = time.monotonic()
+    preview.rebuild()  # waits for the holder to end, then imports and builds
+    waited = time.monotonic() - started
+    holder.wait()
+    assert waited >= 0.9, "the import did not wait for the lock"
+    assert preview.state.problems == ()
+    assert len(list((site.root / "content").rglob("*.md"))) == 1
