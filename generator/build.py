@@ -26,6 +26,8 @@ from generator.markup import MarkdownRenderer
 from generator.models import Article, BuildReport, OutputFile, Page
 from generator.pages import plan_pages
 from generator.render import Renderer, SiteView, theme_dir
+from generator.sitemap import PATH as SITEMAP
+from generator.sitemap import sitemap
 from generator.urls import Urls
 from generator.workers import default_jobs, fork_map
 from generator.writer import MARKER, Staging, existing_files, recover
@@ -272,10 +274,12 @@ def _build(
     check_paths(
         pages,
         [(rel, "a static file") for rel in [*statics, MARKER]]
+        + [(SITEMAP, "the sitemap")]
         + [(f.path, f"the {f.kind} feed {f.url}") for f in feeds],
     )
     others = [OutputFile(rel, path.read_bytes()) for rel, path in statics.items()]
     others.append(OutputFile(MARKER, b""))
+    others.append(sitemap(catalog, urls))
     report.feeds = len(feeds)
     lap("plan")
 

@@ -150,13 +150,6 @@ def plan_pages(catalog: Catalog, config: Config, urls: Urls) -> Iterator[Page]:
             )  # fmt: skip
 
     yield Page("404", urls.page("404.html"), "404.html", "404.html", {})
-    yield Page(
-        "sitemap",
-        urls.page("sitemap.xml"),
-        "sitemap.xml",
-        "sitemap.xml",
-        {"catalog": catalog, "years": years},
-    )
     yield Page("robots", urls.page("robots.txt"), "robots.txt", "robots.txt", {})
 
 
