@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from generator import __version__
+from generator.errors import DigestError, Problem
 from generator.models import Article, LazyText
 
 SCHEMA = "3"
@@ -76,7 +77,14 @@ class BuildCache:
     def _open(self) -> sqlite3.Connection:
         self.folder.mkdir(parents=True, exist_ok=True)
         try:
-            return self._checked(sqlite3.connect(self.path))
+            return self._checked(sqlite3.connect(self.path, timeout=30))
+        except sqlite3.OperationalError as exc:
+            why = (
+                "is in use by another digest process; run again when it ends"
+                if "locked" in str(exc)
+                else f"cannot be used ({exc}); check its permissions, or delete {self.folder}"
+            )
+            raise DigestError(Problem(self.path, why)) from None
         except sqlite3.DatabaseError as exc:
             self.warnings.append(f"{self.path}: cache is unreadable ({exc}); discarded and rebuilt")
             self.path.unlink(missing_ok=True)

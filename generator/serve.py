@@ -119,23 +119,24 @@ class Preview:
         try:
             config = self._load()
             now = self.clock()
-            if config.import_.paths:  # raw sources change too: import them as `digest build` does
-                with site_lock(config.path("cache"), "serve"):  # one writer of content/
+            # One writer at a time of content/ and the shared cache, as for `digest build`.
+            with site_lock(config.path("cache"), "serve"):
+                if config.import_.paths:  # raw sources change too: import them as build does
                     imported, problems = import_configured(config, now)
-                if problems:
-                    raise DigestError(problems)
-                counts = imported.counts()
-                if counts["new"] or counts["updated"]:
-                    self.echo(imported.summary())
-            report = build(
-                config,
-                BuildOptions(
-                    now=now,
-                    drafts=self.options.drafts or config.build.drafts,
-                    future=self.options.future or config.build.future,
-                    output=self.folder,
-                ),
-            )
+                    if problems:
+                        raise DigestError(problems)
+                    counts = imported.counts()
+                    if counts["new"] or counts["updated"]:
+                        self.echo(imported.summary())
+                report = build(
+                    config,
+                    BuildOptions(
+                        now=now,
+                        drafts=self.options.drafts or config.build.drafts,
+                        future=self.options.future or config.build.future,
+                        output=self.folder,
+                    ),
+                )
         except DigestError as exc:
             self._failed(tuple(exc.problems), "")
             return True
