@@ -19,6 +19,7 @@ from generator.config import Config, load_config
 from generator.dates import to_aware
 from generator.errors import ConfigError, DigestError, Problem
 from generator.lock import DEFAULT_WAIT, site_lock
+from generator.writer import recover
 
 
 def _fail(exc: DigestError) -> None:
@@ -293,9 +294,11 @@ def deploy(config_path, output, branch, remote, no_push, message) -> None:
 
     config = load_config(config_path)
     site = output.resolve() if output else config.path("output")
-    result = run_deploy(
-        site, config.root, branch=branch, remote=remote, message=message, push=not no_push
-    )
+    with site_lock(config.path("cache"), "deploy"):
+        recover(site)  # never publish a half-committed build: roll it back first
+        result = run_deploy(
+            site, config.root, branch=branch, remote=remote, message=message, push=not no_push
+        )
     state = f"committed {result.commit[:12]}" if result.changed else "unchanged"
     where = f", pushed to {remote}" if result.pushed else ""
     click.echo(f"{result.branch}: {state}{where}")
@@ -314,7 +317,10 @@ def check(config_path, base_url, output, strict) -> None:
     from generator.check import check_site
 
     config = load_config(config_path, {"base_url": base_url})
-    report = check_site(output.resolve() if output else config.path("output"), config.base_url)
+    site = output.resolve() if output else config.path("output")
+    with site_lock(config.path("cache"), "check"):
+        recover(site)  # check the site readers get, not a half-committed build
+        report = check_site(site, config.base_url)
     for problem in report.errors:
         click.echo(f"error: {problem}", err=True)
     for problem in report.warnings:

@@ -134,3 +134,27 @@ def test_an_output_folder_outside_the_repository_deploys_too(project, tmp_path):
     assert result.exit_code == 0, result.output
     assert ".nojekyll" in tree(site.root, "gh-pages")
     assert "index.html" in tree(site.root, "gh-pages")
+
+
+def test_a_half_committed_build_is_rolled_back_before_publishing(project, tmp_path):
+    """A build killed mid-commit left one page new and a journal: deploy publishes the old site."""
+    import json
+    import os
+
+    site, _bare = project
+    page = site.out / "2025/03/01/first-story/index.html"
+    old = page.read_bytes()
+    backup = site.root / ".site.backup-1"
+    (backup / "2025/03/01/first-story").mkdir(parents=True)
+    os.link(page, backup / "2025/03/01/first-story/index.html")
+    page.unlink()  # commit() replaces files (new inodes); the backup keeps the old one
+    page.write_bytes(b"half-built page")
+    (site.root / ".site.journal").write_text(
+        json.dumps({"staging": str(site.root / ".site.staging-1"), "backup": str(backup),
+                    "changed": ["2025/03/01/first-story/index.html"], "added": [], "removed": []})
+    )  # fmt: skip
+    result = deploy("--no-push")
+    assert result.exit_code == 0, result.output
+    published = git(site.root, "show", "gh-pages:2025/03/01/first-story/index.html")
+    assert published.encode() == old.rstrip(b"\n")
+    assert page.read_bytes() == old and not (site.root / ".site.journal").exists()
