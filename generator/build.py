@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator.cache import BuildCache, article_from_meta, article_meta, code_digest
-from generator.catalog import Catalog, make_catalog
+from generator.catalog import make_catalog
 from generator.config import Config
 from generator.content import content_files, parse_article, read_limited
 from generator.errors import DigestError, Problem
@@ -178,8 +178,7 @@ def check_paths(pages: list[Page], others: list[tuple[str, str]]) -> None:
         raise DigestError(problems)
 
 
-def site_view(config: Config, urls: Urls, catalog: Catalog) -> SiteView:
-    topics = sorted(catalog.topics, key=lambda g: (-len(g.entries), g.name.casefold()))[:8]
+def site_view(config: Config, urls: Urls) -> SiteView:
     return SiteView(
         title=config.title,
         description=config.description,
@@ -188,7 +187,6 @@ def site_view(config: Config, urls: Urls, catalog: Catalog) -> SiteView:
         base_url=config.base_url,
         base_path=config.base_path,
         urls=urls,
-        topics=tuple((g.name, urls.topic(g.slug)) for g in topics),
     )
 
 
@@ -268,7 +266,7 @@ def _build(
     urls = Urls(config.base_url)
     catalog = make_catalog(select(articles, options), config.tz, urls)
     pages = list(plan_pages(catalog, config, urls))
-    site = site_view(config, urls, catalog)
+    site = site_view(config, urls)
     statics = static_files(config)
     feeds = plan_feeds(catalog, config, urls, options.now)
     check_paths(
@@ -288,16 +286,7 @@ def _build(
         [
             code_digest(),
             files_digest([theme_dir(), config.path("templates")]),
-            repr(
-                (
-                    site.title,
-                    site.description,
-                    site.language,
-                    site.author,
-                    site.base_url,
-                    site.topics,
-                )
-            ),
+            config.model_dump_json(),  # every setting: any change may show on any page
         ]
     )
     keys = {a.id: loaded.keys[str(a.source_path)] for a in articles}

@@ -39,7 +39,6 @@ class SiteView:
     base_url: str
     base_path: str
     urls: Urls
-    topics: tuple  # (name, url, count) for navigation
 
 
 def _datefmt(value: dt.datetime | dt.date, fmt: str = "long") -> str:

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import signal
 import subprocess
 import sys
 import textwrap
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -23,6 +25,19 @@ CHROMIUM_ARGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
     "--disable-component-update", "--disable-sync", "--no-first-run",
 ]  # fmt: skip
+
+
+def wait_for_group(pgid: int, what: str = "build") -> None:
+    """Workers must die with their killed process, not live on and write: fail if any is left."""
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        try:
+            os.killpg(pgid, 0)
+        except ProcessLookupError:
+            return
+        time.sleep(0.02)
+    os.killpg(pgid, signal.SIGKILL)  # clean up the orphans before failing
+    pytest.fail(f"a worker process outlived its killed {what}")
 
 
 def run_digest(cwd: Path, *args: str, timeout: float = 120) -> subprocess.CompletedProcess:

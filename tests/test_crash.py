@@ -18,7 +18,7 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from conftest import REPO, Site, run_digest
+from conftest import REPO, Site, run_digest, wait_for_group
 
 from generator import writer
 from generator.bench import generate
@@ -62,19 +62,6 @@ def mutate(root: Path, round_: int, rng: random.Random) -> None:
     else:
         for path in rng.sample(content, 10):
             path.unlink()
-
-
-def wait_for_group(pgid: int) -> None:
-    """Workers must die with their build, not live on and write into a staging folder."""
-    deadline = time.monotonic() + 10
-    while time.monotonic() < deadline:
-        try:
-            os.killpg(pgid, 0)
-        except ProcessLookupError:
-            return
-        time.sleep(0.02)
-    os.killpg(pgid, signal.SIGKILL)
-    pytest.fail("a worker process outlived its killed build")
 
 
 @pytest.mark.slow

@@ -12,7 +12,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import REPO, Site
+from conftest import REPO, Site, wait_for_group
 
 from generator.bench_import import make_batch
 from generator.config import load_config
@@ -49,18 +49,6 @@ def every_article_loads(root: Path) -> int:
     return len(paths)
 
 
-def stop_group(pgid: int) -> None:
-    deadline = time.monotonic() + 10
-    while time.monotonic() < deadline:
-        try:
-            os.killpg(pgid, 0)
-        except ProcessLookupError:
-            return
-        time.sleep(0.02)
-    os.killpg(pgid, signal.SIGKILL)  # orphaned pool workers: reported, then cleaned up
-    pytest.fail("an import worker outlived its killed import")
-
-
 def make_site(root: Path, batch: Path) -> Site:
     site = Site(root)
     site.config('timezone = "Asia/Karachi"\n')
@@ -88,7 +76,7 @@ def test_imports_killed_at_random_moments_finish_on_rerun(tmp_path: Path) -> Non
         time.sleep(rng.uniform(0.45, 1.0) * full)  # reading first, then writing: bias late
         proc.send_signal(signal.SIGKILL)
         proc.wait()
-        stop_group(proc.pid)
+        wait_for_group(proc.pid, "import")
         counts.append(every_article_loads(site.root))  # no half-written article
         found = articles(site.root)
         assert all(expected.get(rel) == data for rel, data in found.items() if "/." not in rel)
