@@ -9,6 +9,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+Progress = Callable[[str, int, int], None]  # (stage, done, total): a progress bar's update
+
 
 class LazyText:
     """Text read on first use: article bodies stay in the build cache until a page shows them."""

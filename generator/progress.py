@@ -6,7 +6,7 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from generator.build import Progress
+from generator.models import Progress
 
 
 @contextmanager
