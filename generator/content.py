@@ -19,7 +19,7 @@ import yaml
 from generator.dates import to_aware
 from generator.errors import DigestError, Problem
 from generator.identity import article_id, slugify
-from generator.markup import MarkdownRenderer, summary_from_html
+from generator.markup import summary_from_html
 from generator.models import Article
 from generator.sanitise import clean_text, one_line, visible
 
@@ -302,11 +302,3 @@ def read_limited(path: str | Path, max_bytes: int) -> bytes:
     parse_article without being read whole. Raises OSError."""
     with open(path, "rb") as handle:
         return handle.read(max_bytes + 1)
-
-
-def load_article(path: Path, tz: dt.tzinfo, renderer: MarkdownRenderer, max_bytes: int) -> Article:
-    try:
-        data = read_limited(path, max_bytes)
-    except OSError as exc:
-        raise DigestError(Problem(path, f"cannot be read: {exc.strerror}")) from None
-    return parse_article(path, data, tz, renderer.render, max_bytes)

@@ -16,7 +16,7 @@ from conftest import REPO, Site, wait_for_group
 
 from generator.bench_import import make_batch
 from generator.config import load_config
-from generator.content import find_content, load_article
+from generator.content import find_content, parse_article, read_limited
 from generator.markup import MarkdownRenderer
 
 ENV = {**os.environ, "PYTHONPATH": str(REPO)}
@@ -45,7 +45,8 @@ def every_article_loads(root: Path) -> int:
     renderer = MarkdownRenderer()
     paths = find_content(config.path("content"))
     for path in paths:
-        load_article(path, config.tz, renderer, config.build.max_article_bytes)
+        limit = config.build.max_article_bytes
+        parse_article(path, read_limited(path, limit), config.tz, renderer.render, limit)
     return len(paths)
 
 

@@ -90,6 +90,19 @@ def check_site(site: Site, folder: Path) -> None:
         lxml.html.document_fromstring(page.read_bytes())  # decodes and parses
 
 
+def build_and_check(text: str, also=None) -> None:
+    """Build one article through the whole pipeline and check the output (then `also(site)`),
+    unless the build refused it; the folder is removed afterwards either way."""
+    site, folder, built = build_one(text)
+    try:
+        if built:
+            check_site(site, folder)
+            if also:
+                also(site)
+    finally:
+        _cleanup(folder)
+
+
 def _cleanup(folder: Path) -> None:
     shutil.rmtree(folder, ignore_errors=True)
 
@@ -101,12 +114,7 @@ def test_any_front_matter_values(meta: dict) -> None:
         header = yaml.safe_dump(meta, allow_unicode=True, sort_keys=False)
     except yaml.YAMLError:
         return  # not representable as YAML (e.g. a lone surrogate): nothing to build
-    site, folder, built = build_one(f"---\n{header}---\n\nBody.\n")
-    try:
-        if built:
-            check_site(site, folder)
-    finally:
-        _cleanup(folder)
+    build_and_check(f"---\n{header}---\n\nBody.\n")
 
 
 @FUZZ
@@ -115,12 +123,7 @@ def test_any_front_matter_values(meta: dict) -> None:
      "\n", "- ", "? ", ": ", "'", '"', "\\u", "<<: ", "|\n  ", ">\n  ", "%YAML 1.1\n", "---"]
 ) | st.text(max_size=8), max_size=25).map("".join))  # fmt: skip
 def test_any_front_matter_text(header: str) -> None:
-    site, folder, built = build_one(f"---\n{header}\n---\n\nBody.\n")
-    try:
-        if built:
-            check_site(site, folder)
-    finally:
-        _cleanup(folder)
+    build_and_check(f"---\n{header}\n---\n\nBody.\n")
 
 
 @FUZZ
@@ -131,10 +134,8 @@ def test_any_markdown_body(body: str, title: str) -> None:
         header = yaml.safe_dump(meta, allow_unicode=True)
     except yaml.YAMLError:
         header = "title: Title\ndate: 2021-08-11\n"
-    site, folder, built = build_one(f"---\n{header}---\n\n{body}\n")
-    try:
-        if built:
-            check_site(site, folder)
-            assert len(list(site.out.glob("2021/08/11/*/index.html"))) == 1
-    finally:
-        _cleanup(folder)
+
+    def one_article_page(site: Site) -> None:
+        assert len(list(site.out.glob("2021/08/11/*/index.html"))) == 1
+
+    build_and_check(f"---\n{header}---\n\n{body}\n", one_article_page)
