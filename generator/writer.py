@@ -9,10 +9,16 @@ lists the moves, so a build killed mid-commit is rolled back by the next run
 Why not swap whole folders: on a 40,000-file site, hard-linking every unchanged
 file into a new tree and deleting the old tree costs seconds to tens of seconds
 of file-system work per build, far more than the build itself.
+
+Staging and backup folders are flat (one file per output, named by a digest of its
+path) when the site already exists: pretty URLs give nearly every page a folder of
+its own, and creating then deleting those folders twice over cost more than writing
+the pages. A first build stages a tree and renames it into place whole.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
@@ -61,6 +67,11 @@ def recover(output: Path) -> None:
                 stray.unlink(missing_ok=True)
 
 
+def flat_name(rel: str) -> str:
+    """A staged or backed-up file's name in a flat folder: a digest of its output path."""
+    return hashlib.blake2b(rel.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+
+
 def _roll_back(
     output: Path,
     staging: Path,
@@ -72,18 +83,19 @@ def _roll_back(
     """Put every file back as it was. Safe to run again if killed half-way: which files are
     new comes from the journal, not from what is left in staging."""
     for rel in changed:
-        live, saved = output / rel, backup / rel
+        live, saved = output / rel, backup / flat_name(rel)
         if saved.exists():
             os.replace(saved, live)
             continue
-        is_new = rel in added if added is not None else not (staging / rel).exists()
+        is_new = rel in added if added is not None else not (staging / flat_name(rel)).exists()
         if is_new and live.exists():  # a new file that was already moved in
             live.unlink()
             _prune_empty(live.parent, output)
     for rel in removed:
-        if (backup / rel).exists() and not (output / rel).exists():
+        saved = backup / flat_name(rel)
+        if saved.exists() and not (output / rel).exists():
             (output / rel).parent.mkdir(parents=True, exist_ok=True)
-            os.replace(backup / rel, output / rel)
+            os.replace(saved, output / rel)
 
 
 def _prune_empty(folder: Path, stop: Path) -> None:
@@ -138,22 +150,31 @@ class Staging:
         check_output_folder(self.output)
         self.folder = self.output.parent / f".{self.output.name}.staging-{os.getpid()}"
         self.folder.mkdir()
+        self.first = not self.output.exists()  # stage a tree, to be renamed into place whole
 
     def put(self, path: str, data: bytes) -> bool:
         """Stage `data`; True when staged, False when the live file already has these bytes."""
         rel = safe_relpath(path)
-        if _same(self.output / rel, data):
+        if self.first:
+            target = self.folder / rel
+            target.parent.mkdir(parents=True, exist_ok=True)
+        elif _same(self.output / rel, data):
             return False
-        target = self.folder / rel
-        target.parent.mkdir(parents=True, exist_ok=True)
+        else:
+            target = self.folder / flat_name(path)
         with open(target, "wb") as handle:
             handle.write(data)
         return True
 
     def commit(self, changed: list[str], removed: list[str]) -> None:
         """Move staged files in and removed files out, under a journal; then clean up."""
-        if not self.output.exists():
-            self.folder.rename(self.output)
+        if self.first:
+            try:
+                self.folder.rename(self.output)
+            except OSError as exc:
+                raise DigestError(
+                    Problem(self.output, f"appeared during the build ({exc.strerror}); build again")
+                ) from None
             return
         backup = self.output.parent / f".{self.output.name}.backup-{os.getpid()}"
         journal = _journal(self.output)
@@ -166,20 +187,19 @@ class Staging:
             "removed": removed,
             "added": added,
         }
+        backup.mkdir(exist_ok=True)
         tmp.write_text(json.dumps(plan), encoding="utf-8")
         tmp.rename(journal)  # from here on, a killed build is rolled back by recover()
         new = set(added)
         for rel in changed:
-            live = self.output / rel
+            live, name = self.output / rel, flat_name(rel)
             if rel not in new:
-                (backup / rel).parent.mkdir(parents=True, exist_ok=True)
-                os.link(live, backup / rel)
+                os.link(live, backup / name)
             else:
                 live.parent.mkdir(parents=True, exist_ok=True)
-            os.replace(self.folder / rel, live)
+            os.replace(self.folder / name, live)
         for rel in removed:
-            (backup / rel).parent.mkdir(parents=True, exist_ok=True)
-            os.replace(self.output / rel, backup / rel)
+            os.replace(self.output / rel, backup / flat_name(rel))
             _prune_empty((self.output / rel).parent, self.output)
         journal.unlink()  # the commit point
         shutil.rmtree(backup, ignore_errors=True)

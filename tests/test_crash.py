@@ -22,7 +22,7 @@ from conftest import REPO, Site, run_digest, wait_for_group
 
 from generator import writer
 from generator.bench import generate
-from generator.writer import existing_files, recover
+from generator.writer import existing_files, flat_name, recover
 
 CLOCK = "2030-01-01T00:00:00Z"
 ENV = {**os.environ, "PYTHONPATH": str(REPO)}
@@ -154,11 +154,11 @@ def test_recovery_killed_halfway_runs_again(tmp_path: Path, monkeypatch) -> None
     (tmp_path / ".site.journal").write_text(json.dumps(plan))
     # commit() had backed up and replaced a and b, moved 'new' in and 'gone' out.
     for rel in ("a", "b"):
-        os.link(out / rel, backup / rel)
+        os.link(out / rel, backup / flat_name(rel))
         (out / rel).unlink()
         (out / rel).write_bytes(b"new " + rel.encode())
     (out / "new").write_bytes(b"n")
-    os.replace(out / "gone", backup / "gone")
+    os.replace(out / "gone", backup / flat_name("gone"))
     _interrupt_after(monkeypatch, 1)  # the first recovery restores 'a', then is stopped
     with pytest.raises(KeyboardInterrupt):
         recover(out)

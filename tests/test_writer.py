@@ -8,7 +8,7 @@ import os
 import pytest
 
 from generator.errors import DigestError
-from generator.writer import MARKER, Staging, existing_files, recover
+from generator.writer import MARKER, Staging, existing_files, flat_name, recover
 
 
 def write(out, **named: bytes) -> list[str]:
@@ -63,9 +63,9 @@ def test_half_done_commit_is_rolled_back(tmp_path):
     write(out, a=b"old a", gone=b"old gone", keep=b"k")
     before = {p: (out / p).read_bytes() for p in existing_files(out)}
     staging, backup = tmp_path / ".site.staging-9", tmp_path / ".site.backup-9"
+    staging.mkdir()
     for rel, data in {"a": b"new a", "new/file": b"n"}.items():
-        (staging / rel).parent.mkdir(parents=True, exist_ok=True)
-        (staging / rel).write_bytes(data)
+        (staging / flat_name(rel)).write_bytes(data)
     backup.mkdir()
     (tmp_path / ".site.journal").write_text(
         json.dumps(
@@ -79,11 +79,11 @@ def test_half_done_commit_is_rolled_back(tmp_path):
     )
     # What commit() had done before the kill: 'a' backed up and replaced, 'new/file' moved in,
     # 'gone' moved to the backup.
-    os.link(out / "a", backup / "a")
-    os.replace(staging / "a", out / "a")
+    os.link(out / "a", backup / flat_name("a"))
+    os.replace(staging / flat_name("a"), out / "a")
     (out / "new").mkdir()
-    os.replace(staging / "new/file", out / "new/file")
-    os.replace(out / "gone", backup / "gone")
+    os.replace(staging / flat_name("new/file"), out / "new/file")
+    os.replace(out / "gone", backup / flat_name("gone"))
     recover(out)
     assert {p: (out / p).read_bytes() for p in existing_files(out)} == before
     assert not (out / "new").exists()
