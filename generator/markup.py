@@ -5,18 +5,65 @@ from __future__ import annotations
 import re
 
 import markdown
+from markdown import treeprocessors, util
 
 from generator.sanitise import clean_html, plain_text
 
 _EXTENSIONS = ["tables", "sane_lists", "fenced_code"]
 _H1 = re.compile(r"<(/?)h1\b", re.IGNORECASE)
 
+# Python-Markdown's inline patterns (by their regex) and text that any match must contain.
+MARKERS: dict[str, tuple[str, ...]] = {
+    r"(?:(?<!\\)((?:\\{2})+)(?=`+)|(?<!\\)`)": ("`",),  # code span
+    r"\\(.)": ("\\",),  # backslash escape
+    r"(?<!\!)\[": ("[",),  # links and references
+    r"\!\[": ("![",),  # images
+    r"<([A-Za-z][A-Za-z0-9+.-]*://[^<>]*)>": ("<",),
+    r"<([^<> !]+@[^@<> ]+)>": ("<",),
+    r"  \n": ("  \n",),  # hard line break
+    treeprocessors.inlinepatterns.HTML_RE: ("<",),
+    r"(&(?:\#[0-9]+|\#x[0-9a-fA-F]+|[a-zA-Z0-9]+);)": ("&",),
+    r"\*|_": ("*", "_"),  # emphasis
+}
+
+
+class _InlineProcessor(treeprocessors.InlineProcessor):
+    """Python-Markdown tries all 14 inline patterns on every run of text, though news
+    prose rarely holds a marker any of them needs; this one skips a pattern when the text
+    lacks its marker. Output is unchanged (a pattern cannot match without its marker;
+    tests/test_markup.py compares it with stock Markdown); a pattern not in MARKERS is
+    always tried."""
+
+    def _InlineProcessor__handleInline(self, data: str, patternIndex: int = 0) -> str:
+        if isinstance(data, util.AtomicString):
+            return data
+        patterns = [(p, MARKERS.get(p.compiled_re.pattern)) for p in self.inlinePatterns]
+        start = 0
+        while patternIndex < len(patterns):
+            pattern, markers = patterns[patternIndex]
+            if markers is not None and not any(m in data for m in markers):
+                matched, start = False, 0  # as __applyPattern returns on no match
+            else:
+                data, matched, start = self._InlineProcessor__applyPattern(
+                    pattern, data, patternIndex, start
+                )
+            if not matched:
+                patternIndex += 1
+        return data
+
+
+def make_markdown() -> markdown.Markdown:
+    md = markdown.Markdown(extensions=_EXTENSIONS, output_format="html")
+    if hasattr(treeprocessors.InlineProcessor, "_InlineProcessor__applyPattern"):
+        md.treeprocessors.register(_InlineProcessor(md), "inline", 20)
+    return md
+
 
 class MarkdownRenderer:
     """One Markdown instance reused across articles (building it per article is slow)."""
 
     def __init__(self) -> None:
-        self._md = markdown.Markdown(extensions=_EXTENSIONS, output_format="html")
+        self._md = make_markdown()
 
     def render(self, text: str) -> str:
         self._md.reset()
