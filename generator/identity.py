@@ -7,6 +7,7 @@ turn old feed items into new ones; so both call this one module.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import unicodedata
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
@@ -20,6 +21,7 @@ WINDOWS_RESERVED = frozenset(
 )
 
 
+@functools.lru_cache(maxsize=8192)  # topics, sources and tags repeat on every article
 def slugify(text: str, fallback: str = "untitled") -> str:
     """A lowercase ASCII slug safe as one path segment on any system; never empty, never
     '.' or '..', never a Windows device name."""

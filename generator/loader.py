@@ -18,6 +18,8 @@ from generator.markup import MarkdownRenderer
 from generator.models import Article, Progress
 from generator.workers import fork_map
 
+PARALLEL_PARSE = 200  # below this many changed files, forking workers costs more than it saves
+
 
 def _parse_one(state: tuple[dt.tzinfo, int, MarkdownRenderer], item: tuple[Path, bytes]):
     tz, max_bytes, renderer = state
@@ -74,7 +76,7 @@ def load_articles(
         loaded.keys[name] = row[0]
     state = (config.tz, config.build.max_article_bytes, MarkdownRenderer())
     items = [(shown, data) for shown, data, _key, _stat in todo.values()]
-    jobs = jobs if len(items) > 200 else 1
+    jobs = jobs if len(items) > PARALLEL_PARSE else 1
     for n, result in enumerate(fork_map(_parse_one, state, items, jobs), start=1):
         if isinstance(result, DigestError):
             loaded.problems.extend(result.problems)

@@ -114,9 +114,9 @@ def safe_relpath(path: str) -> PurePosixPath:
     return rel
 
 
-def existing_files(output: Path) -> dict[str, os.stat_result]:
-    """Every file under `output` with its stat, by '/'-separated relative path."""
-    found: dict[str, os.stat_result] = {}
+def existing_files(output: Path) -> dict[str, tuple[int, int]]:
+    """Every file under `output` with its (size, mtime_ns), by '/'-separated relative path."""
+    found: dict[str, tuple[int, int]] = {}
 
     def scan(folder: str, prefix: str) -> None:
         with os.scandir(folder) as entries:
@@ -124,7 +124,8 @@ def existing_files(output: Path) -> dict[str, os.stat_result]:
                 if entry.is_dir(follow_symlinks=False):
                     scan(entry.path, prefix + entry.name + "/")
                 else:
-                    found[prefix + entry.name] = entry.stat(follow_symlinks=False)
+                    stat = entry.stat(follow_symlinks=False)
+                    found[prefix + entry.name] = (stat.st_size, stat.st_mtime_ns)
 
     if output.is_dir():
         scan(str(output), "")

@@ -7,6 +7,7 @@ import shutil
 
 import pytest
 
+from generator import build, loader
 from generator.cache import BuildCache
 
 
@@ -52,12 +53,26 @@ EDITS = {
 }  # fmt: skip
 
 
+@pytest.fixture(params=["serial", "parallel"])
+def jobs(request, monkeypatch) -> int:
+    """Serial, or every stage on two worker processes however small the site."""
+    if request.param == "serial":
+        return 1
+    for module, name in [
+        (build, "PARALLEL_CHECK"),
+        (build, "PARALLEL_RENDER"),
+        (loader, "PARALLEL_PARSE"),
+    ]:
+        monkeypatch.setattr(module, name, 0)
+    return 2
+
+
 @pytest.mark.parametrize("change", sorted(EDITS))
-def test_cached_rebuild_equals_clean_build(site, tmp_path, change):
+def test_cached_rebuild_equals_clean_build(site, tmp_path, change, jobs):
     populate(site)
-    site.build()
+    site.build(jobs=jobs)
     EDITS[change](site)
-    report = site.build()
+    report = site.build(jobs=jobs)
     assert report.written > 0 or change == "rename_file"  # a moved file renders the same pages
     assert site.snapshot() == clean_build(site, tmp_path)
 
