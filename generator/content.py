@@ -63,12 +63,24 @@ def content_files(folder: Path) -> list[str]:
     """Every Markdown file under `folder` as a path string, sorted; hidden files and folders
     skipped. Strings, because building Path objects for 40,000 files costs a second."""
     found: list[str] = []
-    for root, dirs, files in os.walk(folder):
-        dirs[:] = [d for d in dirs if not d.startswith(".")]
-        found.extend(
-            os.path.join(root, f) for f in files if f.endswith(".md") and not f.startswith(".")
-        )
-    return sorted(p for p in found if os.path.isfile(p))
+
+    def scan(path: str) -> None:
+        try:
+            entries = os.scandir(path)
+        except OSError as exc:
+            raise DigestError(Problem(path, f"folder cannot be read: {exc.strerror}")) from None
+        with entries:
+            for entry in entries:
+                if entry.name.startswith("."):
+                    continue
+                if entry.is_dir(follow_symlinks=False):
+                    scan(entry.path)
+                elif entry.name.endswith(".md") and entry.is_file():  # no stat unless a link
+                    found.append(entry.path)
+
+    if os.path.isdir(folder):
+        scan(str(folder))
+    return sorted(found)
 
 
 def find_content(folder: Path) -> list[Path]:

@@ -7,6 +7,7 @@ receiving it pickled; only small task lists and results cross process boundaries
 from __future__ import annotations
 
 import ctypes
+import gc
 import multiprocessing
 import os
 import signal
@@ -20,6 +21,7 @@ _PR_SET_PDEATHSIG = 1
 def _init(state: Any, parent: int) -> None:
     global _state
     _state = state
+    gc.enable()  # the parent may have disabled it; its objects are frozen, so this stays cheap
     die_with_parent(parent)
 
 
@@ -59,5 +61,9 @@ def fork_map(
             yield func(state, item)
         return
     context = multiprocessing.get_context("fork")
-    with context.Pool(jobs, initializer=_init, initargs=(state, os.getpid())) as pool:
-        yield from pool.imap_unordered(_call, ((func, item) for item in items), chunksize)
+    gc.freeze()  # workers' collections skip (and so never copy) the objects they inherit
+    try:
+        with context.Pool(jobs, initializer=_init, initargs=(state, os.getpid())) as pool:
+            yield from pool.imap_unordered(_call, ((func, item) for item in items), chunksize)
+    finally:
+        gc.unfreeze()
