@@ -3,7 +3,6 @@ changed ones parsed on all cores."""
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import hashlib
 import os
@@ -21,13 +20,20 @@ from generator.workers import fork_map
 PARALLEL_PARSE = 200  # below this many changed files, forking workers costs more than it saves
 
 
-def _parse_one(state: tuple[dt.tzinfo, int, MarkdownRenderer], item: tuple[Path, bytes]):
-    tz, max_bytes, renderer = state
+def _parse_one(state: tuple[dt.tzinfo, int, MarkdownRenderer, bool], item: tuple[Path, bytes]):
+    """DigestError, or (path, article) uncached, or (path, metadata JSON, body) to cache:
+    two strings cross the process boundary faster than an Article, and the parent, which
+    shares two cores with the workers, has less to do."""
+    tz, max_bytes, renderer, cached = state
     path, data = item
     try:
-        return parse_article(path, data, tz, renderer.render, max_bytes)
+        article = parse_article(path, data, tz, renderer.render, max_bytes)
     except DigestError as exc:
         return exc
+    meta = article_meta(article) if cached else None
+    if meta is None:
+        return str(path), article
+    return str(path), meta, str(article.body_html)
 
 
 @dataclass
@@ -74,20 +80,21 @@ def load_articles(
             continue
         loaded.articles.append(article_from_meta(row[3], cache.lazy_body(row[0])))
         loaded.keys[name] = row[0]
-    state = (config.tz, config.build.max_article_bytes, MarkdownRenderer())
+    state = (config.tz, config.build.max_article_bytes, MarkdownRenderer(), cache is not None)
     items = [(shown, data) for shown, data, _key, _stat in todo.values()]
     jobs = jobs if len(items) > PARALLEL_PARSE else 1
     for n, result in enumerate(fork_map(_parse_one, state, items, jobs), start=1):
         if isinstance(result, DigestError):
             loaded.problems.extend(result.problems)
         else:
-            name = str(result.source_path)
+            name = result[0]
             key, stat = todo[name][2:]
-            meta = article_meta(result) if cache is not None else None
-            if meta is not None:  # the body moves to the cache; memory keeps only metadata
-                cache.store(name, key, stat, meta, str(result.body_html))
-                result = dataclasses.replace(result, body_html=cache.lazy_body(key))
-            loaded.articles.append(result)
+            if len(result) == 3:  # the body moves to the cache; memory keeps only metadata
+                cache.store(name, key, stat, result[1], result[2])
+                article = article_from_meta(result[1], cache.lazy_body(key))
+            else:
+                article = result[1]
+            loaded.articles.append(article)
             loaded.keys[name] = key
         if progress and n % 100 == 0:
             progress("parse", n, len(items))
