@@ -22,6 +22,9 @@ import hashlib
 import json
 import os
 import shutil
+import subprocess
+import sys
+import time
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
@@ -65,11 +68,39 @@ def recover(output: Path) -> None:
                 shutil.rmtree(stray, ignore_errors=True)
             else:
                 stray.unlink(missing_ok=True)
+    for trash in output.parent.glob(f".{output.name}.trash-*"):
+        delete_detached(trash)  # a deleter killed early (or still running) left it
+
+
+DETACHED_DELETE = 500  # old files at which deleting them in another process pays off
+_RMTREE = "import shutil, sys; shutil.rmtree(sys.argv[1], ignore_errors=True)"
+
+
+def delete_detached(folder: Path) -> None:
+    """Delete a folder of replaced pages in a process of its own, so the build need not wait:
+    freeing thousands of inodes costs most of a second on ext4, and nothing reads them."""
+    try:
+        subprocess.Popen(
+            [sys.executable, "-I", "-S", "-c", _RMTREE, str(folder)],
+            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            start_new_session=True,  # not stopped by the terminal's Ctrl-C meant for digest
+        )  # fmt: skip
+    except OSError:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def flat_name(rel: str) -> str:
-    """A staged or backed-up file's name in a flat folder: a digest of its output path."""
-    return hashlib.blake2b(rel.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+    """A staged or backed-up file's place in a flat folder: a digest of its output path, in
+    one of 16 sub-folders (workers creating files in one folder wait for each other)."""
+    name = hashlib.blake2b(rel.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+    return f"{name[0]}/{name}"
+
+
+def make_flat(folder: Path) -> None:
+    """Create a flat folder and its 16 sub-folders."""
+    folder.mkdir(exist_ok=True)
+    for shard in "0123456789abcdef":
+        (folder / shard).mkdir(exist_ok=True)
 
 
 def _roll_back(
@@ -152,6 +183,8 @@ class Staging:
         self.folder = self.output.parent / f".{self.output.name}.staging-{os.getpid()}"
         self.folder.mkdir()
         self.first = not self.output.exists()  # stage a tree, to be renamed into place whole
+        if not self.first:
+            make_flat(self.folder)
 
     def put(self, path: str, data: bytes) -> bool:
         """Stage `data`; True when staged, False when the live file already has these bytes."""
@@ -188,7 +221,7 @@ class Staging:
             "removed": removed,
             "added": added,
         }
-        backup.mkdir(exist_ok=True)
+        make_flat(backup)
         tmp.write_text(json.dumps(plan), encoding="utf-8")
         tmp.rename(journal)  # from here on, a killed build is rolled back by recover()
         new = set(added)
@@ -203,8 +236,13 @@ class Staging:
             os.replace(self.output / rel, backup / flat_name(rel))
             _prune_empty((self.output / rel).parent, self.output)
         journal.unlink()  # the commit point
-        shutil.rmtree(backup, ignore_errors=True)
-        shutil.rmtree(self.folder, ignore_errors=True)
+        shutil.rmtree(self.folder, ignore_errors=True)  # empty by now
+        if len(changed) - len(added) + len(removed) < DETACHED_DELETE:
+            shutil.rmtree(backup, ignore_errors=True)
+            return
+        trash = backup.with_name(f".{self.output.name}.trash-{os.getpid()}-{time.time_ns()}")
+        backup.rename(trash)
+        delete_detached(trash)
 
     def abort(self) -> None:
         """Stop a build (Ctrl-C, an error): roll back a commit in progress, drop staging."""

@@ -22,7 +22,7 @@ from conftest import REPO, Site, run_digest, wait_for_group
 
 from generator import writer
 from generator.bench import generate
-from generator.writer import existing_files, flat_name, recover
+from generator.writer import existing_files, flat_name, make_flat, recover
 
 CLOCK = "2030-01-01T00:00:00Z"
 ENV = {**os.environ, "PYTHONPATH": str(REPO)}
@@ -39,6 +39,10 @@ def snapshot(folder: Path) -> dict[str, bytes]:
 
 
 def leftovers(root: Path) -> list[str]:
+    """digest's working files beside site/, once the detached deleter of replaced pages is done."""
+    deadline = time.monotonic() + 30
+    while list(root.glob(".site.trash-*")) and time.monotonic() < deadline:
+        time.sleep(0.05)
     return sorted(p.name for p in root.iterdir() if p.name.startswith(".site."))
 
 
@@ -147,8 +151,8 @@ def test_recovery_killed_halfway_runs_again(tmp_path: Path, monkeypatch) -> None
         (out / rel).write_bytes(data)
     before = snapshot(out)
     staging, backup = tmp_path / ".site.staging-9", tmp_path / ".site.backup-9"
-    staging.mkdir()
-    backup.mkdir()
+    make_flat(staging)
+    make_flat(backup)
     plan = {"staging": str(staging), "backup": str(backup), "changed": ["a", "b", "new"],
             "removed": ["gone"], "added": ["new"]}  # fmt: skip
     (tmp_path / ".site.journal").write_text(json.dumps(plan))

@@ -141,13 +141,13 @@ def test_a_half_committed_build_is_rolled_back_before_publishing(project, tmp_pa
     import json
     import os
 
-    from generator.writer import flat_name
+    from generator.writer import flat_name, make_flat
 
     site, _bare = project
     page = site.out / "2025/03/01/first-story/index.html"
     old = page.read_bytes()
     backup = site.root / ".site.backup-1"
-    backup.mkdir()
+    make_flat(backup)
     os.link(page, backup / flat_name("2025/03/01/first-story/index.html"))
     page.unlink()  # commit() replaces files (new inodes); the backup keeps the old one
     page.write_bytes(b"half-built page")

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import json
 import os
+import time
 
 import pytest
 
+from generator import writer
 from generator.errors import DigestError
-from generator.writer import MARKER, Staging, existing_files, flat_name, recover
+from generator.writer import MARKER, Staging, existing_files, flat_name, make_flat, recover
 
 
 def write(out, **named: bytes) -> list[str]:
@@ -30,6 +32,35 @@ def test_write_skip_and_prune(tmp_path):
     assert not (out / "b").exists() and (out / "d").read_bytes() == b"new"
     assert sorted(existing_files(out)) == [MARKER, "a", "d"]
     assert [p.name for p in tmp_path.iterdir()] == ["site"]
+
+
+def wait_until_gone(paths, seconds: float = 20) -> None:
+    deadline = time.monotonic() + seconds
+    while any(p.exists() for p in paths) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not [p for p in paths if p.exists()]
+
+
+def test_replaced_files_are_deleted_by_a_detached_process(tmp_path, monkeypatch):
+    """Many replaced files: the build moves them aside and a process of their own deletes them."""
+    monkeypatch.setattr(writer, "DETACHED_DELETE", 2)
+    out = tmp_path / "site"
+    write(out, a=b"1", b=b"2", c=b"3")
+    write(out, a=b"one", b=b"two", c=b"three")
+    assert {p: (out / p).read_bytes() for p in "abc"} == {"a": b"one", "b": b"two", "c": b"three"}
+    wait_until_gone(list(tmp_path.glob(".site.trash-*")))
+    assert [p.name for p in tmp_path.iterdir()] == ["site"]
+
+
+def test_trash_left_by_a_killed_deleter_is_deleted_next_time(tmp_path):
+    out = tmp_path / "site"
+    write(out, a=b"1")
+    trash = tmp_path / ".site.trash-1-2"
+    trash.mkdir()
+    (trash / ("0" * 32)).write_bytes(b"old page")
+    recover(out)
+    wait_until_gone([trash])
+    assert (out / "a").read_bytes() == b"1"
 
 
 def test_abort_leaves_site_untouched(tmp_path):
@@ -63,10 +94,10 @@ def test_half_done_commit_is_rolled_back(tmp_path):
     write(out, a=b"old a", gone=b"old gone", keep=b"k")
     before = {p: (out / p).read_bytes() for p in existing_files(out)}
     staging, backup = tmp_path / ".site.staging-9", tmp_path / ".site.backup-9"
-    staging.mkdir()
+    make_flat(staging)
     for rel, data in {"a": b"new a", "new/file": b"n"}.items():
         (staging / flat_name(rel)).write_bytes(data)
-    backup.mkdir()
+    make_flat(backup)
     (tmp_path / ".site.journal").write_text(
         json.dumps(
             {
