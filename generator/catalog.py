@@ -30,8 +30,15 @@ class Entry:
     def day(self) -> dt.date:
         return self.local.date()
 
+    # Templates read article fields straight off the entry (e.title, e.summary). The ones
+    # every listing shows are properties: falling through to __getattr__ raises and catches
+    # an AttributeError inside Python each time, a tenth of a listing page's render.
+    title = property(lambda self: self.article.title)
+    summary = property(lambda self: self.article.summary)
+    source = property(lambda self: self.article.source)
+    topic = property(lambda self: self.article.topic)
+
     def __getattr__(self, name: str) -> Any:
-        # Templates read article fields straight off the entry: e.title, e.summary.
         return getattr(self.article, name)
 
 

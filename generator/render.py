@@ -41,16 +41,18 @@ class SiteView:
     urls: Urls
 
 
+_DATE_FORMATS = {
+    "long": "%A, %-d %B %Y",
+    "day": "%-d %B %Y",
+    "short": "%-d %b %Y",
+    "time": "%H:%M",
+    "datetime": "%-d %B %Y, %H:%M %Z",
+    "month": "%B %Y",
+}
+
+
 def _datefmt(value: dt.datetime | dt.date, fmt: str = "long") -> str:
-    formats = {
-        "long": "%A, %-d %B %Y",
-        "day": "%-d %B %Y",
-        "short": "%-d %b %Y",
-        "time": "%H:%M",
-        "datetime": "%-d %B %Y, %H:%M %Z",
-        "month": "%B %Y",
-    }
-    return value.strftime(formats.get(fmt, fmt))
+    return value.strftime(_DATE_FORMATS.get(fmt, fmt))
 
 
 def _with_dateline(body: object, dateline: str | None) -> Markup:
