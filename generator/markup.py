@@ -34,21 +34,29 @@ class _InlineProcessor(treeprocessors.InlineProcessor):
     tests/test_markup.py compares it with stock Markdown); a pattern not in MARKERS is
     always tried."""
 
+    _marked: list[tuple[object, tuple[str, ...]]] | None = None
+
     def _InlineProcessor__handleInline(self, data: str, patternIndex: int = 0) -> str:
         if isinstance(data, util.AtomicString):
             return data
-        patterns = [(p, MARKERS.get(p.compiled_re.pattern)) for p in self.inlinePatterns]
+        if self._marked is None:  # the patterns are fixed once Markdown is set up
+            self._marked = [
+                (p, MARKERS.get(p.compiled_re.pattern, ("",))) for p in self.inlinePatterns
+            ]
+        patterns = self._marked
         start = 0
         while patternIndex < len(patterns):
             pattern, markers = patterns[patternIndex]
-            if markers is not None and not any(m in data for m in markers):
-                matched, start = False, 0  # as __applyPattern returns on no match
-            else:
-                data, matched, start = self._InlineProcessor__applyPattern(
-                    pattern, data, patternIndex, start
-                )
-            if not matched:
-                patternIndex += 1
+            for marker in markers:  # ("",) for an unknown pattern: always tried
+                if marker in data:
+                    data, matched, start = self._InlineProcessor__applyPattern(
+                        pattern, data, patternIndex, start
+                    )
+                    if not matched:
+                        patternIndex += 1
+                    break
+            else:  # cannot match: as __applyPattern's no-match return
+                patternIndex, start = patternIndex + 1, 0
         return data
 
 
