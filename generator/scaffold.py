@@ -87,6 +87,9 @@ GITIGNORE = """\
 site/
 .digest-cache/
 .digest-preview/
+# a build's working files beside its output: staging, journal, replaced pages being deleted
+.site.*
+.digest-preview.*
 """
 
 WORKFLOW = """\

@@ -36,7 +36,7 @@ def test_init_then_build_and_check_succeed(tmp_path):
     checked = run("check", "--strict", cwd=folder)
     assert checked.exit_code == 0, checked.output
     ignored = (folder / ".gitignore").read_text().split()
-    assert {"site/", ".digest-cache/", ".digest-preview/"} <= set(ignored)
+    assert {"site/", ".digest-cache/", ".digest-preview/", ".site.*"} <= set(ignored)
 
 
 def test_workflow_is_valid_yaml_with_the_pages_permissions_and_pinned_actions(tmp_path):
