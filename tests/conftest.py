@@ -27,6 +27,13 @@ CHROMIUM_ARGS = [
 ]  # fmt: skip
 
 
+def wait_for_trash(folder: Path, seconds: float = 30) -> None:
+    """Let the detached deleter of replaced pages finish with the trash beside an output folder."""
+    deadline = time.monotonic() + seconds
+    while list(folder.glob(".*.trash-*")) and time.monotonic() < deadline:
+        time.sleep(0.05)
+
+
 def wait_for_group(pgid: int, what: str = "build") -> None:
     """Workers must die with their killed process, not live on and write: fail if any is left."""
     deadline = time.monotonic() + 10

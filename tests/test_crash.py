@@ -18,7 +18,7 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from conftest import REPO, Site, run_digest, wait_for_group
+from conftest import REPO, Site, run_digest, wait_for_group, wait_for_trash
 
 from generator import writer
 from generator.bench import generate
@@ -40,9 +40,7 @@ def snapshot(folder: Path) -> dict[str, bytes]:
 
 def leftovers(root: Path) -> list[str]:
     """digest's working files beside site/, once the detached deleter of replaced pages is done."""
-    deadline = time.monotonic() + 30
-    while list(root.glob(".site.trash-*")) and time.monotonic() < deadline:
-        time.sleep(0.05)
+    wait_for_trash(root)
     return sorted(p.name for p in root.iterdir() if p.name.startswith(".site."))
 
 

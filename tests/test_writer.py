@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import json
 import os
-import time
 
 import pytest
+from conftest import wait_for_trash
 
 from generator import writer
 from generator.errors import DigestError
@@ -34,13 +34,6 @@ def test_write_skip_and_prune(tmp_path):
     assert [p.name for p in tmp_path.iterdir()] == ["site"]
 
 
-def wait_until_gone(paths, seconds: float = 20) -> None:
-    deadline = time.monotonic() + seconds
-    while any(p.exists() for p in paths) and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert not [p for p in paths if p.exists()]
-
-
 def test_replaced_files_are_deleted_by_a_detached_process(tmp_path, monkeypatch):
     """Many replaced files: the build moves them aside and a process of their own deletes them."""
     monkeypatch.setattr(writer, "DETACHED_DELETE", 2)
@@ -48,7 +41,7 @@ def test_replaced_files_are_deleted_by_a_detached_process(tmp_path, monkeypatch)
     write(out, a=b"1", b=b"2", c=b"3")
     write(out, a=b"one", b=b"two", c=b"three")
     assert {p: (out / p).read_bytes() for p in "abc"} == {"a": b"one", "b": b"two", "c": b"three"}
-    wait_until_gone(list(tmp_path.glob(".site.trash-*")))
+    wait_for_trash(tmp_path)
     assert [p.name for p in tmp_path.iterdir()] == ["site"]
 
 
@@ -59,7 +52,8 @@ def test_trash_left_by_a_killed_deleter_is_deleted_next_time(tmp_path):
     trash.mkdir()
     (trash / ("0" * 32)).write_bytes(b"old page")
     recover(out)
-    wait_until_gone([trash])
+    wait_for_trash(tmp_path)
+    assert not trash.exists()
     assert (out / "a").read_bytes() == b"1"
 
 
