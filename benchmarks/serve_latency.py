@@ -20,8 +20,8 @@ import threading
 import time
 from pathlib import Path
 
-from generator import bench
-from generator.serve import ServeOptions, open_preview
+from benchmarks import build_speed as bench
+from generator.preview.server import ServeOptions, open_preview
 
 REPO = Path(__file__).resolve().parent.parent
 CHROMIUM_ARGS = [
@@ -36,7 +36,7 @@ CHROMIUM_ARGS = [
 
 
 def generate(root: Path, count: int) -> Path:
-    """A generated site (generator.bench's articles); returns the article the runs edit,
+    """A generated site (benchmarks.build_speed's articles); returns the article the runs edit,
     given a fixed slug so that a new title does not move its URL."""
     (root / "digest.toml").write_text(
         'title = "Generated Digest"\nbase_url = "https://example.github.io/news/"\n',

@@ -15,11 +15,11 @@ from pathlib import Path
 import click
 
 from generator import __version__
-from generator.config import Config, load_config
-from generator.dates import to_aware
-from generator.errors import ConfigError, DigestError, Problem
-from generator.lock import DEFAULT_WAIT, site_lock
-from generator.writer import recover
+from generator.core.config import Config, load_config
+from generator.core.dates import to_aware
+from generator.core.errors import ConfigError, DigestError, Problem
+from generator.core.locking import DEFAULT_WAIT, site_lock
+from generator.build.writer import recover
 
 
 def _fail(exc: DigestError) -> None:
@@ -120,9 +120,9 @@ def build(
     wait,
 ) -> None:
     """Build the site into site/ (or -o)."""
-    from generator.build import BuildOptions
-    from generator.build import build as run_build
-    from generator.progress import terminal_progress
+    from generator.build.pipeline import BuildOptions
+    from generator.build.pipeline import build as run_build
+    from generator.core.progress import terminal_progress
 
     config = load_config(config_path, {"base_url": base_url})
     now = parse_clock(clock, config)
@@ -158,7 +158,7 @@ def build(
 
 def _import_before_build(config: Config, now: dt.datetime, skip_invalid: bool, quiet: bool) -> None:
     """`digest build` with [import] paths: raw sources → content/ first, one command."""
-    from generator.importer import import_configured
+    from generator.importing.importer import import_configured
 
     with _progress() as progress:
         report, problems = import_configured(config, now, progress)
@@ -215,7 +215,7 @@ def import_command(
     PATH is a file or a folder (read recursively); without one, [import] paths from
     digest.toml. Exit code 1 when any item failed (the others are still imported).
     """
-    from generator.importer import ImportOptions, import_sources, write_atomic
+    from generator.importing.importer import ImportOptions, import_sources, write_atomic
 
     config = load_config(config_path)
     targets = list(paths) or [config.root / p for p in config.import_.paths]
@@ -270,7 +270,7 @@ def _parse_day(value: str | None) -> dt.date | None:
 @reports_errors
 def init(folder: Path, install: str) -> None:
     """Create a new site in FOLDER (default: here), with a GitHub Pages workflow."""
-    from generator.scaffold import init_site
+    from generator.publish.scaffold import init_site
 
     today = dt.datetime.now(dt.UTC).date().isoformat()
     for rel in init_site(folder, today, install):
@@ -290,7 +290,7 @@ def init(folder: Path, install: str) -> None:
 @reports_errors
 def deploy(config_path, output, branch, remote, no_push, message) -> None:
     """Commit the built site to a gh-pages branch and push it (run `digest build` first)."""
-    from generator.deploy import deploy as run_deploy
+    from generator.publish.deploy import deploy as run_deploy
 
     config = load_config(config_path)
     site = output.resolve() if output else config.path("output")
@@ -314,7 +314,7 @@ def deploy(config_path, output, branch, remote, no_push, message) -> None:
 @reports_errors
 def check(config_path, base_url, output, strict) -> None:
     """Check a built site: internal links and assets, feeds, addresses, article dates."""
-    from generator.check import check_site
+    from generator.publish.check import check_site
 
     config = load_config(config_path, {"base_url": base_url})
     site = output.resolve() if output else config.path("output")
@@ -346,8 +346,8 @@ def check(config_path, base_url, output, strict) -> None:
 @reports_errors
 def serve(config_path, port, bind, drafts, future, open_browser) -> None:
     """Preview the site with live reload, at its real sub-path (builds into .digest-preview/)."""
-    from generator.serve import ServeOptions
-    from generator.serve import serve as run_serve
+    from generator.preview.server import ServeOptions
+    from generator.preview.server import serve as run_serve
 
     run_serve(
         config_path,

@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from generator.build import BuildOptions, build
-from generator.config import load_config
-from generator.models import BuildReport
+from generator.build.pipeline import BuildOptions, build
+from generator.core.config import load_config
+from generator.build.report import BuildReport
 
 REPO = Path(__file__).resolve().parent.parent
 CLOCK = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from generator.errors import DigestError
+from generator.core.errors import DigestError
 
 
 def test_pages_exist_for_every_kind(site):

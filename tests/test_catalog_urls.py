@@ -8,12 +8,12 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from generator.catalog import make_catalog
-from generator.config import load_config
-from generator.content import parse_article
-from generator.errors import ConfigError
-from generator.markup import MarkdownRenderer
-from generator.urls import Urls
+from generator.site.catalog import make_catalog
+from generator.core.config import load_config
+from generator.content.front_matter import parse_article
+from generator.core.errors import ConfigError
+from generator.content.markup import MarkdownRenderer
+from generator.site.urls import Urls
 
 UTC = dt.UTC
 

@@ -8,7 +8,7 @@ import re
 import pytest
 from click.testing import CliRunner
 
-from generator.check import check_site
+from generator.publish.check import check_site
 from generator.cli import main
 
 BASE = "https://example.github.io/news/"

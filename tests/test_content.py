@@ -8,10 +8,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from generator.content import DEFAULT_TOPIC, parse_article
-from generator.errors import DigestError
-from generator.identity import article_id
-from generator.markup import MarkdownRenderer
+from generator.content.front_matter import DEFAULT_TOPIC, parse_article
+from generator.core.errors import DigestError
+from generator.core.identity import article_id
+from generator.content.markup import MarkdownRenderer
 
 KHI = ZoneInfo("Asia/Karachi")
 render = MarkdownRenderer().render

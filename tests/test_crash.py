@@ -20,9 +20,9 @@ from pathlib import Path
 import pytest
 from conftest import REPO, Site, run_digest, wait_for_group, wait_for_trash
 
-from generator import writer
-from generator.bench import generate
-from generator.writer import existing_files, flat_name, make_flat, recover
+from generator.build import writer
+from benchmarks.build_speed import generate
+from generator.build.writer import existing_files, flat_name, make_flat, recover
 
 CLOCK = "2030-01-01T00:00:00Z"
 ENV = {**os.environ, "PYTHONPATH": str(REPO)}

@@ -14,10 +14,10 @@ from pathlib import Path
 import pytest
 from conftest import REPO, Site, wait_for_group
 
-from generator.bench_import import make_batch
-from generator.config import load_config
-from generator.content import find_content, parse_article, read_limited
-from generator.markup import MarkdownRenderer
+from benchmarks.import_speed import make_batch
+from generator.core.config import load_config
+from generator.content.front_matter import find_content, parse_article, read_limited
+from generator.content.markup import MarkdownRenderer
 
 ENV = {**os.environ, "PYTHONPATH": str(REPO)}
 KILLS = int(os.environ.get("DIGEST_CRASH_KILLS", "10"))

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from conftest import REPO, Site
 
-from generator.bench import generate
+from benchmarks.build_speed import generate
 
 CLOCK = "2030-01-01T00:00:00Z"
 ENV = {**os.environ, "PYTHONPATH": str(REPO)}
@@ -35,7 +35,7 @@ def finish(proc: subprocess.Popen) -> tuple[int, str]:
 def hold_lock(root: Path, command: str) -> subprocess.Popen:
     """Another process holding the site lock, as a running build or import would."""
     code = (
-        "import sys, time; from pathlib import Path; from generator.lock import site_lock\n"
+        "import sys, time; from pathlib import Path; from generator.core.locking import site_lock\n"
         f"with site_lock(Path('.digest-cache'), {command!r}):\n"
         "    print('locked', flush=True); time.sleep(600)\n"
     )
@@ -123,8 +123,8 @@ def test_serve_imports_under_the_lock(site: Site, tmp_path: Path) -> None:
     """`digest serve` imports [import] paths before each rebuild: it waits for the lock too."""
     from conftest import CLOCK as NOW
 
-    from generator.config import load_config
-    from generator.serve import Preview, ServeOptions
+    from generator.core.config import load_config
+    from generator.preview.server import Preview, ServeOptions
 
     (site.root / "in").mkdir()
     (site.root / "in" / "a.jsonl").write_text(

@@ -141,7 +141,7 @@ def test_a_half_committed_build_is_rolled_back_before_publishing(project, tmp_pa
     import json
     import os
 
-    from generator.writer import flat_name, make_flat
+    from generator.build.writer import flat_name, make_flat
 
     site, _bare = project
     page = site.out / "2025/03/01/first-story/index.html"

@@ -10,12 +10,12 @@ from pathlib import Path
 import feedparser
 from lxml import etree
 
-from generator.catalog import make_catalog
-from generator.config import Config
-from generator.feeds import plan_feeds, render_feed
-from generator.identity import article_id
-from generator.models import Article
-from generator.urls import Urls
+from generator.site.catalog import make_catalog
+from generator.core.config import Config
+from generator.site.feeds import plan_feeds, render_feed
+from generator.core.identity import article_id
+from generator.content.article import Article
+from generator.site.urls import Urls
 
 BASE = "https://example.github.io/news/"
 CONFIG = f'title = "Daily & Co"\nbase_url = "{BASE}"\ntimezone = "Asia/Karachi"\n'

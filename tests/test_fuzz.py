@@ -20,7 +20,7 @@ from hostile.safety import files_under, output_problems
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from generator.errors import DigestError
+from generator.core.errors import DigestError
 
 settings.register_profile(
     "digest-ci", max_examples=100, deadline=None, database=None,

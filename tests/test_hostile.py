@@ -20,7 +20,7 @@ from conftest import CLOCK, REPO, Site
 from hostile.safety import files_under, output_problems
 
 from generator.cli import main
-from generator.errors import DigestError
+from generator.core.errors import DigestError
 
 HOSTILE = Path(__file__).parent / "hostile"
 ALL_CASES = tomllib.loads((HOSTILE / "cases.toml").read_text(encoding="utf-8"))["case"]

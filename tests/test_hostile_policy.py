@@ -10,7 +10,7 @@ from html.parser import HTMLParser
 
 import feedparser
 
-from generator.sanitise import (
+from generator.core.sanitise import (
     ALLOWED_ATTRIBUTES,
     ALLOWED_TAGS,
     ALLOWED_URL_SCHEMES,

@@ -17,7 +17,7 @@ import pytest
 from conftest import CLOCK, Site
 from test_hostile import ALL_CASES
 
-from generator.serve import PREVIEW_DIR, PreviewServer, ServeOptions, open_preview
+from generator.preview.server import PREVIEW_DIR, PreviewServer, ServeOptions, open_preview
 
 SERVE_CASES = [c for c in ALL_CASES if c.get("kind") == "serve"]
 SECRET = "TOP SECRET"

@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from generator.config import load_config
-from generator.content import find_content, parse_article, split_front_matter
-from generator.importer import ImportOptions, import_sources
-from generator.markup import MarkdownRenderer
+from generator.core.config import load_config
+from generator.content.front_matter import find_content, parse_article, split_front_matter
+from generator.importing.importer import ImportOptions, import_sources
+from generator.content.markup import MarkdownRenderer
 
 SAMPLES = Path(__file__).parent / "fixtures" / "samples"
 DUMP = "dawn-2021-08-11-austin-bajwa.txt"
@@ -185,7 +185,7 @@ def test_every_imported_file_loads_and_the_site_builds(isite, monkeypatch):
         assert article.id == isite.meta(path.relative_to(isite.content).as_posix())["id"]
         assert article.body_html.startswith("<")
         assert article.updated is None or article.updated >= article.date
-    from generator.build import BuildOptions, build
+    from generator.build.pipeline import BuildOptions, build
 
     monkeypatch.chdir(isite.root)  # the build reads content paths relative to the site root
     report = build(load_config(isite.root / "digest.toml"), BuildOptions(now=NOW))
@@ -311,7 +311,7 @@ def test_same_headline_same_day_different_stories_get_different_slugs(isite):
 def test_stories_without_url_get_an_id_from_source_date_and_title(isite):
     isite.source("a.json", record(link=None))
     rel = one_path(isite.run())
-    from generator.identity import article_id
+    from generator.core.identity import article_id
 
     when = dt.datetime(2025, 6, 10, 1, tzinfo=dt.UTC)
     assert isite.meta(rel)["id"] == article_id(None, "Dawn", when, "Rupee gains against dollar")

@@ -7,10 +7,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from generator.dates import parse_date_text
-from generator.markdown_escape import body_to_markdown
-from generator.readers.body import clean_body, normalise
-from generator.readers.records import clean_title
+from generator.core.dates import parse_date_text
+from generator.importing.markdown_escape import body_to_markdown
+from generator.importing.readers.body import clean_body, normalise
+from generator.importing.readers.records import clean_title
 
 KHI = ZoneInfo("Asia/Karachi")
 

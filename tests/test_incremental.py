@@ -7,8 +7,9 @@ import shutil
 
 import pytest
 
-from generator import build, loader
-from generator.cache import BuildCache
+from generator.build import pipeline as build
+from generator.build import loader
+from generator.build.build_cache import BuildCache
 
 
 def populate(site) -> None:

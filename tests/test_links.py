@@ -1,6 +1,6 @@
 """Every internal href/src in every page resolves to a file, with the site under /news/.
 
-The resolution rule is generator.check's, the same one `digest check` applies.
+The resolution rule is generator.publish.check's, the same one `digest check` applies.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from pathlib import Path
 
 from conftest import REPO, Site
 
-from generator.check import internal_links, parse_page
+from generator.publish.check import internal_links, parse_page
 
 BASE = "https://example.github.io/news/"
 

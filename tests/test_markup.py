@@ -11,8 +11,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from generator.bench import _body
-from generator.markup import _EXTENSIONS, MARKERS, make_markdown
+from benchmarks.build_speed import _body
+from generator.content.markup import _EXTENSIONS, MARKERS, make_markdown
 
 HOSTILE = Path(__file__).parent / "hostile"
 FUZZ = settings(max_examples=3000 if os.environ.get("DIGEST_FUZZ") == "long" else 300,

@@ -18,7 +18,7 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 from conftest import CHROMIUM_ARGS, REPO, Site
 
-from generator.check import check_site
+from generator.publish.check import check_site
 
 NODE_MODULES = REPO / "node_modules"
 VNU = NODE_MODULES / "vnu-jar" / "build" / "dist" / "vnu.jar"
@@ -92,7 +92,7 @@ def test_every_internal_link_resolves_over_http_under_news(served):
     """Follow every internal link through a real HTTP server rooted above /news/."""
     from urllib.request import urlopen
 
-    from generator.check import internal_links, parse_page
+    from generator.publish.check import internal_links, parse_page
 
     site, base = served
     seen: set[str] = set()

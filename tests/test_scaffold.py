@@ -10,7 +10,7 @@ import yaml
 from click.testing import CliRunner
 
 from generator.cli import main
-from generator.config import Config
+from generator.core.config import Config
 
 
 def run(*args: str, cwd=None):

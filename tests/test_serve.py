@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import pytest
 from conftest import CHROMIUM_ARGS, CLOCK, REPO, Site, article
 
-from generator.serve import PREVIEW_DIR, PreviewServer, ServeOptions, open_preview
+from generator.preview.server import PREVIEW_DIR, PreviewServer, ServeOptions, open_preview
 
 SUB_PATH_CONFIG = """
     title = "Preview Digest"
@@ -351,7 +351,7 @@ def test_browser_fifty_files_saved_at_once_rebuild_once(news: Site, serve, brows
 
 
 def test_watcher_reports_a_burst_once_and_ignores_editor_scratch(tmp_path) -> None:
-    from generator.watch import Watcher
+    from generator.preview.watcher import Watcher
 
     (tmp_path / "content").mkdir()
     watcher = Watcher(lambda: [tmp_path / "content", tmp_path / "digest.toml"])

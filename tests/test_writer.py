@@ -8,9 +8,9 @@ import os
 import pytest
 from conftest import wait_for_trash
 
-from generator import writer
-from generator.errors import DigestError
-from generator.writer import MARKER, Staging, existing_files, flat_name, make_flat, recover
+from generator.build import writer
+from generator.core.errors import DigestError
+from generator.build.writer import MARKER, Staging, existing_files, flat_name, make_flat, recover
 
 
 def write(out, **named: bytes) -> list[str]:

@@ -1,0 +1,178 @@
+"""The persistent build cache: parsed articles by content hash, and page fingerprints.
+
+SQLite, never pickle: a cache file is data, so a corrupt or foreign one can be
+detected and thrown away (with a warning) instead of trusted or executed.
+Article bodies live in their own table and are read only when a page or feed
+that shows them is rendered, so a rebuild neither decodes nor holds them all.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import hashlib
+import json
+import os
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+from generator import __version__
+from generator.core.errors import DigestError, Problem
+from generator.content.article import Article, LazyText
+
+SCHEMA = "3"
+_TABLES = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS articles (path TEXT PRIMARY KEY, key TEXT NOT NULL,
+    size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL, meta TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS bodies (key TEXT PRIMARY KEY, html TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS pages (site TEXT NOT NULL, output TEXT NOT NULL,
+    fingerprint TEXT NOT NULL, size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL,
+    PRIMARY KEY (site, output));
+"""
+_DATES = ("date", "updated")
+
+
+# The subpackages whose code decides what a build writes; editing the CLI, the importer,
+# the preview or publishing must not throw away every user's cache.
+OUTPUT_CODE = ("core", "content", "site", "build")
+
+
+def code_digest() -> str:
+    """A hash of the code that shapes output, and the version: output from other code is
+    never reused."""
+    digest = hashlib.sha256(__version__.encode())
+    package = Path(__file__).resolve().parent.parent
+    for name in OUTPUT_CODE:
+        for path in sorted((package / name).rglob("*.py")):
+            digest.update(path.relative_to(package).as_posix().encode() + b"\0")
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def article_meta(article: Article) -> str | None:
+    """JSON of everything but the body; None when `extra` holds values JSON cannot carry exactly."""
+    data = {f.name: getattr(article, f.name) for f in dataclasses.fields(article)}
+    del data["body_html"]
+    for name in _DATES:
+        data[name] = data[name].isoformat() if data[name] else None
+    data["source_path"] = str(article.source_path)
+    try:
+        text = json.dumps(data, ensure_ascii=False, allow_nan=False)
+    except (TypeError, ValueError):
+        return None
+    return text if json.loads(text)["extra"] == article.extra else None
+
+
+def article_from_meta(text: str, body: str | LazyText) -> Article:
+    data: dict[str, Any] = json.loads(text)
+    for name in _DATES:
+        data[name] = dt.datetime.fromisoformat(data[name]) if data[name] else None
+    data["tags"] = tuple(data["tags"])
+    return Article(body_html=body, **data)
+
+
+class BuildCache:
+    """One build's view of `.digest-cache/cache.sqlite`."""
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+        self.path = folder / "cache.sqlite"
+        self.warnings: list[str] = []
+        self._pid = os.getpid()
+        self.db = self._open()
+
+    def _open(self) -> sqlite3.Connection:
+        self.folder.mkdir(parents=True, exist_ok=True)
+        try:
+            return self._checked(sqlite3.connect(self.path, timeout=30))
+        except sqlite3.OperationalError as exc:
+            why = (
+                "is in use by another digest process; run again when it ends"
+                if "locked" in str(exc)
+                else f"cannot be used ({exc}); check its permissions, or delete {self.folder}"
+            )
+            raise DigestError(Problem(self.path, why)) from None
+        except sqlite3.DatabaseError as exc:
+            self.warnings.append(f"{self.path}: cache is unreadable ({exc}); discarded and rebuilt")
+            self.path.unlink(missing_ok=True)
+            return self._checked(sqlite3.connect(self.path))
+
+    def _checked(self, db: sqlite3.Connection) -> sqlite3.Connection:
+        db.executescript(_TABLES)
+        found = dict(db.execute("SELECT key, value FROM meta"))
+        wanted = {"schema": SCHEMA, "code": code_digest()}
+        if found != wanted:
+            if found:
+                self.warnings.append(
+                    f"{self.path}: cache made by another digest version; starting afresh"
+                )
+            db.executescript(
+                "DELETE FROM articles; DELETE FROM bodies; DELETE FROM pages; DELETE FROM meta;"
+            )
+            db.executemany("INSERT INTO meta VALUES (?, ?)", list(wanted.items()))
+            db.commit()
+        return db
+
+    def rows(self) -> dict[str, tuple[str, int, int, str]]:
+        """source path → (content key, size, mtime_ns, article JSON without body)."""
+        return {p: (k, s, m, d) for p, k, s, m, d in self.db.execute("SELECT * FROM articles")}
+
+    def body(self, key: str) -> str:
+        """An article body by content key; safe to call from forked worker processes."""
+        if os.getpid() != self._pid:  # a forked worker must not share the parent's connection
+            self._pid, self.db = os.getpid(), sqlite3.connect(self.path)
+        row = self.db.execute("SELECT html FROM bodies WHERE key = ?", (key,)).fetchone()
+        if row is None:
+            raise LookupError(f"{self.path}: body {key} is missing; delete the cache folder")
+        return row[0]
+
+    def lazy_body(self, key: str) -> LazyText:
+        return LazyText(self.body, key)
+
+    def store(self, path: str, key: str, stat: os.stat_result, meta: str, body: str) -> None:
+        self.db.execute("INSERT OR REPLACE INTO bodies VALUES (?, ?)", (key, body))
+        self.touch(path, key, stat, meta)
+
+    def touch(self, path: str, key: str, stat: os.stat_result, meta: str) -> None:
+        self.db.execute(
+            "INSERT OR REPLACE INTO articles VALUES (?, ?, ?, ?, ?)",
+            (path, key, stat.st_size, stat.st_mtime_ns, meta),
+        )
+
+    def forget_except(self, paths: set[str]) -> None:
+        """Drop rows of files that are gone, and bodies no row points at; then commit."""
+        gone = [(p,) for (p,) in self.db.execute("SELECT path FROM articles") if p not in paths]
+        self.db.executemany("DELETE FROM articles WHERE path = ?", gone)
+        if gone:
+            self.db.execute("DELETE FROM bodies WHERE key NOT IN (SELECT key FROM articles)")
+        self.db.commit()
+
+    def pages(self, site: Path) -> dict[str, tuple[str, int, int]]:
+        """output path → (fingerprint, size, mtime_ns) as of the last successful build of `site`
+        (kept per output folder, so the preview and site/ do not evict each other)."""
+        rows = self.db.execute(
+            "SELECT output, fingerprint, size, mtime_ns FROM pages WHERE site = ?", (str(site),)
+        )
+        return {o: (f, s, m) for o, f, s, m in rows}
+
+    def save_pages(
+        self,
+        site: Path,
+        pages: dict[str, tuple[str, int, int]],
+        previous: dict[str, tuple[str, int, int]],
+    ) -> None:
+        """Record the output of a successful build of `site`: only rows that differ are written."""
+        with self.db:
+            self.db.executemany(
+                "DELETE FROM pages WHERE site = ? AND output = ?",
+                [(str(site), o) for o in previous.keys() - pages.keys()],
+            )
+            self.db.executemany(
+                "INSERT OR REPLACE INTO pages VALUES (?, ?, ?, ?, ?)",
+                [(str(site), o, *v) for o, v in pages.items() if previous.get(o) != v],
+            )
+
+    def close(self) -> None:
+        self.db.close()

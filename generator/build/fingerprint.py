@@ -1,0 +1,86 @@
+"""Stable digests of page contexts, so a page whose inputs did not change is not re-rendered.
+
+Sound because templates see nothing but their page's context and the site view
+(StrictUndefined, no globals with state): equal inputs give equal bytes.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import hashlib
+from pathlib import Path
+from typing import Any
+
+from generator.site.catalog import Catalog, Day, Entry
+from generator.content.article import Article
+
+
+class Fingerprinter:
+    """Digests values; objects shared by many pages (groups, days) are digested once."""
+
+    def __init__(self, salt: str, article_keys: dict[str, str]):
+        self.salt = salt
+        self.article_keys = article_keys  # article id → content key
+        self._memo: dict[int, str] = {}
+        self._keep: list[Any] = []  # keep memoised objects alive so ids stay unique
+
+    def page(self, context: dict[str, Any], extra: str = "") -> str:
+        # Context keys come in the fixed order pages.py passes them: no need to sort.
+        parts = [f"{k}:{self._digest(v)}" for k, v in context.items()]
+        return self._hash(self.salt + extra + ",".join(parts))
+
+    @staticmethod
+    def _hash(text: str) -> str:
+        return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+
+    def _digest(self, value: Any) -> str:
+        kind = type(value)
+        if kind is Entry:  # hot: one per listed article; local times follow from the key's zone
+            key = self.article_keys.get(value.article.id)
+            if key is not None:
+                return key + value.url
+        elif kind in _SCALARS:
+            return repr(value)
+        elif kind is dt.date or kind is dt.datetime:
+            return value.isoformat()
+        elif kind is Article:
+            return self.article_keys.get(value.id) or self._hash(repr(dataclasses.astuple(value)))
+        found = self._memo.get(id(value))
+        if found is not None:
+            return found
+        if kind is Day:  # its topic groups are derived from its entries: digest those once
+            inner = value.date.isoformat() + self._digest(value.entries)
+        elif kind is Catalog:  # likewise everything in a catalog derives from its entries
+            inner = self._digest(value.entries)
+        elif isinstance(value, dict):
+            inner = ",".join(f"{k!r}:{self._digest(v)}" for k, v in sorted(value.items()))
+        elif isinstance(value, list | tuple):
+            inner = ",".join([self._digest(v) for v in value])
+        elif dataclasses.is_dataclass(value):
+            inner = kind.__name__ + ",".join(
+                [self._digest(getattr(value, f.name)) for f in dataclasses.fields(value)]
+            )
+        elif isinstance(value, Path):
+            inner = str(value)
+        else:
+            raise TypeError(f"cannot fingerprint {kind.__name__}")
+        digest = self._hash(inner)
+        self._memo[id(value)] = digest
+        self._keep.append(value)
+        return digest
+
+
+_SCALARS = frozenset({type(None), str, int, float, bool})
+
+
+def files_digest(folders: list[Path]) -> str:
+    """A digest of every file under the given folders (templates, static): names and bytes."""
+    digest = hashlib.sha256()
+    for folder in folders:
+        if folder.is_dir():
+            for path in sorted(folder.rglob("*")):
+                if path.is_file():
+                    digest.update(path.relative_to(folder).as_posix().encode() + b"\0")
+                    digest.update(path.read_bytes())
+    return digest.hexdigest()

@@ -1,0 +1,119 @@
+"""content/ → Articles: every file checked, unchanged ones taken from the build cache,
+changed ones parsed on all cores."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from generator.build.build_cache import BuildCache, article_from_meta, article_meta, code_digest
+from generator.core.config import Config
+from generator.content.front_matter import content_files, parse_article, read_limited
+from generator.core.errors import DigestError, Problem
+from generator.content.markup import MarkdownRenderer
+from generator.content.article import Article
+from generator.core.progress import Progress
+from generator.core.workers import fork_map
+
+PARALLEL_PARSE = 200  # below this many changed files, forking workers costs more than it saves
+
+
+def _parse_one(state: tuple[dt.tzinfo, int, MarkdownRenderer, bool], item: tuple[Path, bytes]):
+    """DigestError, or (path, article) uncached, or (path, metadata JSON, body) to cache:
+    two strings cross the process boundary faster than an Article, and the parent, which
+    shares two cores with the workers, has less to do."""
+    tz, max_bytes, renderer, cached = state
+    path, data = item
+    try:
+        article = parse_article(path, data, tz, renderer.render, max_bytes)
+    except DigestError as exc:
+        return exc
+    meta = article_meta(article) if cached else None
+    if meta is None:
+        return str(path), article
+    return str(path), meta, str(article.body_html)
+
+
+@dataclass
+class Loaded:
+    articles: list[Article]
+    problems: list[Problem]
+    keys: dict[str, str]  # source path → content key
+
+
+def _content_salt(config: Config) -> str:
+    """What besides a file's bytes decides its Article: digest's code and two settings."""
+    text = f"{code_digest()}|{config.timezone}|{config.build.max_article_bytes}"
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def load_articles(
+    config: Config, cache: BuildCache | None, jobs: int, progress: Progress | None = None
+) -> Loaded:
+    """Every article under content/ and every problem; unchanged files come from the cache.
+
+    A file whose size and mtime match the cache row is not even read (as git does);
+    otherwise its bytes are hashed and only a changed hash is parsed again.
+    """
+    salt = _content_salt(config)
+    known = cache.rows() if cache is not None else {}
+    root = str(config.root.resolve()) + os.sep
+    loaded = Loaded([], [], {})
+    todo: dict[str, tuple[Path, bytes, str, os.stat_result]] = {}
+    for path in content_files(config.path("content")):
+        name = path[len(root) :] if path.startswith(root) else path  # shown in messages
+        try:
+            stat = os.stat(path)
+            row = known.get(name)
+            fresh = row is not None and row[0].startswith(salt)
+            if not (fresh and row[1:3] == (stat.st_size, stat.st_mtime_ns)):
+                data = read_limited(path, config.build.max_article_bytes)
+                key = f"{salt}-{hashlib.sha256(data).hexdigest()}"
+                if not (row is not None and row[0] == key):
+                    todo[name] = (Path(name), data, key, stat)
+                    continue
+                cache.touch(name, key, stat, row[3])
+        except OSError as exc:
+            loaded.problems.append(Problem(name, f"cannot be read: {exc.strerror}"))
+            continue
+        loaded.articles.append(article_from_meta(row[3], cache.lazy_body(row[0])))
+        loaded.keys[name] = row[0]
+    state = (config.tz, config.build.max_article_bytes, MarkdownRenderer(), cache is not None)
+    items = [(shown, data) for shown, data, _key, _stat in todo.values()]
+    jobs = jobs if len(items) > PARALLEL_PARSE else 1
+    for n, result in enumerate(fork_map(_parse_one, state, items, jobs), start=1):
+        if isinstance(result, DigestError):
+            loaded.problems.extend(result.problems)
+        else:
+            name = result[0]
+            key, stat = todo[name][2:]
+            if len(result) == 3:  # the body moves to the cache; memory keeps only metadata
+                cache.store(name, key, stat, result[1], result[2])
+                article = article_from_meta(result[1], cache.lazy_body(key))
+            else:
+                article = result[1]
+            loaded.articles.append(article)
+            loaded.keys[name] = key
+        if progress and n % 100 == 0:
+            progress("parse", n, len(items))
+    if cache is not None:
+        cache.forget_except(set(loaded.keys))  # commits, so render workers see new bodies
+    loaded.problems.sort(key=lambda p: str(p.path))
+    return loaded
+
+
+def duplicate_ids(articles: list[Article]) -> list[Problem]:
+    first: dict[str, Article] = {}
+    problems = []
+    for a in sorted(articles, key=lambda a: str(a.source_path)):
+        if a.id in first:
+            problems.append(
+                Problem(a.source_path, f"has the same id {a.id!r} as {first[a.id].source_path}; "
+                        "give one of them another id", field="id")
+            )  # fmt: skip
+        else:
+            first[a.id] = a
+    return problems

@@ -1,0 +1,58 @@
+"""`Article`: one content file's typed front matter and rendered body, as every later stage sees it."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+
+class LazyText:
+    """Text read on first use: article bodies stay in the build cache until a page shows them."""
+
+    __slots__ = ("_key", "_load")
+
+    def __init__(self, load: Callable[[str], str], key: str):
+        self._load = load
+        self._key = key
+
+    def __str__(self) -> str:
+        return self._load(self._key)
+
+    __html__ = __str__  # Jinja/markupsafe treat it as already-safe HTML, like the str it replaces
+
+    def __eq__(self, other: object) -> bool:
+        return str(self) == str(other)
+
+    __hash__ = None  # type: ignore[assignment]
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """One article: typed front matter plus its rendered, sanitised body."""
+
+    title: str
+    date: dt.datetime
+    id: str
+    slug: str
+    topic: str
+    topic_slug: str
+    body_html: str | LazyText  # sanitised HTML; use str(article.body_html)
+    summary: str
+    source_path: str  # as shown in messages: relative to the site root when inside it
+    updated: dt.datetime | None = None
+    tags: tuple[str, ...] = ()
+    source: str | None = None
+    source_slug: str | None = None
+    author: str | None = None
+    dateline: str | None = None
+    url: str | None = None
+    image: str | None = None
+    image_caption: str | None = None
+    draft: bool = False
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def modified(self) -> dt.datetime:
+        return self.updated or self.date

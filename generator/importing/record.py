@@ -1,0 +1,30 @@
+"""`SourceRecord`: one story as a reader found it, before it becomes Markdown."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class SourceRecord:
+    """One story as a reader found it in a source file, cleaned but not yet Markdown.
+
+    `body` is plain text: paragraphs separated by blank lines, bullet lines kept as
+    lines starting with '• '. `origin` says where it came from ('file.jsonl:12').
+    """
+
+    title: str
+    body: str
+    date: dt.datetime
+    origin: str
+    updated: dt.datetime | None = None
+    topic: str | None = None
+    tags: tuple[str, ...] = ()
+    source: str | None = None
+    author: str | None = None
+    dateline: str | None = None
+    url: str | None = None
+    image: str | None = None
+    image_caption: str | None = None
+    print_edition: str | None = None

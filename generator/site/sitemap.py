@@ -1,0 +1,35 @@
+"""sitemap.xml, written directly: it lists every article, and a template loop over 40,000
+entries cost more than the rest of a one-edit rebuild together."""
+
+from __future__ import annotations
+
+from xml.sax.saxutils import escape
+
+from generator.site.catalog import Catalog
+from generator.site.outputs import OutputFile
+from generator.site.urls import Urls
+
+PATH = "sitemap.xml"
+
+
+def sitemap(catalog: Catalog, urls: Urls) -> OutputFile:
+    lines = [
+        '<?xml version="1.0" encoding="UTF-8"?>',
+        '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">',
+    ]
+
+    def url(loc: str, lastmod: str | None = None) -> None:
+        mod = f"<lastmod>{lastmod}</lastmod>" if lastmod else ""
+        lines.append(f"<url><loc>{escape(urls.absolute(loc))}</loc>{mod}</url>")
+
+    url(urls.home(), catalog.entries[0].modified.isoformat() if catalog.entries else None)
+    for day in catalog.days:
+        url(urls.day(day.date))
+    for group in catalog.topics:
+        url(urls.topic(group.slug))
+    for group in catalog.sources:
+        url(urls.source(group.slug))
+    for entry in catalog.entries:
+        url(entry.url, entry.article.modified.isoformat())
+    lines.append("</urlset>\n")
+    return OutputFile(PATH, "\n".join(lines).encode("utf-8"))
