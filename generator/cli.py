@@ -7,19 +7,24 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from functools import wraps
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
+if TYPE_CHECKING:
+    from generator.importing.report import ImportReport
+
 from generator import __version__
+from generator.build.writer import recover
+from generator.core.atomic import write_atomic
 from generator.core.config import Config, load_config
 from generator.core.dates import to_aware
 from generator.core.errors import ConfigError, DigestError, Problem
 from generator.core.locking import DEFAULT_WAIT, site_lock
-from generator.build.writer import recover
+from generator.core.progress import terminal_progress
 
 
 def _fail(exc: DigestError) -> None:
@@ -105,44 +110,51 @@ def main() -> None:
 @wait_option
 @reports_errors
 def build(
-    config_path,
-    base_url,
-    output,
-    drafts,
-    future,
-    clock,
-    skip_invalid,
-    jobs,
-    no_cache,
-    report_path,
-    verbose,
-    quiet,
-    wait,
+    config_path: Path | None,
+    base_url: str | None,
+    output: Path | None,
+    drafts: bool,
+    future: bool,
+    clock: str | None,
+    skip_invalid: bool,
+    jobs: int | None,
+    no_cache: bool,
+    report_path: Path | None,
+    verbose: bool,
+    quiet: bool,
+    wait: float,
 ) -> None:
     """Build the site into site/ (or -o)."""
+    from generator.build.import_and_build import import_and_build
     from generator.build.pipeline import BuildOptions
-    from generator.build.pipeline import build as run_build
-    from generator.core.progress import terminal_progress
 
     config = load_config(config_path, {"base_url": base_url})
     now = parse_clock(clock, config)
-    with site_lock(config.path("cache"), "build", wait):
-        if config.import_.paths:
-            _import_before_build(config, now, skip_invalid, quiet)
-        with terminal_progress(enabled=not quiet) as progress:
-            options = BuildOptions(
-                now=now,
-                drafts=drafts or config.build.drafts,
-                future=future or config.build.future,
-                skip_invalid=skip_invalid,
-                output=output.resolve() if output else None,
-                use_cache=not no_cache,
-                progress=progress,
-                **({"jobs": jobs} if jobs else {}),
-            )
-            report = run_build(config, options)
+
+    def imported(report: ImportReport, problems: list[Problem]) -> None:
+        if quiet:
+            return
+        for problem in problems:
+            click.echo(f"skipped: {problem}", err=True)
+        for line in report.warnings:
+            click.echo(f"warning: {line}", err=True)
+        click.echo(report.summary())
+
+    with site_lock(config.path("cache"), "build", wait), terminal_progress(not quiet) as progress:
+        options = BuildOptions.for_site(
+            config,
+            now,
+            drafts,
+            future,
+            skip_invalid=skip_invalid,
+            output=output.resolve() if output else None,
+            use_cache=not no_cache,
+            progress=progress,
+            **({"jobs": jobs} if jobs else {}),
+        )
+        report = import_and_build(config, options, imported).built
     if report_path:
-        report_path.write_text(report.to_json(), encoding="utf-8")
+        _write_report(report_path, report.to_json())
     for line in report.skipped:
         if not quiet:
             click.echo(f"skipped: {line}", err=True)
@@ -156,38 +168,11 @@ def build(
         click.echo(report.summary())
 
 
-def _import_before_build(config: Config, now: dt.datetime, skip_invalid: bool, quiet: bool) -> None:
-    """`digest build` with [import] paths: raw sources → content/ first, one command."""
-    from generator.importing.importer import import_configured
-
-    with _progress() as progress:
-        report, problems = import_configured(config, now, progress)
-    if problems and not skip_invalid:
-        raise DigestError(problems)
-    if not quiet:
-        for problem in problems:
-            click.echo(f"skipped: {problem}", err=True)
-        for line in report.warnings:
-            click.echo(f"warning: {line}", err=True)
-        click.echo(report.summary())
-
-
-@contextmanager
-def _progress() -> Iterator[Callable[[str, int, int], None] | None]:
-    """A progress bar on a terminal; nothing in CI logs or pipes."""
-    if not sys.stderr.isatty():
-        yield None
-        return
-    from rich.console import Console
-    from rich.progress import Progress
-
-    with Progress(console=Console(stderr=True), transient=True) as bar:
-        task = bar.add_task("Importing", total=None)
-
-        def advance(stage: str, done: int, total: int) -> None:
-            bar.update(task, description=stage, completed=done, total=total)
-
-        yield advance
+def _write_report(path: Path, text: str) -> None:
+    try:
+        write_atomic(path.resolve(), text.encode("utf-8"))
+    except OSError as exc:
+        raise DigestError(Problem(path, f"cannot be written: {exc.strerror}")) from None
 
 
 @main.command("import")
@@ -215,7 +200,7 @@ def import_command(
     PATH is a file or a folder (read recursively); without one, [import] paths from
     digest.toml. Exit code 1 when any item failed (the others are still imported).
     """
-    from generator.importing.importer import ImportOptions, import_sources, write_atomic
+    from generator.importing.importer import ImportOptions, import_sources
 
     config = load_config(config_path)
     targets = list(paths) or [config.root / p for p in config.import_.paths]
@@ -229,7 +214,7 @@ def import_command(
         dry_run=dry_run,
         force=force,
     )
-    with site_lock(config.path("cache"), "import", wait), _progress() as progress:
+    with site_lock(config.path("cache"), "import", wait), terminal_progress() as progress:
         report = import_sources(config, targets, options, progress)
     for item in report.items:
         if item.outcome == "failed":
@@ -240,10 +225,7 @@ def import_command(
         for line in report.warnings:
             click.echo(f"warning: {line}", err=True)
     if report_path:
-        try:
-            write_atomic(report_path.resolve(), report.to_json().encode("utf-8"), None)
-        except OSError as exc:
-            raise DigestError(Problem(report_path, f"cannot be written: {exc.strerror}")) from None
+        _write_report(report_path, report.to_json())
     click.echo(report.summary())
     if report.failed:
         sys.exit(1)
@@ -288,7 +270,14 @@ def init(folder: Path, install: str) -> None:
 @click.option("--no-push", is_flag=True, help="Only commit to the branch; do not push.")
 @click.option("-m", "--message", default="", help="Commit message.")
 @reports_errors
-def deploy(config_path, output, branch, remote, no_push, message) -> None:
+def deploy(
+    config_path: Path | None,
+    output: Path | None,
+    branch: str,
+    remote: str,
+    no_push: bool,
+    message: str,
+) -> None:
     """Commit the built site to a gh-pages branch and push it (run `digest build` first)."""
     from generator.publish.deploy import deploy as run_deploy
 
@@ -312,7 +301,9 @@ def deploy(config_path, output, branch, remote, no_push, message) -> None:
 )
 @click.option("--strict", is_flag=True, help="Fail on warnings too.")
 @reports_errors
-def check(config_path, base_url, output, strict) -> None:
+def check(
+    config_path: Path | None, base_url: str | None, output: Path | None, strict: bool
+) -> None:
     """Check a built site: internal links and assets, feeds, addresses, article dates."""
     from generator.publish.check import check_site
 
@@ -344,7 +335,9 @@ def check(config_path, base_url, output, strict) -> None:
 @future_option
 @click.option("--open", "open_browser", is_flag=True, help="Open the preview in your browser.")
 @reports_errors
-def serve(config_path, port, bind, drafts, future, open_browser) -> None:
+def serve(
+    config_path: Path | None, port: int, bind: str, drafts: bool, future: bool, open_browser: bool
+) -> None:
     """Preview the site with live reload, at its real sub-path (builds into .digest-preview/)."""
     from generator.preview.server import ServeOptions
     from generator.preview.server import serve as run_serve

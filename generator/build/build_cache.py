@@ -18,8 +18,8 @@ from pathlib import Path
 from typing import Any
 
 from generator import __version__
-from generator.core.errors import DigestError, Problem
 from generator.content.article import Article, LazyText
+from generator.core.errors import DigestError, Problem
 
 SCHEMA = "3"
 _TABLES = """

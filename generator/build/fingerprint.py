@@ -9,11 +9,12 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import hashlib
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from generator.site.catalog import Catalog, Day, Entry
 from generator.content.article import Article
+from generator.site.catalog import Catalog, Day, Entry
 
 
 class Fingerprinter:
@@ -25,7 +26,7 @@ class Fingerprinter:
         self._memo: dict[int, str] = {}
         self._keep: list[Any] = []  # keep memoised objects alive so ids stay unique
 
-    def page(self, context: dict[str, Any], extra: str = "") -> str:
+    def page(self, context: Mapping[str, Any], extra: str = "") -> str:
         # Context keys come in the fixed order pages.py passes them: no need to sort.
         parts = [f"{k}:{self._digest(v)}" for k, v in context.items()]
         return self._hash(self.salt + extra + ",".join(parts))

@@ -10,18 +10,23 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from generator.build.build_cache import BuildCache, article_from_meta, article_meta, code_digest
-from generator.core.config import Config
-from generator.content.front_matter import content_files, parse_article, read_limited
-from generator.core.errors import DigestError, Problem
-from generator.content.markup import MarkdownRenderer
 from generator.content.article import Article
+from generator.content.front_matter import content_files, parse_article, read_limited
+from generator.content.markup import MarkdownRenderer
+from generator.core.config import Config
+from generator.core.errors import DigestError, Problem
 from generator.core.progress import Progress
 from generator.core.workers import fork_map
 
 PARALLEL_PARSE = 200  # below this many changed files, forking workers costs more than it saves
 
 
-def _parse_one(state: tuple[dt.tzinfo, int, MarkdownRenderer, bool], item: tuple[Path, bytes]):
+_Parsed = DigestError | tuple[str, Article] | tuple[str, str, str]
+
+
+def _parse_one(
+    state: tuple[dt.tzinfo, int, MarkdownRenderer, bool], item: tuple[Path, bytes]
+) -> _Parsed:
     """DigestError, or (path, article) uncached, or (path, metadata JSON, body) to cache:
     two strings cross the process boundary faster than an Article, and the parent, which
     shares two cores with the workers, has less to do."""
@@ -69,16 +74,17 @@ def load_articles(
             stat = os.stat(path)
             row = known.get(name)
             fresh = row is not None and row[0].startswith(salt)
-            if not (fresh and row[1:3] == (stat.st_size, stat.st_mtime_ns)):
+            if row is None or not (fresh and row[1:3] == (stat.st_size, stat.st_mtime_ns)):
                 data = read_limited(path, config.build.max_article_bytes)
                 key = f"{salt}-{hashlib.sha256(data).hexdigest()}"
-                if not (row is not None and row[0] == key):
+                if cache is None or row is None or row[0] != key:
                     todo[name] = (Path(name), data, key, stat)
                     continue
                 cache.touch(name, key, stat, row[3])
         except OSError as exc:
             loaded.problems.append(Problem(name, f"cannot be read: {exc.strerror}"))
             continue
+        assert cache is not None  # rows come only from a cache
         loaded.articles.append(article_from_meta(row[3], cache.lazy_body(row[0])))
         loaded.keys[name] = row[0]
     state = (config.tz, config.build.max_article_bytes, MarkdownRenderer(), cache is not None)
@@ -91,6 +97,7 @@ def load_articles(
             name = result[0]
             key, stat = todo[name][2:]
             if len(result) == 3:  # the body moves to the cache; memory keeps only metadata
+                assert cache is not None
                 cache.store(name, key, stat, result[1], result[2])
                 article = article_from_meta(result[1], cache.lazy_body(key))
             else:

@@ -13,28 +13,30 @@ import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from generator.build.build_cache import BuildCache, code_digest
-from generator.site.catalog import make_catalog
-from generator.core.config import Config
-from generator.core.errors import DigestError, Problem
-from generator.site.feeds import Feed, plan_feeds, render_feed
 from generator.build.fingerprint import Fingerprinter, files_digest
 from generator.build.loader import duplicate_ids, load_articles
+from generator.build.render import Renderer, theme_dir
 from generator.build.report import BuildReport
+from generator.build.writer import MARKER, Staging, existing_files, recover
 from generator.content.article import Article
+from generator.core.config import Config
+from generator.core.errors import DigestError, Problem
 from generator.core.progress import Progress
+from generator.core.workers import default_jobs, fork_map
+from generator.site.catalog import make_catalog
+from generator.site.contexts import SiteView
+from generator.site.feeds import Feed, plan_feeds, render_feed
 from generator.site.outputs import OutputFile, Page
 from generator.site.pages import plan_pages
-from generator.build.render import Renderer, SiteView, theme_dir
 from generator.site.sitemap import PATH as SITEMAP
 from generator.site.sitemap import sitemap
 from generator.site.urls import Urls
-from generator.core.workers import default_jobs, fork_map
-from generator.build.writer import MARKER, Staging, existing_files, recover
 
 # Below these many items, forking workers costs more than it saves.
-PARALLEL_CHECK = 5000  # outputs to fingerprint and stat
+PARALLEL_FINGERPRINT = 5000  # outputs to fingerprint and stat
 PARALLEL_RENDER = 300  # outputs to render
 
 
@@ -52,6 +54,23 @@ class BuildOptions:
     def __post_init__(self) -> None:
         if self.now.tzinfo is None:
             raise ValueError("BuildOptions.now must be timezone-aware")
+
+    @classmethod
+    def for_site(
+        cls,
+        config: Config,
+        now: dt.datetime,
+        drafts: bool = False,
+        future: bool = False,
+        **rest: Any,
+    ) -> BuildOptions:
+        """Options from the command line's flags, each also switched on by digest.toml."""
+        return cls(
+            now=now,
+            drafts=drafts or config.build.drafts,
+            future=future or config.build.future,
+            **rest,
+        )
 
 
 def select(articles: list[Article], options: BuildOptions) -> list[Article]:
@@ -74,7 +93,7 @@ def static_files(config: Config) -> dict[str, Path]:
     return found
 
 
-def check_paths(pages: list[Page], others: list[tuple[str, str]]) -> None:
+def claim_outputs(pages: list[Page], others: list[tuple[str, str]]) -> None:
     """Two outputs claiming one path is an error, reported before anything is written."""
     owner: dict[str, str] = {}
     problems = []
@@ -142,7 +161,7 @@ def _live_files(output: Path, paths: Iterable[str]) -> dict[str, tuple[int, int]
 
 
 @dataclass(frozen=True)
-class _CheckState:
+class _FingerprintState:
     """What fingerprint workers share (inherited through fork, never pickled)."""
 
     fingerprinter: Fingerprinter
@@ -151,7 +170,7 @@ class _CheckState:
     output: Path | None  # None: no record of the last build, nothing worth a stat
 
 
-def _check_slice(state: _CheckState, bounds: tuple[int, int]) -> tuple[int, list, dict]:
+def _fingerprint_slice(state: _FingerprintState, bounds: tuple[int, int]) -> tuple[int, list, dict]:
     """Fingerprints of outputs start..stop-1 (pages first, then feeds), and their files' stats."""
     start, stop = bounds
     n_pages, fingerprints, paths = len(state.pages), [], []
@@ -168,16 +187,18 @@ def _check_slice(state: _CheckState, bounds: tuple[int, int]) -> tuple[int, list
     return start, fingerprints, stats
 
 
-def _check_outputs(state: _CheckState, jobs: int) -> tuple[list[str], dict[str, tuple[int, int]]]:
+def _fingerprint_outputs(
+    state: _FingerprintState, jobs: int
+) -> tuple[list[str], dict[str, tuple[int, int]]]:
     """Every output's fingerprint and the stats of the live files: in parallel on big sites,
     as this is most of what a no-change build does."""
     total = len(state.pages) + len(state.feeds)
-    jobs = jobs if total > PARALLEL_CHECK else 1
+    jobs = jobs if total > PARALLEL_FINGERPRINT else 1
     step = -(-total // jobs) if total else 1
     fingerprints: list[str] = [""] * total
     stats: dict[str, tuple[int, int]] = {}
     slices = [(i, min(i + step, total)) for i in range(0, total, step)]
-    for start, found, seen in fork_map(_check_slice, state, slices, jobs, chunksize=1):
+    for start, found, seen in fork_map(_fingerprint_slice, state, slices, jobs, chunksize=1):
         fingerprints[start : start + len(found)] = found
         stats.update(seen)
     return fingerprints, stats
@@ -234,7 +255,7 @@ def _build(
     site = site_view(config, urls)
     statics = static_files(config)
     feeds = plan_feeds(catalog, config, urls, options.now)
-    check_paths(
+    claim_outputs(
         pages,
         [(rel, "a static file") for rel in [*statics, MARKER]]
         + [(SITEMAP, "the sitemap")]
@@ -258,8 +279,10 @@ def _build(
     paths = [p.output for p in pages] + [f.path for f in feeds]
     recover(output)  # a build killed mid-commit is rolled back before anything is trusted
     previous = cache.pages(output) if cache is not None else {}
-    check = _CheckState(Fingerprinter(salt, keys), pages, feeds, output if previous else None)
-    fingerprints, live = _check_outputs(check, options.jobs)
+    fingerprint_state = _FingerprintState(
+        Fingerprinter(salt, keys), pages, feeds, output if previous else None
+    )
+    fingerprints, live = _fingerprint_outputs(fingerprint_state, options.jobs)
     planned = set(paths) | {o.path for o in others}
     if previous:
         live.update(_live_files(output, [o.path for o in others]))

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from dataclasses import dataclass
+import types
 from pathlib import Path
 from urllib.parse import urljoin
 
@@ -17,6 +17,7 @@ from markupsafe import Markup
 from generator.core.config import Config
 from generator.core.errors import DigestError, Problem
 from generator.core.identity import slugify
+from generator.site.contexts import SiteView
 from generator.site.outputs import OutputFile, Page
 from generator.site.urls import Urls
 
@@ -26,19 +27,6 @@ def theme_dir() -> Path:
     package = Path(__file__).resolve().parent.parent
     bundled = package / "_theme"
     return bundled if bundled.is_dir() else package.parent / "templates"
-
-
-@dataclass(frozen=True)
-class SiteView:
-    """What every template sees as `site`: settings and URL helpers, nothing mutable."""
-
-    title: str
-    description: str
-    language: str
-    author: str
-    base_url: str
-    base_path: str
-    urls: Urls
 
 
 _DATE_FORMATS = {
@@ -127,7 +115,7 @@ class Renderer:
         return OutputFile(page.output, text.encode("utf-8"))
 
 
-def _frame(exc: BaseException):
+def _frame(exc: BaseException) -> types.TracebackType | None:
     tb = exc.__traceback__
     found = None
     while tb is not None:

@@ -25,19 +25,11 @@ import shutil
 import subprocess
 import sys
 import time
-from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from generator.core.errors import DigestError, Problem
 
 MARKER = ".nojekyll"  # every digest build writes it; GitHub Pages needs it anyway
-
-
-@dataclass
-class WriteResult:
-    written: int = 0
-    unchanged: int = 0
-    removed: int = 0
 
 
 def _journal(output: Path) -> Path:

@@ -16,11 +16,11 @@ from urllib.parse import urlsplit
 import frontmatter
 import yaml
 
+from generator.content.article import Article
+from generator.content.markup import summary_from_html
 from generator.core.dates import to_aware
 from generator.core.errors import DigestError, Problem
 from generator.core.identity import article_id, slugify
-from generator.content.markup import summary_from_html
-from generator.content.article import Article
 from generator.core.sanitise import clean_text, one_line, visible
 
 DEFAULT_TOPIC = "General"
@@ -152,7 +152,7 @@ def _too_many_values(value: object) -> bool:
 class _Fields:
     """Reads typed fields from raw front matter, collecting a Problem per bad field."""
 
-    def __init__(self, meta: dict[str, Any], path: Path):
+    def __init__(self, meta: dict[str, Any], path: Path | str):
         self.meta = meta
         self.path = path
         self.problems: list[Problem] = []
@@ -238,6 +238,19 @@ def _kind(value: object) -> str:
     )
 
 
+def article_identity(meta: dict[str, Any], path: Path | str, tz: dt.tzinfo) -> str | None:
+    """The id an article has: its front matter's `id`, else one derived from its URL (else
+    source, day and title), each field cleaned exactly as parse_article cleans it. The
+    importer and the build both call this, so they can never disagree; None when a field
+    it needs is invalid."""
+    f = _Fields(meta, path)
+    given, url, source = f.text("id"), f.link("url"), f.text("source")
+    date, title = f.date("date", tz), f.text("title")
+    if f.problems:
+        return None
+    return given or article_id(url, source, date, title)
+
+
 def parse_article(
     path: Path,
     data: bytes,
@@ -273,10 +286,9 @@ def parse_article(
     topic = f.text("topic") or DEFAULT_TOPIC
     source = f.text("source")
     url = f.link("url")
-    given_id = f.text("id")
     given_slug = f.text("slug")
     summary = f.text("summary")
-    article = dict(
+    article: dict[str, Any] = dict(
         tags=f.tags("tags"),
         author=f.names("author"),
         dateline=f.text("dateline"),
@@ -288,13 +300,14 @@ def parse_article(
         f.fail("updated", "is earlier than 'date'; an update cannot precede publication")
     if f.problems:
         raise DigestError(f.problems)
-    assert title is not None and date is not None
+    ident = article_identity(meta, path, tz)
+    assert title is not None and date is not None and ident is not None
     body_html = render(clean_text(body))
     return Article(
         title=title,
         date=date,
         updated=updated,
-        id=given_id or article_id(url, source, date, title),
+        id=ident,
         slug=slugify(given_slug or title),
         topic=topic,
         topic_slug=slugify(topic, "topic"),

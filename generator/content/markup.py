@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import markdown
-from markdown import treeprocessors, util
+from markdown import inlinepatterns, treeprocessors, util
 
 from generator.core.sanitise import clean_html, plain_text
 
@@ -21,7 +22,7 @@ MARKERS: dict[str, tuple[str, ...]] = {
     r"<([A-Za-z][A-Za-z0-9+.-]*://[^<>]*)>": ("<",),
     r"<([^<> !]+@[^@<> ]+)>": ("<",),
     r"  \n": ("  \n",),  # hard line break
-    treeprocessors.inlinepatterns.HTML_RE: ("<",),
+    inlinepatterns.HTML_RE: ("<",),
     r"(&(?:\#[0-9]+|\#x[0-9a-fA-F]+|[a-zA-Z0-9]+);)": ("&",),
     r"\*|_": ("*", "_"),  # emphasis
 }
@@ -34,14 +35,15 @@ class _InlineProcessor(treeprocessors.InlineProcessor):
     tests/test_markup.py compares it with stock Markdown); a pattern not in MARKERS is
     always tried."""
 
-    _marked: list[tuple[object, tuple[str, ...]]] | None = None
+    _marked: list[tuple[Any, tuple[str, ...]]] | None = None
 
     def _InlineProcessor__handleInline(self, data: str, patternIndex: int = 0) -> str:
         if isinstance(data, util.AtomicString):
             return data
         if self._marked is None:  # the patterns are fixed once Markdown is set up
             self._marked = [
-                (p, MARKERS.get(p.compiled_re.pattern, ("",))) for p in self.inlinePatterns
+                (p, MARKERS.get(p.compiled_re.pattern, ("",)))  # type: ignore[attr-defined]
+                for p in self.inlinePatterns
             ]
         patterns = self._marked
         start = 0
@@ -49,7 +51,7 @@ class _InlineProcessor(treeprocessors.InlineProcessor):
             pattern, markers = patterns[patternIndex]
             for marker in markers:  # ("",) for an unknown pattern: always tried
                 if marker in data:
-                    data, matched, start = self._InlineProcessor__applyPattern(
+                    data, matched, start = self._InlineProcessor__applyPattern(  # type: ignore[attr-defined]
                         pattern, data, patternIndex, start
                     )
                     if not matched:

@@ -10,6 +10,7 @@ import datetime as dt
 import functools
 import hashlib
 import unicodedata
+from collections.abc import Callable
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from slugify import slugify as _slugify
@@ -31,6 +32,17 @@ def slugify(text: str, fallback: str = "untitled") -> str:
     if slug in WINDOWS_RESERVED:
         return f"{slug}-{fallback}"
     return slug or fallback
+
+
+def free_slug(slug: str, taken: Callable[[str], bool]) -> str:
+    """`slug`, else `slug-2`, `slug-3`…: the first one not taken. The one rule for two
+    stories with one slug on one day, shared by the importer's file names and the site's
+    article URLs (the older story, placed first, keeps the plain slug)."""
+    candidate, n = slug, 1
+    while taken(candidate):
+        n += 1
+        candidate = f"{slug}-{n}"
+    return candidate
 
 
 def normalise_url(url: str) -> str:

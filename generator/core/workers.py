@@ -51,8 +51,11 @@ def fork_map(
     items: Iterable[Any],
     jobs: int,
     chunksize: int = 64,
+    ordered: bool = False,
 ) -> Iterator[Any]:
-    """Yield func(state, item) for every item (in no particular order).
+    """Yield func(state, item) for every item: in the items' order when `ordered`, else
+    as they finish. Workers end when this process dies (a killed build or import must not
+    leave them writing).
 
     With one job, or where fork is unavailable, runs in this process.
     """
@@ -64,6 +67,7 @@ def fork_map(
     gc.freeze()  # workers' collections skip (and so never copy) the objects they inherit
     try:
         with context.Pool(jobs, initializer=_init, initargs=(state, os.getpid())) as pool:
-            yield from pool.imap_unordered(_call, ((func, item) for item in items), chunksize)
+            mapper = pool.imap if ordered else pool.imap_unordered
+            yield from mapper(_call, ((func, item) for item in items), chunksize)
     finally:
         gc.unfreeze()

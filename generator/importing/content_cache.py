@@ -10,22 +10,19 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator.content.front_matter import find_content, split_front_matter
-from generator.core.dates import to_aware
+from generator.content.front_matter import article_identity, find_content, split_front_matter
+from generator.core.atomic import write_json
 from generator.core.errors import DigestError
-from generator.core.identity import article_id
 
 CACHE_NAME = "import-index.json"
-_VERSION = 1
+_VERSION = 2  # 2: ids derived by content.front_matter.article_identity in the site's zone
 
 
 @dataclass(frozen=True)
-class Known:
+class ContentEntry:
     """One content file as the importer sees it."""
 
     path: str  # relative to content/, '/'-separated
@@ -33,40 +30,28 @@ class Known:
     source_hash: str | None  # what the importer wrote it from; None for hand-written files
 
 
-def read_known(path: Path, rel: str) -> Known:
+def read_entry(path: Path, rel: str, tz: dt.tzinfo) -> ContentEntry:
     try:
         text = path.read_text(encoding="utf-8-sig")
         meta, _ = split_front_matter(text, path)
-        date = meta.get("date")
-        aware = to_aware(date, dt.UTC) if date else None
-    except (OSError, UnicodeDecodeError, DigestError, ValueError):
-        return Known(rel, None, None)
-    given = meta.get("id")
-    ident = (
-        str(given)
-        if given
-        else article_id(
-            _str(meta.get("url")), _str(meta.get("source")), aware, _str(meta.get("title"))
-        )
-    )
-    return Known(rel, ident, _str(meta.get("source_hash")))
+    except (OSError, UnicodeDecodeError, DigestError):
+        return ContentEntry(rel, None, None)
+    hashed = meta.get("source_hash")
+    return ContentEntry(rel, article_identity(meta, path, tz), str(hashed) if hashed else None)
 
 
-def _str(value: object) -> str | None:
-    return str(value) if isinstance(value, str | int | float) and value != "" else None
-
-
-class ContentIndex:
+class ContentCache:
     """Every Markdown file under content/, by path and by id."""
 
-    def __init__(self, content: Path, cache: Path):
+    def __init__(self, content: Path, cache: Path, tz: dt.tzinfo):
         self.content = content
+        self.tz = tz
         self.cache_file = cache / CACHE_NAME
-        self.by_path: dict[str, Known] = {}
-        self.by_id: dict[str, Known] = {}
+        self.by_path: dict[str, ContentEntry] = {}
+        self.by_id: dict[str, ContentEntry] = {}
         self._stats: dict[str, tuple[int, int]] = {}
 
-    def load(self) -> ContentIndex:
+    def load(self) -> ContentCache:
         cached = self._read_cache()
         for path in find_content(self.content):
             rel = path.relative_to(self.content).as_posix()
@@ -77,14 +62,14 @@ class ContentIndex:
             stat = (st.st_mtime_ns, st.st_size)
             entry = cached.get(rel)
             if entry and tuple(entry[:2]) == stat:
-                known = Known(rel, entry[2], entry[3])
+                known = ContentEntry(rel, entry[2], entry[3])
             else:
-                known = read_known(path, rel)
+                known = read_entry(path, rel, self.tz)
             self._stats[rel] = stat
             self.add(known)
         return self
 
-    def add(self, known: Known) -> None:
+    def add(self, known: ContentEntry) -> None:
         self.by_path[known.path] = known
         if known.id and known.id not in self.by_id:
             self.by_id[known.id] = known
@@ -101,7 +86,7 @@ class ContentIndex:
             return {}
         if not isinstance(data, dict) or data.get("version") != _VERSION:
             return {}
-        if data.get("content") != str(self.content):
+        if data.get("content") != str(self.content) or data.get("zone") != str(self.tz):
             return {}
         files = data.get("files")
         return files if isinstance(files, dict) else {}
@@ -112,13 +97,10 @@ class ContentIndex:
             for rel, k in self.by_path.items()
             if rel in self._stats
         }
-        data = {"version": _VERSION, "content": str(self.content), "files": files}
-        self.cache_file.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".import-index.", dir=self.cache_file.parent)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as out:
-                json.dump(data, out, separators=(",", ":"))
-            os.replace(tmp, self.cache_file)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        data = {
+            "version": _VERSION,
+            "content": str(self.content),
+            "zone": str(self.tz),
+            "files": files,
+        }
+        write_json(self.cache_file, data)

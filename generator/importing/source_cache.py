@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import tempfile
 from pathlib import Path
+
+from generator.core.atomic import write_json
 
 CACHE_NAME = "import-sources.json"
 _VERSION = 1
@@ -58,12 +58,4 @@ class SourceCache:
 
     def save(self) -> None:
         data = {"version": _VERSION, "files": self.entries}
-        self.file.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".import-sources.", dir=self.file.parent)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as out:
-                json.dump(data, out, separators=(",", ":"), ensure_ascii=False)
-            os.replace(tmp, self.file)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        write_json(self.file, data)

@@ -15,17 +15,15 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import errno
-import html
 import json
 import os
 import socket
 import threading
 import time
-import traceback
 import webbrowser
 from collections.abc import Callable
-from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 from livereload.handlers import LiveReloadHandler, LiveReloadJSHandler, StaticFileHandler
 from livereload.server import LiveScriptInjector
@@ -35,18 +33,13 @@ from tornado.ioloop import IOLoop
 from tornado.netutil import bind_sockets
 from tornado.websocket import WebSocketClosedError
 
-from generator.build.pipeline import BuildOptions, build
-from generator.core.config import CONFIG_NAME, Config, load_config
-from generator.core.errors import ConfigError, DigestError, Problem
-from generator.importing.importer import import_configured
-from generator.core.locking import site_lock
-from generator.build.render import theme_dir
+from generator.core.config import load_config
+from generator.core.errors import ConfigError, Problem
+from generator.preview.rebuild import Echo, Preview, ServeOptions, error_page
 from generator.preview.watcher import Watcher
 
-PREVIEW_DIR = ".digest-preview"  # beside digest.toml; site/ stays a production build
 PORT_TRIES = 20
 
-Echo = Callable[..., None]  # click.echo's shape: echo(message, err=False)
 
 # Loads livereload.js from this server, whatever host name the browser used.
 _LIVE_SCRIPT = (
@@ -55,133 +48,6 @@ _LIVE_SCRIPT = (
     b's.src="//"+window.location.hostname+":"+p+"/livereload.js?port="+p;'
     b"document.head.appendChild(s);})();</script>"
 )
-
-
-@dataclass(frozen=True)
-class ServeOptions:
-    port: int = 8000
-    bind: str = "127.0.0.1"
-    drafts: bool = False
-    future: bool = False
-
-
-@dataclass(frozen=True)
-class State:
-    """What the server answers from; replaced whole after each build, so reads need no lock."""
-
-    base_path: str
-    problems: tuple[Problem, ...] = ()
-    builds: int = 0
-
-
-class Preview:
-    """Rebuilds the site into the preview folder and remembers how the last build went."""
-
-    def __init__(
-        self,
-        config_path: Path | None,
-        config: Config,
-        origin: str,
-        options: ServeOptions,
-        clock: Callable[[], dt.datetime],
-        echo: Echo,
-    ):
-        self.config_path = config_path
-        self.config = config
-        self.origin = origin
-        self.options = options
-        self.clock = clock
-        self.echo = echo
-        self.folder = config.root / PREVIEW_DIR
-        self.state = State(config.base_path)
-
-    def roots(self) -> list[Path]:
-        """Everything a build reads: watched for changes."""
-        c = self.config
-        found = [
-            c.path("content"),
-            c.path("templates"),
-            c.path("static"),
-            theme_dir(),
-            self.config_path or c.root / CONFIG_NAME,
-            *((c.root / p).resolve() for p in c.import_.paths),
-        ]
-        return list(dict.fromkeys(found))
-
-    def _load(self) -> Config:
-        """The config as written, with its origin swapped for this server's (path kept)."""
-        config = load_config(self.config_path)
-        return config.model_copy(update={"base_url": self.origin + config.base_path})
-
-    def rebuild(self) -> bool:
-        """Build once; True when the browser should reload."""
-        before = self.state
-        try:
-            config = self._load()
-            now = self.clock()
-            # One writer at a time of content/ and the shared cache, as for `digest build`.
-            with site_lock(config.path("cache"), "serve"):
-                if config.import_.paths:  # raw sources change too: import them as build does
-                    imported, problems = import_configured(config, now)
-                    if problems:
-                        raise DigestError(problems)
-                    counts = imported.counts()
-                    if counts["new"] or counts["updated"]:
-                        self.echo(imported.summary())
-                report = build(
-                    config,
-                    BuildOptions(
-                        now=now,
-                        drafts=self.options.drafts or config.build.drafts,
-                        future=self.options.future or config.build.future,
-                        output=self.folder,
-                    ),
-                )
-        except DigestError as exc:
-            self._failed(tuple(exc.problems), "")
-            return True
-        except Exception as exc:  # a bug in digest: keep serving and show it
-            problem = Problem("digest", f"internal error: {type(exc).__name__}: {exc}")
-            self._failed((problem,), traceback.format_exc())
-            return True
-        self.config = config
-        self.state = State(config.base_path, (), before.builds + 1)
-        for line in report.warnings:
-            self.echo(f"warning: {line}", err=True)
-        self.echo(report.summary())
-        return bool(before.problems or report.written or report.removed)
-
-    def _failed(self, problems: tuple[Problem, ...], trace: str) -> None:
-        """The terminal shows an error once; the browser shows it until it is fixed."""
-        if problems != self.state.problems:
-            if trace:
-                self.echo(trace, err=True)
-            for problem in problems:
-                self.echo(f"error: {problem}", err=True)
-            self.echo("The preview shows this error until you fix it.", err=True)
-        self.state = replace(self.state, problems=problems, builds=self.state.builds + 1)
-
-
-def error_page(problems: tuple[Problem, ...]) -> str:
-    """A self-contained page naming each file, line and field; live-reload is added on the way out."""
-    items = []
-    for p in problems:
-        where = [f"<code>{html.escape(str(p.path))}</code>"]
-        if p.line is not None:
-            where.append(f"line {p.line}")
-        if p.field:
-            where.append(f"field <code>{html.escape(p.field)}</code>")
-        items.append(f"<li><p>{', '.join(where)}</p><p>{html.escape(p.message)}</p></li>")
-    return (
-        '<!doctype html><html lang="en"><head><meta charset="utf-8">'
-        "<title>Build failed · digest preview</title><style>"
-        "body{font:16px/1.5 system-ui,sans-serif;max-width:50rem;margin:2rem auto;padding:0 1rem}"
-        "h1{color:#b00020}li{margin:1rem 0;padding:.5rem 1rem;background:#fff3f3;"
-        "border-left:4px solid #b00020;list-style:none}ul{padding:0}"
-        "</style></head><body><h1>Build failed</h1>"
-        f'<ul class="problems">{"".join(items)}</ul>'
-        "<p>Fix the file and save it: this page reloads by itself.</p></body></html>"
-    )
 
 
 class _Hub:
@@ -228,7 +94,7 @@ def _is_page(rel: str) -> bool:
 class _PreviewFiles(StaticFileHandler):
     """The preview folder under the site's base path; anything outside it is a 404."""
 
-    def initialize(self, preview: Preview) -> None:  # type: ignore[override]
+    def initialize(self, preview: Preview) -> None:
         super().initialize(path=str(preview.folder), default_filename="index.html")
         self.preview = preview
 
@@ -268,7 +134,7 @@ class _PreviewFiles(StaticFileHandler):
             raise web.HTTPError(404)
         return super().validate_absolute_path(root, absolute_path)
 
-    def write_error(self, status_code: int, **kwargs) -> None:
+    def write_error(self, status_code: int, **kwargs: Any) -> None:
         """Like GitHub Pages: a missing page shows the site's own 404.html."""
         page = Path(self.root) / "404.html"
         if status_code == 404 and page.is_file():

@@ -21,8 +21,8 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from generator.core.errors import ConfigError, Problem
 from generator.build.writer import MARKER
+from generator.core.errors import ConfigError, Problem
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 FEED_TYPES = {"application/rss+xml", "application/atom+xml", "application/feed+json"}
@@ -178,7 +178,9 @@ def _rel(out: Path, path: Path) -> str:
     return f"{out.name}/{path.relative_to(out).as_posix()}"
 
 
-def _check_links(out: Path, base_url: str, parsed: dict[Path, PageParser], report: CheckReport):
+def _check_links(
+    out: Path, base_url: str, parsed: dict[Path, PageParser], report: CheckReport
+) -> None:
     for page, info in parsed.items():
         where = _rel(out, page)
         for link in internal_links(out, base_url, page, info.links):

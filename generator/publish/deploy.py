@@ -13,8 +13,8 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator.core.errors import DigestError, Problem
 from generator.build.writer import MARKER
+from generator.core.errors import DigestError, Problem
 
 
 @dataclass(frozen=True)

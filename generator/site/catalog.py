@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from generator.core.identity import slugify
 from generator.content.article import Article
+from generator.core.identity import free_slug, slugify
 from generator.site.urls import Urls
 
 
@@ -71,7 +71,9 @@ def _newest_first(entry: Entry) -> tuple:
     return (-entry.article.date.timestamp(), entry.article.id)
 
 
-def _group(entries: Iterable[Entry], keys) -> tuple[Group, ...]:
+def _group(
+    entries: Iterable[Entry], keys: Callable[[Entry], Iterable[tuple[str, str]]]
+) -> tuple[Group, ...]:
     """Group entries by (slug, name) pairs from `keys`; one slug, one group, first name wins."""
     names: dict[str, str] = {}
     members: dict[str, list[Entry]] = defaultdict(list)
@@ -90,15 +92,13 @@ def make_catalog(articles: Iterable[Article], tz: dt.tzinfo, urls: Urls) -> Cata
     entries: list[Entry] = []
     for article in ordered:  # oldest first, so an older story keeps the plain slug
         local = article.date.astimezone(tz)
-        slug, n = article.slug, 1
-        while (local.date(), slug) in taken:
-            n += 1
-            slug = f"{article.slug}-{n}"
-        taken.add((local.date(), slug))
+        day = local.date()
+        slug = free_slug(article.slug, lambda s: (day, s) in taken)  # noqa: B023
+        taken.add((day, slug))
         entries.append(
             Entry(
                 article=article,
-                url=urls.article(local.date(), slug),
+                url=urls.article(day, slug),
                 local=local,
                 local_updated=article.updated.astimezone(tz) if article.updated else None,
             )
@@ -115,7 +115,7 @@ def make_catalog(articles: Iterable[Article], tz: dt.tzinfo, urls: Urls) -> Cata
     topics = _group(entries, lambda e: [(e.article.topic, e.article.topic_slug)])
     sources = _group(
         entries,
-        lambda e: [(e.article.source, e.article.source_slug)] if e.article.source else [],
+        lambda e: [(e.article.source, e.article.source_slug or "")] if e.article.source else [],
     )
     slugs: dict[str, str] = {}  # slugify is slow and tags repeat
 

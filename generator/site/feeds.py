@@ -20,10 +20,10 @@ from urllib.parse import quote, urljoin
 
 from feedgen.feed import FeedGenerator
 
-from generator.site.catalog import Catalog, Entry, Group
 from generator.core.config import Config
-from generator.site.outputs import OutputFile
 from generator.core.sanitise import clean_text as xml_safe
+from generator.site.catalog import Catalog, Entry, Group
+from generator.site.outputs import OutputFile
 from generator.site.urls import Urls
 
 MEDIA_TYPES = {"rss": "application/rss+xml", "atom": "application/atom+xml"}

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from generator.site.contexts import PageContext
 
 
 @dataclass(frozen=True, slots=True)
@@ -14,7 +17,7 @@ class Page:
     url: str  # site-relative, starts with base_path
     output: str  # path relative to the output folder, '/'-separated
     template: str
-    context: dict[str, Any]
+    context: PageContext  # what the template receives (site/contexts.py)
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,77 +6,37 @@ path are caught before a byte is written.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator
 
-from generator.site.catalog import Catalog, Day, Entry, Group
 from generator.core.config import Config
+from generator.site.catalog import Catalog, Day, Entry, Group
+from generator.site.contexts import (
+    ArchiveContext,
+    ArticleContext,
+    DayContext,
+    GroupsContext,
+    GroupSummary,
+    HomeContext,
+    ListingContext,
+    MonthContext,
+    MonthSummary,
+    NoContext,
+    PageContext,
+    Pagination,
+    Ref,
+    YearContext,
+    YearSummary,
+)
 from generator.site.outputs import Page
 from generator.site.urls import Urls
-
-
-@dataclass(frozen=True, slots=True)
-class Pagination:
-    number: int
-    total: int
-    urls: tuple[str, ...]
-
-    @property
-    def prev_url(self) -> str | None:
-        return self.urls[self.number - 2] if self.number > 1 else None
-
-    @property
-    def next_url(self) -> str | None:
-        return self.urls[self.number] if self.number < self.total else None
-
-
-@dataclass(frozen=True, slots=True)
-class MonthSummary:
-    year: int
-    month: int
-    url: str
-    days: tuple[Day, ...]  # newest first
-
-    @property
-    def count(self) -> int:
-        return sum(len(d.entries) for d in self.days)
-
-    @property
-    def first(self) -> dt.date:
-        return dt.date(self.year, self.month, 1)
-
-
-@dataclass(frozen=True, slots=True)
-class YearSummary:
-    year: int
-    url: str
-    months: tuple[MonthSummary, ...]  # newest first
-
-    @property
-    def count(self) -> int:
-        return sum(m.count for m in self.months)
-
-
-@dataclass(frozen=True, slots=True)
-class Ref:
-    name: str
-    slug: str
-
-
-@dataclass(frozen=True, slots=True)
-class GroupSummary:
-    name: str
-    slug: str
-    count: int
 
 
 def _summaries(groups: tuple[Group, ...]) -> tuple[GroupSummary, ...]:
     return tuple(GroupSummary(g.name, g.slug, len(g.entries)) for g in groups)
 
 
-def _page(urls: Urls, kind: str, url: str, template: str, **context) -> Page:
+def _page(urls: Urls, kind: str, url: str, template: str, context: PageContext) -> Page:
     return Page(kind, url, urls.output_path(urls.rel(url)), template, context)
 
 
@@ -90,7 +50,9 @@ def _years(catalog: Catalog, urls: Urls) -> tuple[YearSummary, ...]:
     return tuple(YearSummary(y, urls.year(y), tuple(ms)) for y, ms in by_year.items())
 
 
-def _listing(urls: Urls, kind: str, group: Group, size: int, url_for, **context) -> Iterator[Page]:
+def _listing(
+    urls: Urls, kind: str, group: Group, size: int, url_for: Callable[[str, int], str]
+) -> Iterator[Page]:
     """A group's entries split into pages of `size`; page 1 at the group's own URL."""
     # The page shows the group's name and size, not its members: keep those out of the
     # context so a new article elsewhere in the group does not re-render every page.
@@ -100,7 +62,9 @@ def _listing(urls: Urls, kind: str, group: Group, size: int, url_for, **context)
     for n, chunk in enumerate(chunks, start=1):
         yield _page(
             urls, kind, page_urls[n - 1], f"{kind}.html",
-            group=summary, entries=chunk, pagination=Pagination(n, len(chunks), page_urls), **context,
+            ListingContext(
+                group=summary, entries=chunk, pagination=Pagination(n, len(chunks), page_urls)
+            ),
         )  # fmt: skip
 
 
@@ -118,27 +82,31 @@ def plan_pages(catalog: Catalog, config: Config, urls: Urls) -> Iterator[Page]:
     latest = days[0] if days else None
     yield _page(
         urls, "home", urls.home(), "home.html",
-        day=latest, earlier_days=days[1 : 1 + config.pages.home_days],
+        HomeContext(day=latest, earlier_days=days[1 : 1 + config.pages.home_days]),
     )  # fmt: skip
     for i, day in enumerate(days):
-        older, newer = (days[i + 1] if i + 1 < len(days) else None), (days[i - 1] if i else None)
-        yield _page(
-            urls, "day", urls.day(day.date), "day.html", day=day, prev_day=older, next_day=newer
+        context = DayContext(
+            day=day,
+            prev_day=days[i + 1] if i + 1 < len(days) else None,
+            next_day=days[i - 1] if i else None,
         )
+        yield _page(urls, "day", urls.day(day.date), "day.html", context)
     for year in years:
-        yield _page(urls, "year", year.url, "year.html", year=year)
+        yield _page(urls, "year", year.url, "year.html", YearContext(year=year))
         for month in year.months:
-            yield _page(urls, "month", month.url, "month.html", month=month)
-    yield _page(urls, "archive", urls.archive(), "archive.html", years=years)
+            yield _page(urls, "month", month.url, "month.html", MonthContext(month=month))
+    yield _page(urls, "archive", urls.archive(), "archive.html", ArchiveContext(years=years))
 
-    yield _page(urls, "topics", urls.topics(), "topics.html", groups=_summaries(catalog.topics))
+    topics = GroupsContext(groups=_summaries(catalog.topics))
+    yield _page(urls, "topics", urls.topics(), "topics.html", topics)
     for group in catalog.topics:
         yield from _listing(urls, "topic", group, config.pages.topic_page_size, urls.topic)
-    yield _page(urls, "sources", urls.sources(), "sources.html", groups=_summaries(catalog.sources))
+    sources = GroupsContext(groups=_summaries(catalog.sources))
+    yield _page(urls, "sources", urls.sources(), "sources.html", sources)
     for group in catalog.sources:
         yield from _listing(urls, "source", group, config.pages.source_page_size, urls.source)
     for group in catalog.tags:
-        yield from _listing(urls, "tag", group, config.pages.topic_page_size, _tag_url(urls))
+        yield from _listing(urls, "tag", group, config.pages.topic_page_size, urls.tag)
 
     for topic in catalog.topics:  # every article has exactly one topic
         ref = Ref(topic.name, topic.slug)  # not the whole group: its other members don't show
@@ -146,15 +114,8 @@ def plan_pages(catalog: Catalog, config: Config, urls: Urls) -> Iterator[Page]:
             older, newer = _neighbours(topic.entries, i)
             yield _page(
                 urls, "article", entry.url, "article.html",
-                entry=entry, topic=ref, older=older, newer=newer,
+                ArticleContext(entry=entry, topic=ref, older=older, newer=newer),
             )  # fmt: skip
 
-    yield Page("404", urls.page("404.html"), "404.html", "404.html", {})
-    yield Page("robots", urls.page("robots.txt"), "robots.txt", "robots.txt", {})
-
-
-def _tag_url(urls: Urls):
-    def url_for(slug: str, n: int) -> str:
-        return urls.tag(slug) + (f"page/{n}/" if n > 1 else "")
-
-    return url_for
+    yield _page(urls, "404", urls.page("404.html"), "404.html", NoContext())
+    yield _page(urls, "robots", urls.page("robots.txt"), "robots.txt", NoContext())

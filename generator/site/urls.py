@@ -62,8 +62,8 @@ class Urls:
     def source(self, slug: str, page: int = 1) -> str:
         return self.page(f"sources/{slug}/" + (f"page/{page}/" if page > 1 else ""))
 
-    def tag(self, slug: str) -> str:
-        return self.page(f"tags/{slug}/")
+    def tag(self, slug: str, page: int = 1) -> str:
+        return self.page(f"tags/{slug}/" + (f"page/{page}/" if page > 1 else ""))
 
     def static(self, name: str) -> str:
         return self.page(f"static/{name}")

@@ -11,16 +11,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator.core.errors import DigestError, Problem
-from generator.importing.record import SourceRecord
 from generator.importing.readers.context import ReadContext
 from generator.importing.readers.plain_text import read_plain
 from generator.importing.readers.records import read_records
 from generator.importing.readers.text_dump import is_dump, read_dump
+from generator.importing.record import SourceRecord
 
 JSON_SUFFIXES = frozenset({".json"})
 JSONL_SUFFIXES = frozenset({".jsonl", ".ndjson", ".jsonlines"})
 
-__all__ = ["FileRead", "ReadContext", "decode", "read_data", "read_file"]
+__all__ = ["FileRead", "ReadContext", "decode", "read_data"]
 
 
 @dataclass
@@ -55,14 +55,6 @@ def decode(data: bytes, shown: str) -> tuple[str, Problem | None]:
             f"is not UTF-8 (bad byte at offset {exc.start}); read it as Windows-1252 — "
             "check its accents and quotes, and re-save it as UTF-8",
         )
-
-
-def read_file(path: Path, shown: str, ctx: ReadContext) -> FileRead:
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        return FileRead(problems=[Problem(shown, f"cannot be read: {exc.strerror}")])
-    return read_data(data, path, shown, ctx)
 
 
 def read_data(data: bytes, path: Path, shown: str, ctx: ReadContext) -> FileRead:

@@ -134,7 +134,7 @@ def clean_body(raw: str, as_html: bool | None = None) -> Body:
     if first is not None:
         match = _DATELINE.match(paras[first])
         place = match["place"].strip() if match else ""
-        if len(place) >= 3 and place.rstrip(".") not in _NOT_PLACES:
+        if match and len(place) >= 3 and place.rstrip(".") not in _NOT_PLACES:
             dateline = place
             paras[first] = paras[first][match.end() :]
     return Body("\n\n".join(paras), dateline, edition)

@@ -12,10 +12,10 @@ from pathlib import Path
 
 from generator.core.dates import parse_date_text
 from generator.core.errors import DigestError, Problem
-from generator.importing.record import SourceRecord
+from generator.core.sanitise import one_line, visible
 from generator.importing.readers.body import clean_body
 from generator.importing.readers.context import ReadContext
-from generator.core.sanitise import one_line, visible
+from generator.importing.record import SourceRecord
 
 _DATE_LINE = re.compile(
     r"^(?:(?:date|dated|published|posted|updated)(?: on)?\s*:?\s*)?(?P<date>.{6,60}?)\.?$", re.I

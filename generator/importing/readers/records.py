@@ -19,10 +19,10 @@ from urllib.parse import urlsplit
 
 from generator.core.dates import parse_date_text
 from generator.core.errors import DigestError, Problem
-from generator.importing.record import SourceRecord
+from generator.core.sanitise import one_line, visible
 from generator.importing.readers.body import clean_body
 from generator.importing.readers.context import ReadContext
-from generator.core.sanitise import one_line, visible
+from generator.importing.record import SourceRecord
 
 # Keys are matched lower-cased with '_' and '-' dropped: date_published == datePublished.
 FIELDS: dict[str, tuple[str, ...]] = {

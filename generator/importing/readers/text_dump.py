@@ -14,10 +14,10 @@ from pathlib import Path
 
 from generator.core.dates import parse_date_text
 from generator.core.errors import DigestError, Problem
-from generator.importing.record import SourceRecord
+from generator.core.sanitise import one_line, visible
 from generator.importing.readers.body import clean_body
 from generator.importing.readers.context import ReadContext
-from generator.core.sanitise import one_line, visible
+from generator.importing.record import SourceRecord
 
 HEADER = re.compile(r"^date\s+(?P<date>\d{4}-\d{2}-\d{2})\b\s*(?P<site>.*?)\s*(?:logo)?$", re.I)
 _STAMP = re.compile(

@@ -1,0 +1,74 @@
+"""Writing a file so that no reader, and no crash, ever sees half of it.
+
+Every file digest writes outside the build's staging folder goes through here: a hidden
+temporary file beside the target, then a rename (or, for files that must never replace
+anything, a hard link that fails if the name was taken meanwhile).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from generator.core.errors import DigestError, Problem
+
+TEMP_SUFFIX = ".tmp"
+
+
+def _file_mode() -> int:
+    """What open() would give a new file: 0666 less the user's umask (mkstemp gives 0600)."""
+    mask = os.umask(0)
+    os.umask(mask)
+    return 0o666 & ~mask
+
+
+def write_atomic(target: Path, data: bytes, inside: Path | None = None) -> None:
+    """Write `data` to `target`, replacing it in one step.
+
+    `inside`: a folder the file must stay in, checked after symlinks are resolved.
+    """
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if inside is not None and not target.parent.resolve().is_relative_to(inside.resolve()):
+        raise DigestError(
+            Problem(target, f"resolves outside {inside.name}/ (a symlink?); not written")
+        )
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=TEMP_SUFFIX, dir=target.parent)
+    try:
+        with os.fdopen(fd, "wb") as out:
+            out.write(data)
+        os.chmod(tmp, _file_mode())
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def write_new(target: Path, data: bytes) -> None:
+    """Write a file that must not exist yet; raises FileExistsError instead of replacing one."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=TEMP_SUFFIX, dir=target.parent)
+    try:
+        with os.fdopen(fd, "wb") as out:
+            out.write(data)
+        os.chmod(tmp, _file_mode())
+        os.link(tmp, target)  # fails if the name appeared meanwhile: never replaces a file
+    finally:
+        os.unlink(tmp)
+
+
+def write_json(target: Path, data: Any) -> None:
+    """A cache or report file as compact JSON, replaced whole."""
+    text = json.dumps(data, separators=(",", ":"), ensure_ascii=False)
+    write_atomic(target, text.encode("utf-8"))
+
+
+def remove_temporaries(folder: Path) -> None:
+    """Delete temporary files left by a writer killed mid-write. Safe only while one digest
+    process at a time writes the folder (the site lock)."""
+    for root, _dirs, names in os.walk(folder):
+        for name in names:
+            if name.startswith(".") and name.endswith(TEMP_SUFFIX):
+                Path(root, name).unlink(missing_ok=True)

@@ -1,0 +1,146 @@
+"""Where each story goes in content/ (new, updated, unchanged or kept as hand-edited), and
+writing the planned files, each atomically, in worker processes when there are many."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+from generator.content.front_matter import split_front_matter
+from generator.core.atomic import write_atomic
+from generator.core.dates import to_aware
+from generator.core.errors import DigestError
+from generator.core.identity import free_slug, slugify
+from generator.core.progress import Progress
+from generator.core.workers import default_jobs, fork_map
+from generator.importing.content_cache import ContentCache, ContentEntry
+from generator.importing.content_file import file_text, front_matter, untouched
+from generator.importing.record import SourceRecord
+from generator.importing.report import ImportReport
+from generator.importing.stories import KEEPABLE, Story, fill_gaps
+
+_PARALLEL_WRITES = 500
+
+
+@dataclass(frozen=True)
+class PlacementRules:
+    """What placing needs from the import's options."""
+
+    now: dt.datetime  # the clock, for 'updated' when a changed story names no time itself
+    tz: dt.tzinfo  # the site's zone: a story's folder is its local day
+    dry_run: bool
+    force: bool
+
+
+class Placement:
+    """Plans each story's file against what content/ holds, then writes the plan."""
+
+    def __init__(
+        self, content: Path, index: ContentCache, rules: PlacementRules, report: ImportReport
+    ):
+        self.content = content
+        self.index = index
+        self.rules = rules
+        self.report = report
+        self.pending: list[tuple[str, dict[str, Any], Story, str]] = []
+
+    def place(self, story: Story) -> None:
+        record = story.record
+        known = self.index.by_id.get(story.id)
+        if known is None:
+            rel = self._free_path(record)
+            slug = rel.rsplit("/", 1)[1][:-3]
+            self._plan(rel, front_matter(record, story.id, slug, story.source_hash), story, "new")
+        elif known.source_hash == story.source_hash:
+            self.report.add(record.origin, "unchanged", "", story.id, known.path)
+        else:
+            self._update(story, known)
+
+    def _update(self, story: Story, known: ContentEntry) -> None:
+        record = story.record
+        path = self.content / known.path
+        try:
+            text = path.read_text(encoding="utf-8")
+            old, _ = split_front_matter(text, path)
+        except (OSError, UnicodeDecodeError, DigestError):
+            text, old = "", {}
+        if not untouched(text) and not self.rules.force:
+            why = (
+                "was written by hand" if "source_hash" not in old else "was edited by hand"
+            ) + " since its import; pass --force to overwrite it with the new version"
+            self.report.add(record.origin, "kept", f"{known.path} {why}", story.id, known.path)
+            return
+        date = _old_date(old.get("date"), self.rules.tz) or record.date
+        record = fill_gaps(record, _record_from(old, record))
+        newest = record.updated if record.updated and record.updated > date else None
+        previous = _old_date(old.get("updated"), self.rules.tz)
+        if newest is None or (previous and newest <= previous):
+            newest = max(self.rules.now, date)
+        record = replace(record, date=date, updated=newest)
+        slug = str(old.get("slug") or Path(known.path).stem)
+        meta = front_matter(record, story.id, slug, story.source_hash)
+        self._plan(known.path, meta, story, "updated")
+
+    def _free_path(self, record: SourceRecord) -> str:
+        """content/YYYY/MM/DD/<slug>.md on the site's local day, never a taken name."""
+        day = record.date.astimezone(self.rules.tz).strftime("%Y/%m/%d")
+        slug = free_slug(slugify(record.title), lambda s: f"{day}/{s}.md" in self.index.by_path)
+        return f"{day}/{slug}.md"
+
+    def _plan(self, rel: str, meta: dict[str, Any], story: Story, outcome: str) -> None:
+        self.index.add(ContentEntry(rel, story.id, story.source_hash))
+        self.pending.append((rel, meta, story, outcome))
+
+    def write(self, jobs: int | None, progress: Progress | None = None) -> None:
+        """Write every planned file and report each outcome."""
+        tasks = [(self.content, rel, meta, story.markdown) for rel, meta, story, _ in self.pending]
+        if self.rules.dry_run:
+            errors: Iterable[str | None] = [None] * len(tasks)
+        else:
+            if jobs is None:
+                jobs = default_jobs() if len(tasks) > _PARALLEL_WRITES else 1
+            chunk = max(1, min(64, len(tasks) // (jobs * 8)))
+            results = fork_map(_write_one, None, tasks, jobs, chunksize=chunk, ordered=True)
+            errors = []
+            for done, error in enumerate(results, start=1):
+                errors.append(error)
+                if progress and (done % 100 == 0 or done == len(tasks)):
+                    progress("Writing", done, len(tasks))
+        for (rel, _, story, outcome), error in zip(self.pending, errors, strict=True):
+            if error:
+                self.report.add(story.record.origin, "failed", error, story.id, rel)
+                continue
+            if not self.rules.dry_run:
+                self.index.refresh(rel)
+            self.report.add(story.record.origin, outcome, "", story.id, rel)
+        self.pending = []
+
+
+def _write_one(_state: None, task: tuple[Path, str, dict[str, Any], str]) -> str | None:
+    """Write one content file; the reason it could not be written, or None."""
+    content, rel, meta, markdown = task
+    try:
+        write_atomic(content / rel, file_text(meta, markdown).encode("utf-8"), content)
+    except OSError as exc:
+        return f"content/{rel} cannot be written: {exc.strerror}"
+    except DigestError as exc:
+        return exc.problems[0].message
+    return None
+
+
+def _old_date(value: object, tz: dt.tzinfo) -> dt.datetime | None:
+    try:
+        return to_aware(value, tz) if value else None
+    except ValueError:
+        return None
+
+
+def _record_from(meta: dict[str, Any], like: SourceRecord) -> SourceRecord:
+    """The optional fields of an existing file, shaped as a record for fill_gaps."""
+    values: dict[str, Any] = {name: meta.get(name) for name in KEEPABLE}
+    values["tags"] = tuple(values["tags"] or ())
+    kept: dict[str, Any] = {k: v for k, v in values.items() if isinstance(v, str | tuple)}
+    return replace(like, **kept)

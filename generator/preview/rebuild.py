@@ -1,0 +1,143 @@
+"""One preview rebuild: import and build into the preview folder, and remember how it went,
+so the server can show the site, or the error that stands in its place until it is fixed."""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from generator.build.import_and_build import import_and_build
+from generator.build.pipeline import BuildOptions
+from generator.build.render import theme_dir
+from generator.core.config import CONFIG_NAME, Config, load_config
+from generator.core.errors import DigestError, Problem
+from generator.core.locking import site_lock
+from generator.importing.report import ImportReport
+
+PREVIEW_DIR = ".digest-preview"  # beside digest.toml; site/ stays a production build
+
+Echo = Callable[..., None]  # click.echo's shape: echo(message, err=False)
+
+
+@dataclass(frozen=True)
+class ServeOptions:
+    port: int = 8000
+    bind: str = "127.0.0.1"
+    drafts: bool = False
+    future: bool = False
+
+
+@dataclass(frozen=True)
+class State:
+    """What the server answers from; replaced whole after each build, so reads need no lock."""
+
+    base_path: str
+    problems: tuple[Problem, ...] = ()
+    builds: int = 0
+
+
+class Preview:
+    """Rebuilds the site into the preview folder and remembers how the last build went."""
+
+    def __init__(
+        self,
+        config_path: Path | None,
+        config: Config,
+        origin: str,
+        options: ServeOptions,
+        clock: Callable[[], dt.datetime],
+        echo: Echo,
+    ):
+        self.config_path = config_path
+        self.config = config
+        self.origin = origin
+        self.options = options
+        self.clock = clock
+        self.echo = echo
+        self.folder = config.root / PREVIEW_DIR
+        self.state = State(config.base_path)
+
+    def roots(self) -> list[Path]:
+        """Everything a build reads: watched for changes."""
+        c = self.config
+        found = [
+            c.path("content"),
+            c.path("templates"),
+            c.path("static"),
+            theme_dir(),
+            self.config_path or c.root / CONFIG_NAME,
+            *((c.root / p).resolve() for p in c.import_.paths),
+        ]
+        return list(dict.fromkeys(found))
+
+    def _load(self) -> Config:
+        """The config as written, with its origin swapped for this server's (path kept)."""
+        config = load_config(self.config_path)
+        return config.model_copy(update={"base_url": self.origin + config.base_path})
+
+    def rebuild(self) -> bool:
+        """Build once; True when the browser should reload."""
+        before = self.state
+        try:
+            config = self._load()
+            now = self.clock()
+            # One writer at a time of content/ and the shared cache, as for `digest build`.
+            options = BuildOptions.for_site(
+                config, now, self.options.drafts, self.options.future, output=self.folder
+            )
+            with site_lock(config.path("cache"), "serve"):
+                report = import_and_build(config, options, self._imported).built
+        except DigestError as exc:
+            self._failed(tuple(exc.problems), "")
+            return True
+        except Exception as exc:  # a bug in digest: keep serving and show it
+            problem = Problem("digest", f"internal error: {type(exc).__name__}: {exc}")
+            self._failed((problem,), traceback.format_exc())
+            return True
+        self.config = config
+        self.state = State(config.base_path, (), before.builds + 1)
+        for line in report.warnings:
+            self.echo(f"warning: {line}", err=True)
+        self.echo(report.summary())
+        return bool(before.problems or report.written or report.removed)
+
+    def _imported(self, imported: ImportReport, _problems: list[Problem]) -> None:
+        counts = imported.counts()
+        if counts["new"] or counts["updated"]:
+            self.echo(imported.summary())
+
+    def _failed(self, problems: tuple[Problem, ...], trace: str) -> None:
+        """The terminal shows an error once; the browser shows it until it is fixed."""
+        if problems != self.state.problems:
+            if trace:
+                self.echo(trace, err=True)
+            for problem in problems:
+                self.echo(f"error: {problem}", err=True)
+            self.echo("The preview shows this error until you fix it.", err=True)
+        self.state = replace(self.state, problems=problems, builds=self.state.builds + 1)
+
+
+def error_page(problems: tuple[Problem, ...]) -> str:
+    """A self-contained page naming each file, line and field; live-reload is added on the way out."""
+    items = []
+    for p in problems:
+        where = [f"<code>{html.escape(str(p.path))}</code>"]
+        if p.line is not None:
+            where.append(f"line {p.line}")
+        if p.field:
+            where.append(f"field <code>{html.escape(p.field)}</code>")
+        items.append(f"<li><p>{', '.join(where)}</p><p>{html.escape(p.message)}</p></li>")
+    return (
+        '<!doctype html><html lang="en"><head><meta charset="utf-8">'
+        "<title>Build failed · digest preview</title><style>"
+        "body{font:16px/1.5 system-ui,sans-serif;max-width:50rem;margin:2rem auto;padding:0 1rem}"
+        "h1{color:#b00020}li{margin:1rem 0;padding:.5rem 1rem;background:#fff3f3;"
+        "border-left:4px solid #b00020;list-style:none}ul{padding:0}"
+        "</style></head><body><h1>Build failed</h1>"
+        f'<ul class="problems">{"".join(items)}</ul>'
+        "<p>Fix the file and save it: this page reloads by itself.</p></body></html>"
+    )

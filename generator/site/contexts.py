@@ -1,0 +1,162 @@
+"""The template contract: what each template of a theme receives, one type per page kind.
+
+Every template also sees `site` (a SiteView) and `page` (the Page being rendered).
+Contexts are plain dicts at run time (TypedDicts), so they cost nothing to build and their
+fingerprints are digests of plain data; the type checker holds the planner to them, and a
+test holds the README's theme section to them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import TypedDict
+
+from generator.site.catalog import Day, Entry
+from generator.site.urls import Urls
+
+
+@dataclass(frozen=True)
+class SiteView:
+    """What every template sees as `site`: settings and URL helpers, nothing mutable."""
+
+    title: str
+    description: str
+    language: str
+    author: str
+    base_url: str
+    base_path: str
+    urls: Urls
+
+
+@dataclass(frozen=True, slots=True)
+class Pagination:
+    number: int
+    total: int
+    urls: tuple[str, ...]
+
+    @property
+    def prev_url(self) -> str | None:
+        return self.urls[self.number - 2] if self.number > 1 else None
+
+    @property
+    def next_url(self) -> str | None:
+        return self.urls[self.number] if self.number < self.total else None
+
+
+@dataclass(frozen=True, slots=True)
+class MonthSummary:
+    year: int
+    month: int
+    url: str
+    days: tuple[Day, ...]  # newest first
+
+    @property
+    def count(self) -> int:
+        return sum(len(d.entries) for d in self.days)
+
+    @property
+    def first(self) -> dt.date:
+        return dt.date(self.year, self.month, 1)
+
+
+@dataclass(frozen=True, slots=True)
+class YearSummary:
+    year: int
+    url: str
+    months: tuple[MonthSummary, ...]  # newest first
+
+    @property
+    def count(self) -> int:
+        return sum(m.count for m in self.months)
+
+
+@dataclass(frozen=True, slots=True)
+class Ref:
+    name: str
+    slug: str
+
+
+@dataclass(frozen=True, slots=True)
+class GroupSummary:
+    name: str
+    slug: str
+    count: int
+
+
+class HomeContext(TypedDict):
+    day: Day | None  # the latest day, None on an empty site
+    earlier_days: tuple[Day, ...]  # the days before it, newest first, at most [pages] home_days
+
+
+class DayContext(TypedDict):
+    day: Day
+    prev_day: Day | None  # the next older day with articles
+    next_day: Day | None  # the next newer day with articles
+
+
+class MonthContext(TypedDict):
+    month: MonthSummary
+
+
+class YearContext(TypedDict):
+    year: YearSummary
+
+
+class ArchiveContext(TypedDict):
+    years: tuple[YearSummary, ...]  # newest first
+
+
+class GroupsContext(TypedDict):
+    """topics.html and sources.html: every topic or source with its article count."""
+
+    groups: tuple[GroupSummary, ...]
+
+
+class ListingContext(TypedDict):
+    """topic.html, source.html and tag.html: one page of a group's articles."""
+
+    group: GroupSummary
+    entries: tuple[Entry, ...]  # this page's articles, newest first
+    pagination: Pagination
+
+
+class ArticleContext(TypedDict):
+    entry: Entry
+    topic: Ref
+    older: Entry | None  # the neighbours in the article's topic
+    newer: Entry | None
+
+
+class NoContext(TypedDict):
+    """404.html and robots.txt: `site` and `page` only."""
+
+
+PageContext = (
+    HomeContext
+    | DayContext
+    | MonthContext
+    | YearContext
+    | ArchiveContext
+    | GroupsContext
+    | ListingContext
+    | ArticleContext
+    | NoContext
+)
+
+# Which context each template of the theme receives.
+TEMPLATE_CONTEXTS: dict[str, type] = {
+    "home.html": HomeContext,
+    "day.html": DayContext,
+    "month.html": MonthContext,
+    "year.html": YearContext,
+    "archive.html": ArchiveContext,
+    "topics.html": GroupsContext,
+    "sources.html": GroupsContext,
+    "topic.html": ListingContext,
+    "source.html": ListingContext,
+    "tag.html": ListingContext,
+    "article.html": ArticleContext,
+    "404.html": NoContext,
+    "robots.txt": NoContext,
+}
