@@ -10,9 +10,6 @@ Each build runs in a fresh process (as a user runs `digest build`), so peak memo
 from __future__ import annotations
 
 import argparse
-import datetime as dt
-import json
-import random
 import resource
 import shutil
 import subprocess
@@ -21,133 +18,7 @@ import tempfile
 import time
 from pathlib import Path
 
-WORDS = [
-    "government",
-    "minister",
-    "budget",
-    "economy",
-    "trade",
-    "exports",
-    "imports",
-    "province",
-    "court",
-    "police",
-    "election",
-    "assembly",
-    "water",
-    "power",
-    "energy",
-    "cricket",
-    "team",
-    "match",
-    "climate",
-    "flood",
-    "health",
-    "hospital",
-    "school",
-    "university",
-    "students",
-    "market",
-    "prices",
-    "inflation",
-    "rupee",
-    "bank",
-    "interest",
-    "growth",
-    "security",
-    "border",
-    "talks",
-    "agreement",
-    "report",
-    "survey",
-    "officials",
-    "said",
-    "on",
-    "Tuesday",
-    "according",
-    "to",
-    "the",
-    "statement",
-    "while",
-    "however",
-    "despite",
-    "also",
-    "further",
-    "city",
-    "district",
-    "federal",
-    "provincial",
-    "national",
-    "international",
-]
-TOPICS = [
-    f"Topic {name}"
-    for name in [
-        "Business",
-        "Sport",
-        "Politics",
-        "World",
-        "Health",
-        "Science",
-        "Courts",
-        "Climate",
-        "Energy",
-        "Education",
-    ]
-]
-TOPICS += [f"Region {i}" for i in range(20)]
-SOURCES = [f"Source {i}" for i in range(20)]
-START = dt.datetime(2025, 1, 1, tzinfo=dt.UTC)
-
-
-def _sentence(rng: random.Random) -> str:
-    words = rng.choices(WORDS, k=rng.randint(10, 22))
-    return " ".join(words).capitalize() + "."
-
-
-def _body(rng: random.Random, size: int = 4000) -> str:
-    parts: list[str] = []
-    while sum(len(p) for p in parts) < size:
-        kind = rng.random()
-        if kind < 0.08:
-            parts.append("\n".join(f"- {_sentence(rng)}" for _ in range(3)))
-        elif kind < 0.12:
-            parts.append(f"> {_sentence(rng)}")
-        else:
-            text = " ".join(_sentence(rng) for _ in range(rng.randint(3, 6)))
-            if rng.random() < 0.3:
-                text += f" See [the report](https://example.org/r/{rng.randint(1, 10**6)})."
-            parts.append(text)
-    return "\n\n".join(parts)
-
-
-def article_text(i: int, rng: random.Random) -> tuple[str, str]:
-    """(relative path, file text) of generated article number i."""
-    when = START + dt.timedelta(minutes=rng.randint(0, 365 * 24 * 60))
-    title = " ".join(rng.choices(WORDS, k=rng.randint(5, 10))).capitalize() + f" {i}"
-    meta = {
-        "title": title,
-        "date": when.isoformat(),
-        "topic": rng.choice(TOPICS),
-        "source": rng.choice(SOURCES),
-        "author": f"Reporter {rng.randint(1, 200)}",
-        "tags": rng.sample(WORDS[:30], 2),
-        "url": f"https://news{rng.randint(1, 20)}.example/story/{i}",
-    }
-    front = "\n".join(f"{k}: {json.dumps(v)}" for k, v in meta.items())
-    return f"{when:%Y/%m/%d}/a{i}.md", f"---\n{front}\n---\n\n{_body(rng)}\n"
-
-
-def generate(root: Path, n: int, start: int = 0, seed: int = 7) -> list[Path]:
-    rng = random.Random(seed + start)
-    paths = []
-    for i in range(start, start + n):
-        rel, text = article_text(i, rng)
-        path = root / "content" / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-        paths.append(path)
-    return paths
+from tests.support.corpus import generate
 
 
 def timed_build(root: Path, *extra: str) -> tuple[float, float, str]:

@@ -15,15 +15,18 @@ import datetime as dt
 import re
 import shutil
 import statistics
+import sys
 import tempfile
 import threading
 import time
 from pathlib import Path
 
-from benchmarks import build_speed as bench
-from generator.preview.server import ServeOptions, open_preview
-
 REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))  # run as a script: `python benchmarks/serve_latency.py`
+
+from generator.preview.server import ServeOptions, open_preview  # noqa: E402
+from tests.support import corpus  # noqa: E402
+
 CHROMIUM_ARGS = [
     "--headless",
     "--no-sandbox",
@@ -36,13 +39,13 @@ CHROMIUM_ARGS = [
 
 
 def generate(root: Path, count: int) -> Path:
-    """A generated site (benchmarks.build_speed's articles); returns the article the runs edit,
+    """A generated site (tests.support.corpus's articles); returns the article the runs edit,
     given a fixed slug so that a new title does not move its URL."""
     (root / "digest.toml").write_text(
         'title = "Generated Digest"\nbase_url = "https://example.github.io/news/"\n',
         encoding="utf-8",
     )
-    target = bench.generate(root, count)[0]
+    target = corpus.generate(root, count)[0]
     _fix_slug(target)
     return target
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from conftest import article, run_digest
+from tests.support.sites import article, run_digest
 
 
 def digest(*args: str, cwd):

@@ -10,9 +10,9 @@ import subprocess
 
 import pytest
 from click.testing import CliRunner
-from conftest import Site
 
 from generator.cli import main
+from tests.support.sites import Site
 
 
 @pytest.fixture(autouse=True)

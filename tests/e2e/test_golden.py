@@ -1,7 +1,7 @@
 """The bundled example site, built with a pinned clock, matches the golden files byte for byte.
 
 After an intended change to output, regenerate with:
-    DIGEST_UPDATE_GOLDEN=1 python -m pytest tests/test_golden.py
+    DIGEST_UPDATE_GOLDEN=1 python -m pytest tests/e2e/test_golden.py
 and review the diff of tests/golden/ before committing.
 """
 
@@ -10,9 +10,7 @@ from __future__ import annotations
 import os
 import shutil
 
-from conftest import REPO, Site
-
-GOLDEN = REPO / "tests" / "golden"
+from tests.support.sites import GOLDEN, REPO, Site
 
 
 def build_example(tmp_path) -> Site:

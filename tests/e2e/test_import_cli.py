@@ -6,10 +6,7 @@ import json
 import shutil
 from pathlib import Path
 
-from conftest import run_digest
-
-SAMPLES = Path(__file__).parent / "fixtures" / "samples"
-
+from tests.support.sites import SAMPLES, run_digest
 
 digest = run_digest
 

@@ -6,7 +6,8 @@ import subprocess
 import venv
 
 import pytest
-from conftest import REPO, article
+
+from tests.support.sites import REPO, article
 
 
 @pytest.mark.slow

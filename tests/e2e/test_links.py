@@ -8,9 +8,8 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from conftest import REPO, Site
-
 from generator.publish.check import internal_links, parse_page
+from tests.support.sites import REPO, Site
 
 BASE = "https://example.github.io/news/"
 

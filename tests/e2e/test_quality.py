@@ -16,9 +16,9 @@ import threading
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
-from conftest import CHROMIUM_ARGS, REPO, Site
 
 from generator.publish.check import check_site
+from tests.support.sites import CHROMIUM_ARGS, REPO, Site
 
 NODE_MODULES = REPO / "node_modules"
 VNU = NODE_MODULES / "vnu-jar" / "build" / "dist" / "vnu.jar"

@@ -18,11 +18,11 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from conftest import REPO, Site, run_digest, wait_for_group, wait_for_trash
 
 from generator.build import writer
-from benchmarks.build_speed import generate
 from generator.build.writer import existing_files, flat_name, make_flat, recover
+from tests.support.corpus import generate
+from tests.support.sites import REPO, Site, run_digest, wait_for_group, wait_for_trash
 
 CLOCK = "2030-01-01T00:00:00Z"
 ENV = {**os.environ, "PYTHONPATH": str(REPO)}

@@ -12,12 +12,12 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import REPO, Site, wait_for_group
 
-from benchmarks.import_speed import make_batch
-from generator.core.config import load_config
 from generator.content.front_matter import find_content, parse_article, read_limited
 from generator.content.markup import MarkdownRenderer
+from generator.core.config import load_config
+from tests.support.corpus import make_batch
+from tests.support.sites import REPO, Site, wait_for_group
 
 ENV = {**os.environ, "PYTHONPATH": str(REPO)}
 KILLS = int(os.environ.get("DIGEST_CRASH_KILLS", "10"))

@@ -11,9 +11,9 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import REPO, Site
 
-from benchmarks.build_speed import generate
+from tests.support.corpus import generate
+from tests.support.sites import REPO, Site
 
 CLOCK = "2030-01-01T00:00:00Z"
 ENV = {**os.environ, "PYTHONPATH": str(REPO)}
@@ -121,10 +121,9 @@ def test_builds_and_import_at_once_take_turns(make_site, tmp_path: Path) -> None
 
 def test_serve_imports_under_the_lock(site: Site, tmp_path: Path) -> None:
     """`digest serve` imports [import] paths before each rebuild: it waits for the lock too."""
-    from conftest import CLOCK as NOW
-
     from generator.core.config import load_config
     from generator.preview.server import Preview, ServeOptions
+    from tests.support.sites import CLOCK as NOW
 
     (site.root / "in").mkdir()
     (site.root / "in" / "a.jsonl").write_text(

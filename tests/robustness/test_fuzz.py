@@ -1,8 +1,8 @@
 """Property tests through the whole build: any front matter and any Markdown body gives a safe,
 well-formed site or a DigestError naming the file; never a crash, never a file outside site/.
 
-CI runs the "ci" profile; `DIGEST_FUZZ=long pytest tests/test_fuzz.py` runs 10,000 examples
-a test (the long run reported in the issue).
+CI runs the "ci" profile; `DIGEST_FUZZ=long pytest tests/robustness/test_fuzz.py` runs 10,000
+examples a test (the long run reported in the issue).
 """
 
 from __future__ import annotations
@@ -15,12 +15,12 @@ from pathlib import Path
 
 import lxml.html
 import yaml
-from conftest import CLOCK, Site
-from hostile.safety import files_under, output_problems
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from generator.core.errors import DigestError
+from tests.support.safety import files_under, output_problems
+from tests.support.sites import CLOCK, Site
 
 settings.register_profile(
     "digest-ci", max_examples=100, deadline=None, database=None,

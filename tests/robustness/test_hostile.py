@@ -10,20 +10,17 @@ import resource
 import shutil
 import subprocess
 import sys
-import tomllib
 from pathlib import Path
 
 import lxml.html
 import pytest
 from click.testing import CliRunner
-from conftest import CLOCK, REPO, Site
-from hostile.safety import files_under, output_problems
 
 from generator.cli import main
 from generator.core.errors import DigestError
+from tests.support.safety import ALL_CASES, files_under, output_problems
+from tests.support.sites import CLOCK, HOSTILE, REPO, Site
 
-HOSTILE = Path(__file__).parent / "hostile"
-ALL_CASES = tomllib.loads((HOSTILE / "cases.toml").read_text(encoding="utf-8"))["case"]
 CASES = [c for c in ALL_CASES if c.get("kind", "content") in ("content", "import")]
 MEMORY_LIMIT = 2 * 1024**3  # an expanded alias bomb or a file read whole hits this
 

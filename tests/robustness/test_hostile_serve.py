@@ -1,8 +1,8 @@
 """The corpus's preview-server cases: every hostile request is a 404 that shows nothing from
 outside the preview folder; and the server listens on 127.0.0.1 unless told otherwise.
 
-The server is digest's own (generator/serve.py, started with open_preview as `digest serve`
-does); this file only feeds it the corpus.
+The server is digest's own (generator/preview/server.py, started with open_preview as
+`digest serve` does); this file only feeds it the corpus.
 """
 
 from __future__ import annotations
@@ -14,10 +14,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import CLOCK, Site
-from test_hostile import ALL_CASES
 
-from generator.preview.server import PREVIEW_DIR, PreviewServer, ServeOptions, open_preview
+from generator.preview.rebuild import PREVIEW_DIR
+from generator.preview.server import PreviewServer, ServeOptions, open_preview
+from tests.support.safety import ALL_CASES
+from tests.support.sites import CLOCK, Site
 
 SERVE_CASES = [c for c in ALL_CASES if c.get("kind") == "serve"]
 SECRET = "TOP SECRET"

@@ -10,13 +10,13 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from generator.core.config import load_config
 from generator.content.front_matter import find_content, parse_article
+from generator.content.markup import MarkdownRenderer
+from generator.core.config import load_config
+from generator.core.sanitise import plain_text
 from generator.importing.importer import ImportOptions, import_sources
 from generator.importing.markdown_escape import body_to_markdown
-from generator.content.markup import MarkdownRenderer
 from generator.importing.readers.records import FIELDS
-from generator.core.sanitise import plain_text
 
 NOW = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
 RENDERER = MarkdownRenderer()

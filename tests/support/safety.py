@@ -1,4 +1,5 @@
-"""Checks that a built site carries no executable script, shared by the corpus and fuzz tests.
+"""The hostile-input corpus's cases, and checks that a built site carries no executable script,
+shared by the corpus and fuzz tests.
 
 HTML is read with a tokenizer (html.parser), not a tree builder: a tree builder
 repairs broken markup, while a browser would run a stray <script> start tag
@@ -9,10 +10,16 @@ from __future__ import annotations
 
 import json
 import re
+import tomllib
 from html.parser import HTMLParser
 from pathlib import Path
 
 from lxml import etree
+
+from tests.support.sites import HOSTILE
+
+# Every case of tests/hostile/cases.toml; each test file picks the kinds it runs.
+ALL_CASES = tomllib.loads((HOSTILE / "cases.toml").read_text(encoding="utf-8"))["case"]
 
 # Elements that run code, load active content, restyle the page or redirect it.
 FORBIDDEN_TAGS = frozenset(

@@ -7,9 +7,10 @@ import shutil
 
 import pytest
 
-from generator.build import pipeline as build
 from generator.build import loader
+from generator.build import pipeline as build
 from generator.build.build_cache import BuildCache
+from tests.support.sites import Site
 
 
 def populate(site) -> None:
@@ -30,8 +31,6 @@ def clean_build(site, tmp_path) -> dict[str, bytes]:
     fresh = tmp_path / "fresh"
     shutil.rmtree(fresh, ignore_errors=True)
     shutil.copytree(site.root, fresh, ignore=shutil.ignore_patterns("site", ".digest-cache"))
-    from conftest import Site
-
     other = Site(fresh)
     other.build(use_cache=False)
     return other.snapshot()
@@ -60,7 +59,7 @@ def jobs(request, monkeypatch) -> int:
     if request.param == "serial":
         return 1
     for module, name in [
-        (build, "PARALLEL_CHECK"),
+        (build, "PARALLEL_FINGERPRINT"),
         (build, "PARALLEL_RENDER"),
         (loader, "PARALLEL_PARSE"),
     ]:

@@ -6,11 +6,11 @@ import json
 import os
 
 import pytest
-from conftest import wait_for_trash
 
 from generator.build import writer
-from generator.core.errors import DigestError
 from generator.build.writer import MARKER, Staging, existing_files, flat_name, make_flat, recover
+from generator.core.errors import DigestError
+from tests.support.sites import wait_for_trash
 
 
 def write(out, **named: bytes) -> list[str]:

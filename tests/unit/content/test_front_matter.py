@@ -9,9 +9,9 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from generator.content.front_matter import DEFAULT_TOPIC, parse_article
+from generator.content.markup import MarkdownRenderer
 from generator.core.errors import DigestError
 from generator.core.identity import article_id
-from generator.content.markup import MarkdownRenderer
 
 KHI = ZoneInfo("Asia/Karachi")
 render = MarkdownRenderer().render

@@ -4,17 +4,16 @@ from __future__ import annotations
 
 import os
 import random
-from pathlib import Path
 
 import markdown
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from benchmarks.build_speed import _body
 from generator.content.markup import _EXTENSIONS, MARKERS, make_markdown
+from tests.support.corpus import body_text
+from tests.support.sites import HOSTILE
 
-HOSTILE = Path(__file__).parent / "hostile"
 FUZZ = settings(max_examples=3000 if os.environ.get("DIGEST_FUZZ") == "long" else 300,
                 deadline=None, database=None)  # fmt: skip
 
@@ -59,7 +58,7 @@ def test_same_html_for_dense_marker_text(text: str):
 def test_same_html_for_the_hostile_corpus_and_generated_articles():
     texts = [p.read_text(encoding="utf-8", errors="replace") for p in HOSTILE.glob("*.md")]
     rng = random.Random(3)
-    texts += [_body(rng) for _ in range(200)]
+    texts += [body_text(rng) for _ in range(200)]
     for text in texts:
         fast, slow = both(text)
         assert fast == slow, text[:200]

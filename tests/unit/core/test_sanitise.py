@@ -1,6 +1,6 @@
 """The HTML allow-list, written out: changing what digest lets through changes this file.
 
-generator/sanitise.py is the only place HTML is cleaned; bodies (Markdown or raw HTML),
+generator/core/sanitise.py is the only place HTML is cleaned; bodies (Markdown or raw HTML),
 summaries and feeds all get their markup from it.
 """
 

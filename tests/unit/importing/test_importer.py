@@ -10,12 +10,12 @@ from pathlib import Path
 import pytest
 import yaml
 
-from generator.core.config import load_config
 from generator.content.front_matter import find_content, parse_article, split_front_matter
-from generator.importing.importer import ImportOptions, import_sources
 from generator.content.markup import MarkdownRenderer
+from generator.core.config import load_config
+from generator.importing.importer import ImportOptions, import_sources
+from tests.support.sites import SAMPLES
 
-SAMPLES = Path(__file__).parent / "fixtures" / "samples"
 DUMP = "dawn-2021-08-11-austin-bajwa.txt"
 NOW = dt.datetime(2026, 1, 1, 12, 0, tzinfo=dt.UTC)
 KARACHI = dt.timezone(dt.timedelta(hours=5))

@@ -8,8 +8,8 @@ import re
 import pytest
 from click.testing import CliRunner
 
-from generator.publish.check import check_site
 from generator.cli import main
+from generator.publish.check import check_site
 
 BASE = "https://example.github.io/news/"
 

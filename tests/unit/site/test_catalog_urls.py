@@ -8,11 +8,11 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from generator.site.catalog import make_catalog
-from generator.core.config import load_config
 from generator.content.front_matter import parse_article
-from generator.core.errors import ConfigError
 from generator.content.markup import MarkdownRenderer
+from generator.core.config import load_config
+from generator.core.errors import ConfigError
+from generator.site.catalog import make_catalog
 from generator.site.urls import Urls
 
 UTC = dt.UTC

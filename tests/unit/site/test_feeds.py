@@ -10,11 +10,11 @@ from pathlib import Path
 import feedparser
 from lxml import etree
 
-from generator.site.catalog import make_catalog
-from generator.core.config import Config
-from generator.site.feeds import plan_feeds, render_feed
-from generator.core.identity import article_id
 from generator.content.article import Article
+from generator.core.config import Config
+from generator.core.identity import article_id
+from generator.site.catalog import make_catalog
+from generator.site.feeds import plan_feeds, render_feed
 from generator.site.urls import Urls
 
 BASE = "https://example.github.io/news/"

@@ -1,0 +1,1 @@
+"""Benchmarks: scripts that print figures, run from the repo root (`python -m benchmarks.NAME`)."""

@@ -1,0 +1,131 @@
+"""`digest serve` as a user runs it: a real process stopped with Ctrl-C, and headless Chromium
+watching the page reload by itself."""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+
+import pytest
+
+from tests.support.preview import RELOAD_WITHIN, WAIT, Running
+from tests.support.sites import CHROMIUM_ARGS, REPO, Site, article
+
+
+def test_cli_serve_prints_the_url_and_stops_cleanly_on_ctrl_c(news: Site) -> None:
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "generator", "serve", "-p", "0", "-c", "digest.toml"],
+        cwd=news.root,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+    )
+    try:
+        assert proc.stdout is not None
+        for line in proc.stdout:
+            if line.startswith("Serving "):
+                break
+        url = re.search(r"http://127\.0\.0\.1:\d+/news/", line)
+        assert url, line
+        with urllib.request.urlopen(url.group(0)) as resp:
+            assert "Preview Digest" in resp.read().decode()
+        proc.send_signal(signal.SIGINT)
+        out, err = proc.communicate(timeout=WAIT)
+    finally:
+        proc.kill()
+        proc.wait()
+    assert proc.returncode == 0, err
+    assert "Traceback" not in err
+    assert "Stopped." in out
+    assert not news.out.exists()
+
+
+# --- in the browser --------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        chromium = pw.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+def _open(browser, running: Running, path: str):
+    """A tab on `path` whose live-reload socket is connected (so no edit can race it)."""
+    page = browser.new_page()
+    page.goto(running.origin + path)
+    deadline = time.monotonic() + WAIT
+    while not running.server.hub.sockets:
+        assert time.monotonic() < deadline, "livereload.js never connected"
+        time.sleep(0.02)
+    return page
+
+
+@pytest.mark.browser
+def test_browser_shows_an_edited_title_in_the_same_tab(news: Site, serve, browser) -> None:
+    from playwright.sync_api import expect
+
+    running = serve()
+    page = _open(browser, running, "/news/2025/06/10/budget/")
+    expect(page.locator("h1")).to_have_text("Budget session extended")
+
+    text = (news.root / "content/budget.md").read_text()
+    news.write("content/budget.md", text.replace("Budget session extended", "Budget passed"))
+    started = time.monotonic()
+    expect(page.locator("h1")).to_have_text("Budget passed", timeout=RELOAD_WITHIN * 1000)
+    print(f"edit-to-reload: {time.monotonic() - started:.2f} s")
+    assert page.url == f"{running.origin}/news/2025/06/10/budget/"
+    page.close()
+
+
+@pytest.mark.browser
+def test_browser_shows_a_build_error_and_recovers(news: Site, serve, browser) -> None:
+    from playwright.sync_api import expect
+
+    running = serve()
+    page = _open(browser, running, "/news/2025/06/10/budget/")
+    good = (news.root / "content/budget.md").read_text()
+
+    news.write("content/budget.md", "---\ntitle: [broken\n---\nBody.\n")
+    expect(page.locator("h1")).to_have_text("Build failed", timeout=WAIT * 1000)
+    expect(page.locator(".problems")).to_contain_text("content/budget.md")
+    expect(page.locator(".problems")).to_contain_text("line ")
+
+    news.write("content/budget.md", good)
+    expect(page.locator("h1")).to_have_text("Budget session extended", timeout=WAIT * 1000)
+    page.close()
+
+
+@pytest.mark.browser
+def test_browser_fifty_files_saved_at_once_rebuild_once(news: Site, serve, browser) -> None:
+    from playwright.sync_api import expect
+
+    running = serve()
+    page = _open(browser, running, "/news/")
+    loads: list[str] = []
+    page.on("load", lambda p: loads.append(p.url))
+    before = running.builds
+
+    for i in range(50):  # like a git checkout or an import: many files, one burst
+        news.write(
+            f"content/batch/story-{i:02d}.md",
+            article(f"Batch story {i}", f"2025-06-12T{i % 24:02d}:{i % 60:02d}:00+00:00"),
+        )
+    expect(page.locator("body")).to_contain_text("Batch story", timeout=WAIT * 1000)
+    time.sleep(1.5)  # room for any stray second rebuild or reload to show itself
+
+    assert running.builds == before + 1, running.log
+    assert [line for line in running.log if line.startswith("Changed:")] == [
+        "Changed: 50 files; rebuilding"
+    ]
+    assert len(loads) == 1
+    page.close()
