@@ -25,6 +25,21 @@ def _file_mode() -> int:
     return 0o666 & ~mask
 
 
+def _temporary_beside(target: Path, data: bytes) -> str:
+    """A hidden temporary file holding `data` in the target's folder (same file system, so a
+    rename or link into place is one step), with the mode a new file would have."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=TEMP_SUFFIX, dir=target.parent)
+    try:
+        with os.fdopen(fd, "wb") as out:
+            out.write(data)
+        os.chmod(tmp, _file_mode())
+    except BaseException:
+        os.unlink(tmp)
+        raise
+    return tmp
+
+
 def write_atomic(target: Path, data: bytes, inside: Path | None = None) -> None:
     """Write `data` to `target`, replacing it in one step.
 
@@ -35,11 +50,8 @@ def write_atomic(target: Path, data: bytes, inside: Path | None = None) -> None:
         raise DigestError(
             Problem(target, f"resolves outside {inside.name}/ (a symlink?); not written")
         )
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=TEMP_SUFFIX, dir=target.parent)
+    tmp = _temporary_beside(target, data)
     try:
-        with os.fdopen(fd, "wb") as out:
-            out.write(data)
-        os.chmod(tmp, _file_mode())
         os.replace(tmp, target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -48,12 +60,8 @@ def write_atomic(target: Path, data: bytes, inside: Path | None = None) -> None:
 
 def write_new(target: Path, data: bytes) -> None:
     """Write a file that must not exist yet; raises FileExistsError instead of replacing one."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=TEMP_SUFFIX, dir=target.parent)
+    tmp = _temporary_beside(target, data)
     try:
-        with os.fdopen(fd, "wb") as out:
-            out.write(data)
-        os.chmod(tmp, _file_mode())
         os.link(tmp, target)  # fails if the name appeared meanwhile: never replaces a file
     finally:
         os.unlink(tmp)

@@ -6,10 +6,9 @@ overwrote a user's digest.toml or workflow would destroy work without asking.
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 
+from generator.core.atomic import write_new
 from generator.core.errors import DigestError, Problem
 
 PYTHON_VERSION = "3.12"
@@ -180,16 +179,5 @@ def init_site(folder: Path, today: str, install: str) -> list[str]:
             ]
         )  # fmt: skip
     for rel, text in files.items():
-        _write_new(folder / rel, text)
+        write_new(folder / rel, text.encode("utf-8"))
     return list(files)
-
-
-def _write_new(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        os.link(tmp, path)  # fails if path appeared meanwhile: never replaces a file
-    finally:
-        os.unlink(tmp)
