@@ -23,7 +23,13 @@ def _articles(tmp_path: Path) -> list:
     renderer = MarkdownRenderer()
     out = []
     for i, (topic, tags) in enumerate([("Economy", ["Trade"]), ("Sport", []), ("Economy", [])]):
-        text = article(f"Story {i}", date=f"2025-01-0{i + 1}T10:00:00+00:00", topic=topic, tags=tags, source="Dawn")
+        text = article(
+            f"Story {i}",
+            date=f"2025-01-0{i + 1}T10:00:00+00:00",
+            topic=topic,
+            tags=tags,
+            source="Dawn",
+        )
         path = tmp_path / f"{i}.md"
         out.append(parse_article(path, text.encode(), CLOCK.tzinfo, renderer.render, 10**6))
     return out
