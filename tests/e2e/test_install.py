@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import venv
+from pathlib import Path
 
 import pytest
 
@@ -29,3 +30,10 @@ def test_wheel_install_builds_site_elsewhere(tmp_path):
     assert result.returncode == 0, result.stderr
     assert (work / "site/static/style.css").is_file()
     assert "Installed" in (work / "site/2025/01/01/installed/index.html").read_text()
+    installed = subprocess.run(
+        [py, "-c", "import generator, pathlib; print(pathlib.Path(generator.__file__).parent)"],
+        capture_output=True, text=True, check=True,
+    ).stdout.strip()  # fmt: skip
+    shipped = {p.name for p in Path(installed).rglob("*.py")}
+    assert "pipeline.py" in shipped
+    assert not {name for name in shipped if "bench" in name}  # benchmarks stay in the repo
