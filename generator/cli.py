@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 from generator import __version__
 from generator.build.writer import recover
 from generator.core.atomic import write_atomic
-from generator.core.config import Config, load_config
+from generator.core.config import CONFIG_NAME, Config, load_config
 from generator.core.dates import to_aware
 from generator.core.errors import ConfigError, DigestError, Problem
 from generator.core.locking import DEFAULT_WAIT, site_lock
@@ -31,7 +31,9 @@ def _fail(exc: DigestError) -> None:
     for problem in exc.problems:
         click.echo(f"error: {problem}", err=True)
     count = len(exc.problems)
-    if count > 1:
+    if exc.advice:
+        click.echo(exc.advice, err=True)
+    elif count > 1:
         click.echo(f"{count} problems; nothing was written.", err=True)
     sys.exit(2 if isinstance(exc, ConfigError) else 1)
 
@@ -93,7 +95,13 @@ def main() -> None:
 @future_option
 @click.option("--clock", help="A fixed 'now' (ISO 8601) for drafts/future filtering and feeds.")
 @click.option(
-    "--skip-invalid", is_flag=True, help="Publish the valid articles and list the invalid ones."
+    "--skip-invalid",
+    is_flag=True,
+    help="Build without content/ files that have errors, listing them (source records "
+    "that fail to import are always skipped with a warning).",
+)
+@click.option(
+    "--strict", is_flag=True, help="Fail on warnings too (skipped source records, one id twice)."
 )
 @click.option(
     "-j", "--jobs", type=click.IntRange(1, 256), help="Worker processes (default: all cores)."
@@ -117,6 +125,7 @@ def build(
     future: bool,
     clock: str | None,
     skip_invalid: bool,
+    strict: bool,
     jobs: int | None,
     no_cache: bool,
     report_path: Path | None,
@@ -129,15 +138,17 @@ def build(
     from generator.build.pipeline import BuildOptions
 
     config = load_config(config_path, {"base_url": base_url})
+    _refuse_empty_folder(config, config_path)
     now = parse_clock(clock, config)
 
     def imported(report: ImportReport, problems: list[Problem]) -> None:
         if quiet:
             return
-        for problem in problems:
-            click.echo(f"skipped: {problem}", err=True)
-        for line in report.warnings:
-            click.echo(f"warning: {line}", err=True)
+        if not strict:  # with --strict they are listed once, as errors
+            for problem in problems:
+                click.echo(f"skipped: {problem}", err=True)
+            for line in report.warnings:
+                click.echo(f"warning: {line}", err=True)
         click.echo(report.summary())
 
     with site_lock(config.path("cache"), "build", wait), terminal_progress(not quiet) as progress:
@@ -147,6 +158,7 @@ def build(
             drafts,
             future,
             skip_invalid=skip_invalid,
+            strict=strict,
             output=output.resolve() if output else None,
             use_cache=not no_cache,
             progress=progress,
@@ -166,6 +178,20 @@ def build(
             click.echo(f"  {stage:>8}: {seconds:.3f} s")
     if not quiet:
         click.echo(report.summary())
+
+
+def _refuse_empty_folder(config: Config, given: Path | None) -> None:
+    """A build where there is nothing to build is a mistake (the wrong folder), not an
+    empty site: say so instead of writing one."""
+    nothing = not (config.root / CONFIG_NAME).exists() and not config.path("content").is_dir()
+    if given is None and nothing:
+        raise ConfigError(
+            Problem(
+                config.root,
+                "has no digest.toml and no content/ folder; run digest in your site's "
+                "folder, or create a site here with `digest init`",
+            )
+        )
 
 
 def _write_report(path: Path, text: str) -> None:

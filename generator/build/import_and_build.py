@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from generator.build.pipeline import BuildOptions, build
+from generator.build.pipeline import BuildOptions, build, strict_advice
 from generator.build.report import BuildReport
 from generator.core.config import Config
 from generator.core.errors import DigestError, Problem
@@ -27,13 +27,24 @@ def import_and_build(
     options: BuildOptions,
     on_imported: Callable[[ImportReport, list[Problem]], None] | None = None,
 ) -> Outcome:
-    """Import, then build. Source records that fail to import stop the build unless
-    `options.skip_invalid`; `on_imported` hears the import's outcome before the build starts."""
+    """Import, then build from everything that imported.
+
+    A source record that fails to import is the scraper's problem, not the editor's: it is
+    a warning, counted in the build's summary, and the site is built from the rest. With
+    `options.strict` it stops the run before the site is touched (the good records are
+    already in content/, as `digest import` would have left them). `on_imported` hears the
+    import's outcome before the build starts.
+    """
     imported = None
+    skipped: list[str] = []
     if config.import_.paths:
         imported, problems = import_configured(config, options.now, options.progress)
-        if problems and not options.skip_invalid:
-            raise DigestError(problems)
         if on_imported is not None:
             on_imported(imported, problems)
-    return Outcome(imported, build(config, options))
+        if options.strict and (problems or imported.warnings):
+            fatal = problems + [Problem("", line) for line in imported.warnings]
+            raise DigestError(fatal, strict_advice(len(fatal)))
+        skipped = [str(p) for p in problems]
+    built = build(config, options)
+    built.sources_skipped = skipped
+    return Outcome(imported, built)

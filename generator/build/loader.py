@@ -112,15 +112,24 @@ def load_articles(
     return loaded
 
 
-def duplicate_ids(articles: list[Article]) -> list[Problem]:
-    first: dict[str, Article] = {}
-    problems = []
+def resolve_duplicates(articles: list[Article]) -> tuple[list[Article], list[Problem]]:
+    """Two files with one id are one story saved twice: the site shows the more recently
+    updated one (on a tie, the first by path) and a warning names both files."""
+    kept: dict[str, Article] = {}
     for a in sorted(articles, key=lambda a: str(a.source_path)):
-        if a.id in first:
-            problems.append(
-                Problem(a.source_path, f"has the same id {a.id!r} as {first[a.id].source_path}; "
-                        "give one of them another id", field="id")
-            )  # fmt: skip
-        else:
-            first[a.id] = a
-    return problems
+        known = kept.get(a.id)
+        if known is None or a.modified > known.modified:
+            kept[a.id] = a
+    chosen = {id(a) for a in kept.values()}
+    warnings = []
+    for a in sorted(articles, key=lambda a: str(a.source_path)):
+        if id(a) in chosen:
+            continue
+        winner = kept[a.id]
+        why = "updated more recently" if winner.modified > a.modified else "first by name"
+        warnings.append(
+            Problem(a.source_path, f"has the same id {a.id!r} as {winner.source_path} (the same "
+                    f"story twice); the site shows {winner.source_path} ({why}); delete one "
+                    "of them or give this one another id", field="id")
+        )  # fmt: skip
+    return [a for a in articles if id(a) in chosen], warnings

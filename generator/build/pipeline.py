@@ -17,7 +17,7 @@ from typing import Any
 
 from generator.build.build_cache import BuildCache, code_digest
 from generator.build.fingerprint import Fingerprinter, files_digest
-from generator.build.loader import duplicate_ids, load_articles
+from generator.build.loader import load_articles, resolve_duplicates
 from generator.build.render import Renderer, theme_dir
 from generator.build.report import BuildReport
 from generator.build.writer import MARKER, Staging, existing_files, recover
@@ -33,6 +33,7 @@ from generator.site.outputs import OutputFile, Page
 from generator.site.pages import plan_pages
 from generator.site.sitemap import PATH as SITEMAP
 from generator.site.sitemap import sitemap
+from generator.site.topics import apply_aliases, similar_topics
 from generator.site.urls import Urls
 
 # Below these many items, forking workers costs more than it saves.
@@ -40,12 +41,25 @@ PARALLEL_FINGERPRINT = 5000  # outputs to fingerprint and stat
 PARALLEL_RENDER = 300  # outputs to render
 
 
+SKIP_ADVICE = (
+    "The site was not changed. Fix the files listed, or pass --skip-invalid to build without them."
+)
+
+
+def strict_advice(count: int) -> str:
+    return (
+        f"--strict makes {'this warning an error' if count == 1 else f'these {count} warnings errors'}; "
+        "the site was not changed."
+    )
+
+
 @dataclass(frozen=True)
 class BuildOptions:
     now: dt.datetime
     drafts: bool = False
     future: bool = False
-    skip_invalid: bool = False
+    skip_invalid: bool = False  # content/ files with errors are left out and listed
+    strict: bool = False  # warnings (source records skipped, same id twice...) are fatal
     output: Path | None = None
     jobs: int = field(default_factory=default_jobs)
     use_cache: bool = True
@@ -240,13 +254,19 @@ def _build(
     if cache is not None:
         report.warnings.extend(cache.warnings)
     loaded = load_articles(config, cache, options.jobs, options.progress)
-    articles, problems = loaded.articles, loaded.problems + duplicate_ids(loaded.articles)
+    articles, problems = loaded.articles, loaded.problems
     if problems:
         if not options.skip_invalid:
-            raise DigestError(problems)
+            raise DigestError(problems, SKIP_ADVICE)
         bad = {str(p.path) for p in problems}
         articles = [a for a in articles if str(a.source_path) not in bad]
         report.skipped = [str(p) for p in problems]
+    articles, doubles = resolve_duplicates(articles)
+    articles = apply_aliases(articles, config.topics.aliases)
+    notices = doubles + [Problem("", line) for line in similar_topics(articles)]
+    if notices and options.strict:
+        raise DigestError(notices, strict_advice(len(notices)))
+    report.warnings.extend(str(p) for p in notices)
     lap("load")
 
     urls = Urls(config.base_url)

@@ -6,6 +6,8 @@ import dataclasses
 import json
 from dataclasses import dataclass, field
 
+from generator.core.wording import plural
+
 
 @dataclass
 class BuildReport:
@@ -17,7 +19,8 @@ class BuildReport:
     written: int = 0
     unchanged: int = 0
     removed: int = 0
-    skipped: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)  # content/ files left out (--skip-invalid)
+    sources_skipped: list[str] = field(default_factory=list)  # source records that failed
     warnings: list[str] = field(default_factory=list)
     seconds: float = 0.0
     timings: dict[str, float] = field(default_factory=dict)
@@ -27,10 +30,12 @@ class BuildReport:
 
     def summary(self) -> str:
         line = (
-            f"Built {self.articles} articles into {self.pages} pages and {self.feeds} feeds "
-            f"in {self.seconds:.2f} s ({self.written} written, {self.unchanged} unchanged, "
-            f"{self.removed} removed)"
+            f"Built {plural(self.articles, 'article')} into {plural(self.pages, 'page')} and "
+            f"{plural(self.feeds, 'feed')} in {self.seconds:.2f} s ({self.written} written, "
+            f"{self.unchanged} unchanged, {self.removed} removed)"
         )
         if self.skipped:
-            line += f"; skipped {len(self.skipped)} invalid"
+            line += f"; {plural(len(self.skipped), 'invalid content file')} skipped"
+        if self.sources_skipped:
+            line += f"; {plural(len(self.sources_skipped), 'source record')} skipped, see --report"
         return line

@@ -58,6 +58,26 @@ class Import(_Section):
         return value
 
 
+class Topics(_Section):
+    # Topic as written in content/ → the topic it is shown under, e.g. "Sports" = "Sport".
+    aliases: dict[str, str] = Field(default_factory=dict)
+
+    @field_validator("aliases")
+    @classmethod
+    def _aliases(cls, value: dict[str, str]) -> dict[str, str]:
+        for name, target in value.items():
+            if not name.strip() or not target.strip():
+                raise ValueError(f"{name!r} = {target!r}: both names must be non-empty")
+            if name == target:
+                raise ValueError(f"{name!r} = {target!r} renames a topic to itself; remove it")
+            if target in value:
+                raise ValueError(
+                    f"{name!r} = {target!r}, but {target!r} is itself renamed to "
+                    f"{value[target]!r}; write {name!r} = {value[target]!r}"
+                )
+        return value
+
+
 class Build(_Section):
     max_article_bytes: int = Field(5_000_000, ge=1)
     drafts: bool = False
@@ -75,6 +95,7 @@ class Config(_Section):
     pages: Pages = Pages()
     feeds: Feeds = Feeds()
     import_: Import = Field(Import(), alias="import")
+    topics: Topics = Topics()
     build: Build = Build()
     # Not from the file: where digest.toml lives (or the working folder without one).
     root: Path = Field(Path("."), exclude=True)

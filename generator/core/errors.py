@@ -19,6 +19,8 @@ class Problem:
     line: int | None = None
 
     def __str__(self) -> str:
+        if self.path == "":  # a message that names its own file (an importer's warning)
+            return self.message
         where = str(self.path)
         if self.line is not None:
             where += f":{self.line}"
@@ -30,17 +32,18 @@ class Problem:
 class DigestError(Exception):
     """An error caused by the user's input or setup, reported as one or more Problems."""
 
-    def __init__(self, problems: list[Problem] | Problem | str):
+    def __init__(self, problems: list[Problem] | Problem | str, advice: str = ""):
         if isinstance(problems, str):
             problems = [Problem("digest", problems)]
         elif isinstance(problems, Problem):
             problems = [problems]
         self.problems = problems
+        self.advice = advice  # one closing line: what happened to the output, what to do
         super().__init__("\n".join(str(p) for p in problems))
 
     def __reduce__(self):
         # Keep the problems intact when raised in a worker process.
-        return (type(self), (self.problems,))
+        return (type(self), (self.problems, self.advice))
 
 
 class ConfigError(DigestError):

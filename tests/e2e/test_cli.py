@@ -13,7 +13,7 @@ def test_build_succeeds_with_summary_line(site):
     site.add("a", "Hello", "2025-01-01")
     result = digest("build", "--clock", "2026-01-01T00:00:00Z", cwd=site.root)
     assert result.returncode == 0, result.stderr
-    assert result.stdout.startswith("Built 1 articles into ")
+    assert result.stdout.startswith("Built 1 article into 11 pages and 4 feeds in ")
     assert "Traceback" not in result.stderr
 
 
@@ -27,6 +27,11 @@ def test_content_error_exits_1_listing_every_problem(site):
     assert "content/bad1.md: field 'date'" in result.stderr
     assert "content/bad2.md: field 'title': must be text, not a list" in result.stderr
     assert "content/bad3.md:" in result.stderr and "not valid YAML" in result.stderr
+    assert result.stderr.endswith(
+        "The site was not changed. Fix the files listed, or pass --skip-invalid to build "
+        "without them.\n"
+    )
+    assert "--date" not in result.stderr
     assert "Traceback" not in result.stderr
     assert not (site.root / "site").exists()
 
@@ -38,6 +43,7 @@ def test_skip_invalid_publishes_the_rest(site):
     assert result.returncode == 0
     assert "skipped: content/bad.md: field 'date': is required" in result.stderr
     assert (site.root / "site/2025/01/01/fine/index.html").is_file()
+    assert "; 1 invalid content file skipped\n" in result.stdout
 
 
 def test_unknown_config_key_is_a_usage_error_naming_key_and_file(site):
@@ -87,3 +93,38 @@ def test_refuses_to_replace_a_folder_it_did_not_make(site):
     result = digest("build", "-o", "mine", cwd=site.root)
     assert result.returncode == 1 and "was not made by digest" in result.stderr
     assert precious.read_text() == "keep me"
+
+
+def test_same_id_twice_keeps_the_newer_file_and_warns(site):
+    site.add("a-old", "Senate session commences", "2025-01-01T10:00:00Z", id="story-1")
+    site.add(
+        "b-new", "Senate session commences (updated)", "2025-01-01T10:00:00Z",
+        id="story-1", updated="2025-01-01T12:00:00Z",
+    )  # fmt: skip
+    site.add("c", "Another", "2025-01-01T09:00:00Z")
+    result = digest("build", "--clock", "2026-01-01T00:00:00Z", cwd=site.root)
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == (
+        "warning: content/a-old.md: field 'id': has the same id 'story-1' as content/b-new.md "
+        "(the same story twice); the site shows content/b-new.md (updated more recently); "
+        "delete one of them or give this one another id\n"
+    )
+    assert result.stdout.startswith("Built 2 articles into ")
+    day = (site.root / "site/2025/01/01/index.html").read_text()
+    assert "Senate session commences (updated)" in day and day.count("Senate session") == 1
+    strict = digest("build", "--strict", "--clock", "2026-01-01T00:00:00Z", cwd=site.root)
+    assert strict.returncode == 1
+    assert strict.stderr.endswith(
+        "--strict makes this warning an error; the site was not changed.\n"
+    )
+    assert strict.stderr.startswith("error: content/a-old.md: field 'id': has the same id")
+
+
+def test_build_in_an_empty_folder_suggests_init(tmp_path):
+    result = digest("build", cwd=tmp_path)
+    assert result.returncode == 2
+    assert result.stderr == (
+        f"error: {tmp_path}: has no digest.toml and no content/ folder; run digest in your "
+        "site's folder, or create a site here with `digest init`\n"
+    )
+    assert not (tmp_path / "site").exists()

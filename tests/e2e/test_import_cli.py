@@ -71,13 +71,30 @@ def test_build_imports_first_when_config_names_sources(tmp_path):
     assert "0 new, 0 updated, 6 unchanged" in second.stdout
 
 
-def test_build_stops_on_a_bad_source_unless_skip_invalid(tmp_path):
+def test_bad_source_records_are_skipped_with_a_warning_unless_strict(tmp_path):
     site = make_site(tmp_path / "s", '[import]\npaths = ["sources"]\n')
     (site / "sources" / "broken.json").write_text("{", encoding="utf-8")
-    result = digest(site, "build", "--clock", "2026-01-01T00:00:00+00:00")
-    assert result.returncode == 1
-    assert "broken.json" in result.stderr and "not valid JSON" in result.stderr
-    assert not (site / "site").exists()
-    skipped = digest(site, "build", "--skip-invalid", "--clock", "2026-01-01T00:00:00+00:00")
-    assert skipped.returncode == 0, skipped.stderr
-    assert "skipped:" in skipped.stderr and "Built 6 articles" in skipped.stdout
+    (site / "sources" / "empty.txt").write_text("", encoding="utf-8")
+    clock = ("--clock", "2026-01-01T00:00:00+00:00")
+    result = digest(site, "build", *clock, "--report", "report.json")
+    assert result.returncode == 0, result.stderr
+    skipped = [line for line in result.stderr.splitlines() if line.startswith("skipped:")]
+    assert "sources/broken.json:1: is not valid JSON" in skipped[0]
+    assert "sources/empty.txt: is empty" in skipped[1]
+    assert len(skipped) == 2  # listed once
+    summary = result.stdout.splitlines()[-1]
+    assert summary.startswith("Built 6 articles into ")
+    assert summary.endswith("; 2 source records skipped, see --report")
+    report = json.loads((site / "report.json").read_text("utf-8"))
+    assert report["sources_skipped"] == [line[len("skipped: ") :] for line in skipped]
+    assert "--date" not in result.stderr.replace("pass --date", "")
+    strict = digest(site, "build", "--strict", *clock)
+    assert strict.returncode == 1
+    assert "sources/empty.txt: is empty" in strict.stderr
+    assert "skipped:" not in strict.stderr
+    assert strict.stderr.endswith(
+        "--strict makes these 2 warnings errors; the site was not changed.\n"
+    )
+    (site / "sources" / "broken.json").unlink()
+    one = digest(site, "build", *clock)
+    assert one.stdout.splitlines()[-1].endswith("; 1 source record skipped, see --report")

@@ -49,6 +49,7 @@ EDITS = {
     "config_page_size": lambda s: s.config('title = "Inc"\nbase_url = "https://example.github.io/news/"\n[pages]\ntopic_page_size = 5\n'),
     "config_timezone": lambda s: s.config('title = "Inc"\nbase_url = "https://example.github.io/news/"\ntimezone = "Pacific/Auckland"\n[pages]\ntopic_page_size = 3\n'),
     "config_feeds": lambda s: s.config('title = "Inc"\nbase_url = "https://example.github.io/news/"\n[pages]\ntopic_page_size = 3\n[feeds]\ncontent = "summary"\n'),
+    "topic_alias": lambda s: s.config('title = "Inc"\nbase_url = "https://example.github.io/news/"\n[pages]\ntopic_page_size = 3\n[topics]\naliases = { "Sport" = "Sports", "Courts" = "Law" }\n'),
     "draft": lambda s: s.add("a2", "Story 2", "2025-03-03T10:00:00+00:00", topic="Courts", draft=True),
 }  # fmt: skip
 
