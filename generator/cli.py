@@ -17,7 +17,7 @@ import click
 if TYPE_CHECKING:
     from generator.importing.report import ImportReport
 
-from generator import __version__
+from generator import DISTRIBUTION, __version__
 from generator.build.writer import recover
 from generator.core.atomic import write_atomic
 from generator.core.config import CONFIG_NAME, Config, load_config
@@ -270,10 +270,10 @@ def _parse_day(value: str | None) -> dt.date | None:
 @click.argument("folder", type=click.Path(path_type=Path), default=".")
 @click.option(
     "--install",
-    default=f"digest=={__version__}",
+    default=f"{DISTRIBUTION}=={__version__}",
     show_default=True,
     help="pip requirement the Pages workflow installs digest with, e.g. "
-    "'digest @ git+https://github.com/OWNER/digest.git@v0.1.0'.",
+    f"'{DISTRIBUTION} @ git+https://github.com/OWNER/REPO.git@v{__version__}'.",
 )
 @reports_errors
 def init(folder: Path, install: str) -> None:

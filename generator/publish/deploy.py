@@ -7,14 +7,18 @@ branch are never touched, and a failed deploy leaves the branch where it was.
 
 from __future__ import annotations
 
+import ipaddress
 import os
+import re
 import subprocess
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from generator.build.writer import MARKER
 from generator.core.errors import DigestError, Problem
+from generator.site.sitemap import PATH as SITEMAP
 
 
 @dataclass(frozen=True)
@@ -43,6 +47,46 @@ def _git(repo: Path, *args: str, env: dict[str, str] | None = None, check: bool 
     return done.stdout.strip() if done.returncode == 0 else ""
 
 
+_FIRST_LOC = re.compile(rb"<loc>([^<]*)</loc>")
+
+
+def built_for(site: Path) -> str | None:
+    """The address a built site links to: its sitemap's first URL (the home page), as
+    every page's canonical link and every feed item carry the same base_url."""
+    try:
+        with open(site / SITEMAP, "rb") as handle:
+            found = _FIRST_LOC.search(handle.read(4096))
+    except OSError:
+        return None
+    return found.group(1).decode("utf-8", "replace").replace("&amp;", "&") if found else None
+
+
+def is_loopback(url: str) -> bool:
+    host = (urlsplit(url).hostname or "").rstrip(".").lower()
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback or ipaddress.ip_address(host).is_unspecified
+    except ValueError:
+        return False
+
+
+def refuse_local(site: Path) -> None:
+    """A site built for 127.0.0.1 would go live with every link, feed and canonical URL
+    pointing at the reader's own machine."""
+    url = built_for(site)
+    if url is not None and is_loopback(url):
+        raise DigestError(
+            Problem(
+                site,
+                f"was built for {url}, an address on this computer only, so its links and "
+                "feeds would not work for readers; set base_url in digest.toml to the "
+                'published address (e.g. base_url = "https://USER.github.io/REPO/") or '
+                "run `digest build --base-url https://USER.github.io/REPO/`, then deploy again",
+            )
+        )
+
+
 def _repository(folder: Path) -> Path:
     top = _git(folder, "rev-parse", "--show-toplevel", check=False)
     if not top:
@@ -66,6 +110,7 @@ def deploy(
         raise DigestError(
             Problem(site, f"is not a built digest site (no {MARKER}); run `digest build` first")
         )
+    refuse_local(site)
     repo = _repository(project)
     ref = f"refs/heads/{branch}"
     if subprocess.run(["git", "check-ref-format", ref], capture_output=True).returncode:

@@ -48,6 +48,9 @@ base_url = "http://127.0.0.1:8000/"
 # paths = ["imports/*.jsonl"]     # sources `digest import` reads (default: none)
 # timezones = { "dawn" = "Asia/Karachi" }   # zone for naive source dates, by source name
 
+[topics]
+# aliases = { "Sports" = "Sport", "Global" = "World" }   # show a topic under another name
+
 [build]
 # max_article_bytes = 5000000     # larger content files are rejected
 # drafts = false                  # publish articles marked draft: true
@@ -122,8 +125,9 @@ jobs:
         id: pages
         uses: actions/configure-pages@v6
       - name: Install digest
-        # The pip requirement for digest. If digest is not on PyPI, install it from its
-        # git repository instead, pinned to a tag: "digest @ git+https://github.com/OWNER/digest.git@v0.1.0"
+        # digest is published as "news-digest" (the command is still `digest`). To install
+        # from a git repository instead, pinned to a tag:
+        #   pip install "news-digest @ git+https://github.com/OWNER/REPO.git@v0.1.0"
         run: pip install "{install}"
       - name: Build
         run: digest build --base-url "${{{{ steps.pages.outputs.base_url }}}}/"

@@ -117,6 +117,7 @@ def test_errors_name_the_problem_and_change_nothing(project, tmp_path):
 
 def test_outside_a_repository_says_so(tmp_path, monkeypatch):
     site = Site(tmp_path / "plain")
+    site.config('base_url = "https://me.github.io/"\n')
     site.add("one", "Story", "2025-03-01T10:00:00+00:00")
     site.build()
     monkeypatch.chdir(site.root)
@@ -160,3 +161,26 @@ def test_a_half_committed_build_is_rolled_back_before_publishing(project, tmp_pa
     published = git(site.root, "show", "gh-pages:2025/03/01/first-story/index.html")
     assert published.encode() == old.rstrip(b"\n")
     assert page.read_bytes() == old and not (site.root / ".site.journal").exists()
+
+
+@pytest.mark.parametrize(
+    "base_url",
+    ["http://127.0.0.1:8000/", "http://localhost:4000/news/", "http://[::1]:8000/", None],
+)
+def test_a_site_built_for_this_computer_is_refused(project, base_url):
+    site, _bare = project
+    site.config(f'base_url = "{base_url}"\n' if base_url else 'title = "Default address"\n')
+    site.build()
+    shown = base_url or "http://127.0.0.1:8000/"
+    result = deploy("--no-push")
+    assert result.exit_code == 1
+    assert result.output == (
+        f"error: {site.out}: was built for {shown}, an address on this computer only, so its "
+        "links and feeds would not work for readers; set base_url in digest.toml to the "
+        'published address (e.g. base_url = "https://USER.github.io/REPO/") or run '
+        "`digest build --base-url https://USER.github.io/REPO/`, then deploy again\n"
+    )
+    assert not git(site.root, "branch", "--list", "gh-pages")
+    site.config('base_url = "https://me.github.io/news/"\n')
+    site.build()
+    assert deploy("--no-push").exit_code == 0

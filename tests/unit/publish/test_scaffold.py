@@ -91,3 +91,24 @@ def test_init_refuses_to_overwrite_and_writes_nothing(tmp_path):
     assert "Traceback" not in result.output
     assert (tmp_path / "digest.toml").read_text() == "title = 'mine'\n"
     assert sorted(p.name for p in tmp_path.iterdir()) == [".gitignore", "digest.toml"]
+
+
+def test_default_install_spec_names_this_distribution(tmp_path):
+    """The workflow installs the project pyproject.toml describes, not PyPI's unrelated `digest`."""
+    from packaging.requirements import Requirement
+
+    from generator import DISTRIBUTION, __version__
+    from tests.support.sites import REPO
+
+    project = tomllib.loads((REPO / "pyproject.toml").read_text("utf-8"))["project"]
+    assert project["name"] == DISTRIBUTION == "news-digest"
+    assert project["version"] == __version__
+    assert project["scripts"] == {"digest": "generator.cli:main"}
+    assert run("init", str(tmp_path)).exit_code == 0
+    flow = yaml.safe_load((tmp_path / ".github/workflows/pages.yml").read_text())
+    line = next(
+        s["run"] for s in flow["jobs"]["build"]["steps"] if "pip install" in s.get("run", "")
+    )
+    assert line == f'pip install "news-digest=={__version__}"'
+    spec = Requirement(line.split('"')[1])
+    assert spec.name == project["name"] and str(spec.specifier) == f"=={__version__}"
