@@ -17,6 +17,7 @@ from markupsafe import Markup
 from generator.core.config import Config
 from generator.core.errors import DigestError, Problem
 from generator.core.identity import slugify
+from generator.core.wording import plural
 from generator.site.contexts import SiteView
 from generator.site.outputs import OutputFile, Page
 from generator.site.urls import Urls
@@ -85,6 +86,7 @@ class Renderer:
         self.env.filters["datefmt"] = _datefmt
         self.env.filters["absolute"] = urls.absolute
         self.env.filters["slug"] = slugify
+        self.env.filters["plural"] = plural
         self.env.filters["with_dateline"] = _with_dateline
         self.env.filters["jsonld"] = _jsonld
         self.env.filters["resolve"] = lambda link, page_url: urljoin(urls.absolute(page_url), link)

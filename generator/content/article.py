@@ -51,6 +51,10 @@ class Article:
     image: str | None = None
     image_caption: str | None = None
     draft: bool = False
+    # `date`/`updated` written as a day without a time ("2021-08-11"): a calendar day, kept at
+    # 00:00 in the site's zone (feeds need an instant) and shown without an invented time.
+    date_only: bool = False
+    updated_date_only: bool = False
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -232,6 +233,16 @@ class _Fields:
         return value
 
 
+_DAY_ONLY = re.compile(r"\s*\d{4}-\d{2}-\d{2}\s*")
+
+
+def is_day_only(value: object) -> bool:
+    """A date with no time of day: YAML's unquoted date, or quoted 'YYYY-MM-DD' text."""
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return True
+    return isinstance(value, str) and _DAY_ONLY.fullmatch(value) is not None
+
+
 def _kind(value: object) -> str:
     return {list: "a list", dict: "a mapping", bool: "true/false"}.get(
         type(value), type(value).__name__
@@ -288,6 +299,7 @@ def parse_article(
     url = f.link("url")
     given_slug = f.text("slug")
     summary = f.text("summary")
+    day_only_update = is_day_only(meta.get("updated"))
     article: dict[str, Any] = dict(
         tags=f.tags("tags"),
         author=f.names("author"),
@@ -295,8 +307,14 @@ def parse_article(
         image=f.link("image", relative_ok=True),
         image_caption=f.text("image_caption"),
         draft=f.flag("draft"),
+        date_only=is_day_only(meta.get("date")),
+        updated_date_only=day_only_update,
     )
-    if updated and date and updated < date:
+    if (
+        updated
+        and date
+        and (updated.date() < date.astimezone(tz).date() if day_only_update else updated < date)
+    ):
         f.fail("updated", "is earlier than 'date'; an update cannot precede publication")
     if f.problems:
         raise DigestError(f.problems)

@@ -37,6 +37,7 @@ class Entry:
     summary = property(lambda self: self.article.summary)
     source = property(lambda self: self.article.source)
     topic = property(lambda self: self.article.topic)
+    date_only = property(lambda self: self.article.date_only)
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self.article, name)
