@@ -28,7 +28,8 @@ class BuildReport:
     def to_json(self) -> str:
         return json.dumps(dataclasses.asdict(self), indent=2) + "\n"
 
-    def summary(self) -> str:
+    def summary(self, report_hint: bool = True) -> str:
+        """One line; `report_hint` points at `digest build --report` for the skipped records."""
         line = (
             f"Built {plural(self.articles, 'article')} into {plural(self.pages, 'page')} and "
             f"{plural(self.feeds, 'feed')} in {self.seconds:.2f} s ({self.written} written, "
@@ -37,5 +38,6 @@ class BuildReport:
         if self.skipped:
             line += f"; {plural(len(self.skipped), 'invalid content file')} skipped"
         if self.sources_skipped:
-            line += f"; {plural(len(self.sources_skipped), 'source record')} skipped, see --report"
+            line += f"; {plural(len(self.sources_skipped), 'source record')} skipped"
+            line += ", see --report" if report_hint else ""
         return line

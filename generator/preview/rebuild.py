@@ -60,6 +60,8 @@ class Preview:
         self.echo = echo
         self.folder = config.root / PREVIEW_DIR
         self.state = State(config.base_path)
+        self.written: list[str] = []  # content files the last rebuild's import wrote
+        self._import_notes: tuple[str, ...] = ()  # skipped records and warnings last shown
 
     def roots(self) -> list[Path]:
         """Everything a build reads: watched for changes."""
@@ -79,6 +81,11 @@ class Preview:
         config = load_config(self.config_path)
         return config.model_copy(update={"base_url": self.origin + config.base_path})
 
+    def take_written(self) -> list[str]:
+        """The files the last rebuild's own import wrote, once (the watcher absorbs them)."""
+        written, self.written = self.written, []
+        return written
+
     def rebuild(self) -> bool:
         """Build once; True when the browser should reload."""
         before = self.state
@@ -90,7 +97,9 @@ class Preview:
                 config, now, self.options.drafts, self.options.future, output=self.folder
             )
             with site_lock(config.path("cache"), "serve"):
-                report = import_and_build(config, options, self._imported).built
+                report = import_and_build(
+                    config, options, lambda done, skipped: self._imported(config, done, skipped)
+                ).built
         except DigestError as exc:
             self._failed(tuple(exc.problems), "")
             return True
@@ -102,10 +111,25 @@ class Preview:
         self.state = State(config.base_path, (), before.builds + 1)
         for line in report.warnings:
             self.echo(f"warning: {line}", err=True)
-        self.echo(report.summary())
+        self.echo(report.summary(report_hint=False))
         return bool(before.problems or report.written or report.removed)
 
-    def _imported(self, imported: ImportReport, _problems: list[Problem]) -> None:
+    def _imported(self, config: Config, imported: ImportReport, problems: list[Problem]) -> None:
+        """Remember what the import wrote; print skipped records and warnings when they
+        change, not on every rebuild (the site is built from the rest either way)."""
+        content = config.path("content")
+        self.written = [
+            str(content / item.path)
+            for item in imported.items
+            if item.path and item.outcome in ("new", "updated")
+        ]
+        notes = tuple(f"skipped: {p}" for p in problems) + tuple(
+            f"warning: {line}" for line in imported.warnings
+        )
+        if notes != self._import_notes:
+            for line in notes:
+                self.echo(line, err=True)
+        self._import_notes = notes
         counts = imported.counts()
         if counts["new"] or counts["updated"]:
             self.echo(imported.summary())

@@ -207,7 +207,9 @@ class PreviewServer:
         while (files := self.watcher.wait(self._stop)) is not None:
             shown = _relative(files[0], root) if len(files) == 1 else f"{len(files)} files"
             self.preview.echo(f"Changed: {shown}; rebuilding")
-            if self.preview.rebuild() and self._loop is not None and not self._stop.is_set():
+            reload = self.preview.rebuild()
+            self.watcher.absorb(self.preview.take_written())  # its own writes are no edit
+            if reload and self._loop is not None and not self._stop.is_set():
                 self._loop.add_callback(self.hub.reload)
 
     def run(self) -> None:
@@ -257,6 +259,7 @@ def open_preview(
     echo(f"Building the preview into {preview.folder} ...")
     started = time.perf_counter()
     preview.rebuild()
+    watcher.absorb(preview.take_written())
     server = PreviewServer(preview, watcher, sockets)
     echo(f"Serving {server.url} (ready in {time.perf_counter() - started:.2f} s; Ctrl-C stops)")
     return server

@@ -70,6 +70,19 @@ class Watcher:
         self.settle = settle
         self._last = snapshot(roots())
 
+    def absorb(self, paths: Iterable[str]) -> None:
+        """Take these files as they are now as already seen: the preview's own import writes
+        them, and a rebuild that its own writes set off would never let the preview rest."""
+        roots = tuple(f"{r}{os.sep}" for r in self.roots())
+        for path in paths:
+            try:
+                st = os.stat(path)
+            except OSError:
+                self._last.pop(path, None)
+                continue
+            if path.startswith(roots):  # a file outside them would look deleted next poll
+                self._last[path] = (st.st_mtime_ns, st.st_size, st.st_ino)
+
     def _poll(self) -> tuple[Snapshot, float]:
         started = time.perf_counter()
         return snapshot(self.roots()), time.perf_counter() - started

@@ -129,3 +129,68 @@ def test_browser_fifty_files_saved_at_once_rebuild_once(news: Site, serve, brows
     ]
     assert len(loads) == 1
     page.close()
+
+
+def test_cli_serve_with_import_paths_goes_idle_and_still_rebuilds_on_edits(tmp_path) -> None:
+    """A real `digest serve` importing real scraper samples: after its first build nothing
+    rebuilds for 10 s (its own import's writes are no edit); a saved source still rebuilds."""
+    import shutil
+    import threading
+
+    from tests.support.sites import SAMPLES
+
+    root = tmp_path / "news"
+    shutil.copytree(SAMPLES, root / "sources")
+    (root / "digest.toml").write_text(
+        'timezone = "Asia/Karachi"\n[import]\npaths = ["sources"]\n', encoding="utf-8"
+    )
+    (root / "sources" / "broken.json").write_text("{", encoding="utf-8")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "generator", "serve", "-p", "0"],
+        cwd=root, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+    )  # fmt: skip
+    lines: list[tuple[float, str]] = []
+
+    def read() -> None:
+        assert proc.stdout is not None
+        for line in proc.stdout:
+            lines.append((time.monotonic(), line.rstrip("\n")))
+
+    reader = threading.Thread(target=read, daemon=True)
+    reader.start()
+
+    def wait_for(prefix: str, after: int = 0) -> int:
+        deadline = time.monotonic() + WAIT
+        while time.monotonic() < deadline:
+            for i, (_, line) in enumerate(lines[after:], start=after):
+                if line.startswith(prefix):
+                    return i
+            time.sleep(0.05)
+        pytest.fail(f"no line starting {prefix!r}: {lines}")
+
+    try:
+        ready = wait_for("Serving ")
+        url = re.search(r"http://127\.0\.0\.1:\d+/", lines[ready][1])
+        assert url, lines
+        with urllib.request.urlopen(url.group(0) + "topics/") as resp:
+            assert resp.status == 200 and "Pak US Ties" in resp.read().decode()
+        time.sleep(10.5)
+        shown = [line for _, line in lines]
+        assert not [line for line in shown if line.startswith("Changed:")], shown
+        assert sum(line.startswith("skipped:") for line in shown) == 1, shown
+        (root / "sources" / "extra.txt").write_text(
+            "Senate session commences\nAugust 12, 2021\n\nThe Senate met.\n", encoding="utf-8"
+        )
+        edit = wait_for("Changed: sources/extra.txt; rebuilding", ready)
+        built = wait_for("Built 7 articles", edit)
+        time.sleep(3)
+        later = [line for _, line in lines[built + 1 :]]
+        assert not [line for line in later if line.startswith("Changed:")], later
+        proc.send_signal(signal.SIGINT)
+        proc.wait(timeout=WAIT)
+    finally:
+        proc.kill()
+        proc.wait()
+    reader.join(WAIT)
+    assert proc.returncode == 0 and not any("Traceback" in line for _, line in lines)

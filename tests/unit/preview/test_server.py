@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import socket
+import time
 import urllib.request
 
 from generator.preview.rebuild import PREVIEW_DIR
@@ -145,3 +146,37 @@ def test_drafts_and_future_are_previewed_only_when_asked(news: Site, serve) -> N
     both = serve(drafts=True, future=True)
     assert "Secret draft" in both.raw("/news/2025/06/12/draft/")[2]
     assert "Tomorrow" in both.raw("/news/2026/06/12/later/")[2]
+
+
+def test_its_own_import_never_triggers_a_rebuild(news: Site, serve) -> None:
+    """The import writes content/, which the preview watches: those writes are no edit."""
+    news.config(SUB_PATH_CONFIG + '[import]\npaths = ["sources"]\n')
+    for i in range(5):
+        news.write(f"sources/World/s{i}.txt", f"Story {i} in Doha\nJune 10, 2025\n\nText {i}.\n")
+    running = serve()
+    assert running.builds == 1
+    time.sleep(1.5)  # many watcher polls and settle periods
+    assert running.builds == 1, running.log
+    assert not [line for line in running.log if line.startswith("Changed:")]
+    news.write("sources/World/s5.txt", "A new story\nJune 11, 2025\n\nNew.\n")
+    running.wait_builds(2)
+    time.sleep(1.5)
+    assert running.builds == 2, running.log  # the new file it imported set off nothing more
+    news.add("budget", "Budget edited by hand", "2025-06-10T09:00:00+00:00", slug="budget")
+    running.wait_builds(3)
+    assert "Budget edited by hand" in running.raw("/news/2025/06/10/budget/")[2]
+
+
+def test_source_records_that_fail_still_show_the_site(news: Site, serve) -> None:
+    news.config(SUB_PATH_CONFIG + '[import]\npaths = ["sources"]\n')
+    news.write("sources/World/good.txt", "Talks resume in Doha\nJune 10, 2025\n\nThe talks.\n")
+    news.write("sources/broken.json", "{")
+    running = serve()
+    status, _, body = running.raw("/news/topics/world/")
+    assert status == 200 and "Talks resume in Doha" in body
+    skipped = [line for line in running.log if line.startswith("skipped:")]
+    assert len(skipped) == 1 and "broken.json:1: is not valid JSON" in skipped[0]
+    assert running.log[-2].endswith("; 1 source record skipped")  # then "Serving ..."
+    news.add("other", "Another story", "2025-06-12T10:00:00+00:00")
+    running.wait_builds(2)
+    assert [line for line in running.log if line.startswith("skipped:")] == skipped  # once
