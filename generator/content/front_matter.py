@@ -53,6 +53,31 @@ def _or_text(construct: Callable) -> Callable:
     return build
 
 
+class DuplicateKey(yaml.MarkedYAMLError):
+    """One key twice in a mapping: YAML keeps the last silently; an editor would not."""
+
+    def __init__(self, key: object, first: yaml.Mark, again: yaml.Mark):
+        super().__init__(problem=f"duplicate key {key!r}", problem_mark=again)
+        self.key, self.first = key, first
+
+
+def _construct_mapping(loader: yaml.SafeLoader, node: yaml.MappingNode, deep: bool = False) -> dict:
+    seen: dict[object, yaml.Mark] = {}
+    for key_node, _ in node.value:
+        if key_node.tag == "tag:yaml.org,2002:merge":
+            continue  # '<<: *defaults' may repeat keys on purpose
+        key = loader.construct_object(key_node, deep=deep)
+        try:
+            if key in seen:
+                raise DuplicateKey(key, seen[key], key_node.start_mark)
+            seen[key] = key_node.start_mark
+        except TypeError:
+            continue  # unhashable: the base constructor reports it
+    return yaml.SafeLoader.construct_mapping(loader, node, deep=deep)
+
+
+_Loader.construct_mapping = _construct_mapping
+
 for _tag, _construct in (
     ("tag:yaml.org,2002:timestamp", yaml.SafeLoader.construct_yaml_timestamp),
     ("tag:yaml.org,2002:int", yaml.SafeLoader.construct_yaml_int),
@@ -109,12 +134,7 @@ def split_front_matter(text: str, path: Path) -> tuple[dict[str, Any], str]:
     try:
         meta = yaml.load(fm, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        start = text.find(fm)
-        line = text[: max(start, 0)].count("\n") + mark.line + 1 if mark else None
-        raise DigestError(
-            Problem(path, f"front matter is not valid YAML: {exc.problem}", line=line)
-        ) from None
+        raise DigestError(_yaml_problem(exc, text, fm, path)) from None
     except (yaml.YAMLError, ValueError, TypeError, AttributeError, RecursionError) as exc:
         # PyYAML's constructors raise plain Python errors on some input ('!!float x')
         raise DigestError(Problem(path, f"front matter is not valid YAML: {exc}")) from None
@@ -130,6 +150,32 @@ def split_front_matter(text: str, path: Path) -> tuple[dict[str, Any], str]:
             Problem(path, "front matter must be a mapping of 'key: value' lines", line=2)
         )
     return meta, body
+
+
+def _yaml_problem(exc: yaml.MarkedYAMLError, text: str, fm: str, path: Path) -> Problem:
+    """The YAML error at its line in the file (not in the front matter block)."""
+    offset = text[: max(text.find(fm), 0)].count("\n") + 1
+
+    def line(mark: yaml.Mark | None) -> int | None:
+        return offset + mark.line if mark is not None else None
+
+    if isinstance(exc, DuplicateKey):
+        return Problem(
+            path,
+            f"the front matter has the key {exc.key!r} twice (first on line "
+            f"{line(exc.first)}); keep one of them",
+            line=line(exc.problem_mark),
+        )
+    message = f"front matter is not valid YAML: {exc.problem}"
+    mark = exc.problem_mark or exc.context_mark
+    opened = str(exc.context).startswith(
+        ("while scanning a quoted", "while parsing a flow sequence", "while parsing a flow mapping")
+    )
+    if exc.context and exc.context_mark is not None and opened:
+        # An unclosed quote or bracket: where it opened helps, where the file ended does not.
+        message += f" {exc.context} that starts here; close it"
+        mark = exc.context_mark
+    return Problem(path, message, line=line(mark))
 
 
 def _too_many_values(value: object) -> bool:

@@ -131,3 +131,48 @@ def test_markdown_is_sanitised_but_article_markup_survives():
         "<h1",
     ):
         assert gone not in html
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "---\ntitle: ok\ndate: 2025-01-01\ntags:\n  - a\n - b\n---\nbody\n",
+            "content/x.md:6: front matter is not valid YAML: did not find expected key",
+        ),
+        (
+            "---\ntitle: 'unclosed\ndate: 2025-01-01\n---\n",
+            "content/x.md:2: front matter is not valid YAML: found unexpected end of stream "
+            "while scanning a quoted scalar that starts here; close it",
+        ),
+        (
+            "\ufeff---\ntitle: x\ntags: [a, b\ndate: 2025-01-01\n---\n",
+            "content/x.md:3: front matter is not valid YAML: did not find expected ',' or ']' "
+            "while parsing a flow sequence that starts here; close it",
+        ),
+        (
+            "---\ntitle: x\ndate: 2025-01-01\nsummary: a: b\n---\n",
+            "content/x.md:4: front matter is not valid YAML: mapping values are not allowed "
+            "in this context",
+        ),
+        (
+            "---\r\ntitle: First\r\ndate: 2025-01-01\r\ntitle: Second\r\n---\r\nBody\r\n",
+            "content/x.md:4: the front matter has the key 'title' twice (first on line 2); "
+            "keep one of them",
+        ),
+        (
+            "---\ntitle: x\ndate: 2025-01-01\nextra:\n  a: 1\n  a: 2\n---\n",
+            "content/x.md:6: the front matter has the key 'a' twice (first on line 5); "
+            "keep one of them",
+        ),
+    ],
+)
+def test_yaml_errors_point_at_the_line_of_the_file(text, expected):
+    assert problems(text) == expected
+
+
+def test_merge_keys_may_repeat_a_key_on_purpose():
+    article = parse(
+        "---\ntitle: T\ndate: 2025-01-01\nbase: &b {x: 1}\nmore:\n  <<: *b\n  x: 2\n---\n"
+    )
+    assert article.extra["more"] == {"x": 2}
