@@ -3,12 +3,14 @@ without an invented time, and given a stable instant (00:00 in the site's zone) 
 
 from __future__ import annotations
 
+import datetime as dt
 import re
+from zoneinfo import ZoneInfo
 
 import feedparser
 import pytest
 
-from tests.support.sites import Site
+from tests.support.sites import Site, run_digest
 
 
 @pytest.mark.parametrize(
@@ -23,12 +25,16 @@ def test_day_only_dates_stay_on_their_day_and_show_no_time(site: Site, zone: str
     )
     site.add("timed", "Timed story", "2021-08-11T07:46:00+00:00")
     site.build()
+    checked = run_digest(site.root, "check", "--strict")
+    assert checked.returncode == 0, checked.stdout + checked.stderr
     day = site.read("2021/08/11/index.html")
     assert "Quoted day" in day and "Bare day" in day
     page = site.read("2021/08/11/quoted-day/index.html")
     assert '<time datetime="2021-08-11">11 August 2021</time>' in page
-    assert '"datePublished": "2021-08-11"' in page
-    assert 'content="2021-08-11"' in page  # article:published_time
+    # Metadata wants an instant: 00:00 on that day in the site's zone, as in the feeds.
+    midnight = dt.datetime(2021, 8, 11, tzinfo=ZoneInfo(zone)).isoformat()
+    assert f'"datePublished": "{midnight}"' in page
+    assert f'<meta property="article:published_time" content="{midnight}">' in page
     bare = site.read("2021/08/11/bare-day/index.html")
     assert 'Updated <time datetime="2021-08-12">12 August 2021</time>' in bare
     # In listings a day-only story shows no time; a timed one keeps its time.
