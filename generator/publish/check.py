@@ -23,6 +23,7 @@ from urllib.parse import unquote, urlsplit
 
 from generator.build.writer import MARKER
 from generator.core.errors import ConfigError, Problem
+from generator.core.wording import plural
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 FEED_TYPES = {"application/rss+xml", "application/atom+xml", "application/feed+json"}
@@ -41,8 +42,9 @@ class CheckReport:
 
     def summary(self) -> str:
         return (
-            f"Checked {self.pages} pages, {self.links} internal links and {self.feeds} feeds: "
-            f"{len(self.errors)} errors, {len(self.warnings)} warnings"
+            f"Checked {plural(self.pages, 'page')}, {plural(self.links, 'internal link')} and "
+            f"{plural(self.feeds, 'feed')}: {plural(len(self.errors), 'error')}, "
+            f"{plural(len(self.warnings), 'warning')}"
         )
 
 

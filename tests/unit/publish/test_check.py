@@ -9,7 +9,8 @@ import pytest
 from click.testing import CliRunner
 
 from generator.cli import main
-from generator.publish.check import check_site
+from generator.core.errors import Problem
+from generator.publish.check import CheckReport, check_site
 
 BASE = "https://example.github.io/news/"
 
@@ -148,3 +149,9 @@ def test_json_feed_item_without_date_is_an_error(built):
     del data["items"][0]["date_published"]
     (built.out / "feed.json").write_text(json.dumps(data), encoding="utf-8")
     assert "item 1 has no valid date_published" in messages(check_site(built.out, BASE).errors)
+
+
+def test_summary_line_uses_the_singular_for_one():
+    report = CheckReport(pages=1, links=1, feeds=1)
+    report.warnings.append(Problem("x", "y"))
+    assert report.summary() == "Checked 1 page, 1 internal link and 1 feed: 0 errors, 1 warning"
