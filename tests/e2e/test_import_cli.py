@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from pathlib import Path
+
+import pytest
 
 from tests.support.sites import SAMPLES, run_digest
 
@@ -98,3 +101,68 @@ def test_bad_source_records_are_skipped_with_a_warning_unless_strict(tmp_path):
     (site / "sources" / "broken.json").unlink()
     one = digest(site, "build", *clock)
     assert one.stdout.splitlines()[-1].endswith("; 1 source record skipped, see --report")
+
+
+@pytest.mark.slow
+def test_a_big_scrape_with_broken_records_builds_and_counts_them(tmp_path):
+    """2,000 good records and 263 broken in the usual ways: the build exits 0, lists each
+    broken record once, counts them, and --strict refuses; a second build changes nothing."""
+    from tests.support.corpus import make_batch
+
+    site = tmp_path / "s"
+    batch = site / "sources" / "batch"
+    batch.mkdir(parents=True)
+    (site / "digest.toml").write_text('[import]\npaths = ["sources"]\n', encoding="utf-8")
+    make_batch(batch, 2000)
+    broken = []
+    for n in range(263):
+        record = {
+            "title": f"Broken record {n}",
+            "content": "A paragraph of text.",
+            "date_published": "2025-03-01T10:00:00+00:00",
+            "link": f"https://broken.example/{n}",
+            "source": "Broken",
+        }
+        if n < 100:
+            record["content"] = ""  # no body
+        elif n < 200:
+            del record["date_published"]  # no date anywhere
+        elif n < 250:
+            broken.append("{not json")
+            continue
+        else:
+            del record["title"]
+        broken.append(json.dumps(record))
+    (site / "sources" / "broken.jsonl").write_text("\n".join(broken) + "\n", encoding="utf-8")
+    sports = [
+        json.dumps({"title": f"Match report {n}", "content": "A goal.", "section": "Sports",
+                    "date_published": "2025-03-02T10:00:00+00:00", "source": "Other",
+                    "link": f"https://other.example/{n}"})
+        for n in range(20)
+    ]  # fmt: skip
+    (site / "sources" / "sports.jsonl").write_text("\n".join(sports) + "\n", encoding="utf-8")
+    clock = ("--clock", "2026-01-01T00:00:00+00:00")
+
+    first = digest(site, "build", *clock, "--report", "report.json", timeout=600)
+    assert first.returncode == 0, first.stderr[-2000:]
+    skipped = [line for line in first.stderr.splitlines() if line.startswith("skipped:")]
+    assert len(skipped) == len(set(skipped)) == 263
+    summary = first.stdout.splitlines()[-1]
+    assert summary.startswith("Built 2020 articles into ")
+    assert summary.endswith("; 263 source records skipped, see --report")
+    assert len(json.loads((site / "report.json").read_text("utf-8"))["sources_skipped"]) == 263
+    assert re.search(
+        r'warning: topics "Sport" \(\d+ articles\) and "Sports" \(20 articles\) differ only by '
+        r"case, plural or punctuation; to show them as one, add to digest.toml: \[topics\] "
+        r'aliases = \{ "Sports" = "Sport" \}',
+        first.stderr,
+    ), first.stderr[-1000:]
+
+    second = digest(site, "build", *clock, timeout=600)
+    assert second.returncode == 0
+    assert "2020 unchanged" in second.stdout and "0 new, 0 updated" in second.stdout
+    assert "(0 written," in second.stdout.splitlines()[-1]
+
+    strict = digest(site, "build", "--strict", *clock, timeout=600)
+    assert strict.returncode == 1
+    assert strict.stderr.count("\nerror: ") + strict.stderr.startswith("error: ") >= 263
