@@ -54,6 +54,13 @@ def reports_errors(func: Callable) -> Callable:
     return wrapper
 
 
+SKIPPED_NOTE = (
+    "note: the skipped source records are left out of the site; fix them where they come "
+    "from, or import them once by hand with `digest import PATH` (its --date gives a day to "
+    "records that state none); --strict makes this an error"
+)
+
+
 def parse_clock(value: str | None, config: Config) -> dt.datetime:
     """The build's 'now': --clock, else the wall clock (read here, never in the pipeline)."""
     if value is None:
@@ -147,6 +154,8 @@ def build(
         if not strict:  # with --strict they are listed once, as errors
             for problem in problems:
                 click.echo(f"skipped: {problem}", err=True)
+            if problems:
+                click.echo(SKIPPED_NOTE, err=True)
             for line in report.warnings:
                 click.echo(f"warning: {line}", err=True)
         click.echo(report.summary())
