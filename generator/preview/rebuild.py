@@ -62,6 +62,7 @@ class Preview:
         self.state = State(config.base_path)
         self.written: list[str] = []  # content files the last rebuild's import wrote
         self._import_notes: tuple[str, ...] = ()  # skipped records and warnings last shown
+        self._warnings: tuple[str, ...] = ()  # the build's warnings last shown
 
     def roots(self) -> list[Path]:
         """Everything a build reads: watched for changes."""
@@ -109,8 +110,10 @@ class Preview:
             return True
         self.config = config
         self.state = State(config.base_path, (), before.builds + 1)
-        for line in report.warnings:
-            self.echo(f"warning: {line}", err=True)
+        if tuple(report.warnings) != self._warnings:  # the same warnings: said already
+            for line in report.warnings:
+                self.echo(f"warning: {line}", err=True)
+        self._warnings = tuple(report.warnings)
         self.echo(report.summary(report_hint=False))
         return bool(before.problems or report.written or report.removed)
 

@@ -167,6 +167,20 @@ def test_its_own_import_never_triggers_a_rebuild(news: Site, serve) -> None:
     assert "Budget edited by hand" in running.raw("/news/2025/06/10/budget/")[2]
 
 
+def test_a_build_warning_is_printed_once_not_on_every_rebuild(news: Site, serve) -> None:
+    news.add("a", "One", "2025-06-12T10:00:00+00:00", topic="Sport")
+    news.add("b", "Two", "2025-06-12T11:00:00+00:00", topic="Sports")
+    running = serve()
+    news.add("c", "Three", "2025-06-12T12:00:00+00:00", topic="Economy")
+    running.wait_builds(2)
+    warned = [line for line in running.log if line.startswith("warning: topics")]
+    assert warned == [
+        'warning: topics "Sport" (1 article) and "Sports" (1 article) differ only by case, '
+        "plural or punctuation; to show them as one, add to digest.toml: [topics] aliases = "
+        '{ "Sports" = "Sport" }'
+    ]
+
+
 def test_source_records_that_fail_still_show_the_site(news: Site, serve) -> None:
     news.config(SUB_PATH_CONFIG + '[import]\npaths = ["sources"]\n')
     news.write("sources/World/good.txt", "Talks resume in Doha\nJune 10, 2025\n\nThe talks.\n")
