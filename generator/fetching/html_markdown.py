@@ -17,12 +17,68 @@ import lxml.html
 from lxml import etree
 
 _DROP = frozenset(
-    "script style noscript template iframe object embed form input button select textarea "
-    "nav aside footer header svg canvas video audio source picture img map".split()
+    [
+        "script",
+        "style",
+        "noscript",
+        "template",
+        "iframe",
+        "object",
+        "embed",
+        "form",
+        "input",
+        "button",
+        "select",
+        "textarea",
+        "nav",
+        "aside",
+        "footer",
+        "header",
+        "svg",
+        "canvas",
+        "video",
+        "audio",
+        "source",
+        "picture",
+        "img",
+        "map",
+    ]
 )
 _BLOCKS = frozenset(
-    "p div section article main h1 h2 h3 h4 h5 h6 ul ol li blockquote pre figure "
-    "figcaption table thead tbody tfoot tr td th dl dt dd hr address details summary".split()
+    [
+        "p",
+        "div",
+        "section",
+        "article",
+        "main",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "ul",
+        "ol",
+        "li",
+        "blockquote",
+        "pre",
+        "figure",
+        "figcaption",
+        "table",
+        "thead",
+        "tbody",
+        "tfoot",
+        "tr",
+        "td",
+        "th",
+        "dl",
+        "dt",
+        "dd",
+        "hr",
+        "address",
+        "details",
+        "summary",
+    ]
 )
 _INLINE_SPECIAL = re.compile(r"([\\`*_\[\]])")
 _ENTITY = re.compile(r"&(?=#?\w+;)")

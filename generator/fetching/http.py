@@ -193,7 +193,9 @@ def _retry_after(value: str | None, default: float) -> float:
 
 def _status_message(status: int, tries: int) -> str:
     if status in (404, 410):
-        return f"not found (HTTP {status}); the address has moved or is gone: look for it on the site"
+        return (
+            f"not found (HTTP {status}); the address has moved or is gone: look for it on the site"
+        )
     if status == 429:
         return f"too many requests (HTTP 429, {tries} tries); raise [fetch] delay or try later"
     if status >= 500:

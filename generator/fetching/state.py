@@ -40,6 +40,14 @@ class FetchState:
             items if isinstance(items, dict) else {},
         )
 
+    changed: bool = False
+
+    def remember(self, url: str, validators: dict[str, str]) -> None:
+        """A feed's new validators (a dict per URL: threads never share one)."""
+        if self.validators.get(url) != validators:
+            self.validators[url] = validators
+            self.changed = True
+
     def save(self) -> None:
         write_json(
             self.path, {"version": _VERSION, "validators": self.validators, "items": self.items}
