@@ -13,7 +13,7 @@ import hashlib
 import threading
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -41,9 +41,7 @@ class FeedServer:
     base: str = ""
     hits: list[Hit] = field(default_factory=list)
     # path → a function giving (status, headers, body) instead of a file
-    routes: dict[str, Callable[[], tuple[int, dict[str, str], bytes]]] = field(
-        default_factory=dict
-    )
+    routes: dict[str, Callable[[], tuple[int, dict[str, str], bytes]]] = field(default_factory=dict)
     flaky_calls: int = 0
 
     def requests(self, path: str) -> list[Hit]:
@@ -63,7 +61,7 @@ def _handler(server: FeedServer) -> type[BaseHTTPRequestHandler]:
         def log_message(self, *args: object) -> None:
             pass
 
-        def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
+        def do_GET(self) -> None:
             arrived = time.monotonic()
             status, headers, body = self._answer()
             server.hits.append(Hit(self.path, dict(self.headers.items()), arrived, status))
@@ -75,10 +73,8 @@ def _handler(server: FeedServer) -> type[BaseHTTPRequestHandler]:
                 self.send_header(key, value)
             self.send_header("Content-Length", str(len(body)))
             self.end_headers()
-            try:
+            with suppress(BrokenPipeError, ConnectionResetError):
                 self.wfile.write(body)
-            except (BrokenPipeError, ConnectionResetError):
-                pass
 
         def _answer(self) -> tuple[int, dict[str, str], bytes]:
             path = self.path.split("?")[0]
