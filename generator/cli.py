@@ -278,15 +278,21 @@ def fetch(config_path, urls, dry_run, force, strict, quiet, wait):
     help="pip requirement the Pages workflow installs digest with, e.g. "
     "'digest @ git+https://github.com/OWNER/digest.git@v0.1.0'.",
 )
+@click.option(
+    "--fetch", "feeds", multiple=True, metavar="FEED",
+    help="Subscribe to this feed (repeatable); the workflow then fetches daily and commits.",
+)  # fmt: skip
 @reports_errors
-def init(folder: Path, install: str) -> None:
+def init(folder: Path, install: str, feeds: tuple[str, ...]) -> None:
     """Create a new site in FOLDER (default: here), with a GitHub Pages workflow."""
+    from generator.fetching.subscriptions import check_urls
     from generator.publish.scaffold import init_site
 
     today = dt.datetime.now(dt.UTC).date().isoformat()
-    for rel in init_site(folder, today, install):
+    for rel in init_site(folder, today, install, check_urls(feeds)):
         click.echo(f"created {folder / rel}")
-    click.echo(f"Next: cd {folder} && digest build   (then push to GitHub; see pages.yml)")
+    first = "digest fetch && " if feeds else ""
+    click.echo(f"Next: cd {folder} && {first}digest build   (then push to GitHub; see pages.yml)")
 
 
 @main.command()

@@ -25,12 +25,7 @@ def subscriptions(config: Config, urls: tuple[str, ...] = ()) -> list[Subscripti
     """The feeds to fetch: `urls` if given, else the config's feeds and OPML, each once."""
     found: list[Subscription] = []
     if urls:
-        for url in urls:
-            if not _is_http(url):
-                raise ConfigError(
-                    Problem(url, "is not an http(s) URL; write it like https://site/rss.xml")
-                )
-            found.append(Subscription(url))
+        found.extend(Subscription(url) for url in check_urls(urls))
     else:
         found.extend(Subscription(url) for url in config.fetch.feeds)
         if config.fetch.opml:
@@ -42,6 +37,16 @@ def subscriptions(config: Config, urls: tuple[str, ...] = ()) -> list[Subscripti
             seen.add(sub.url)
             unique.append(sub)
     return unique
+
+
+def check_urls(urls: tuple[str, ...]) -> tuple[str, ...]:
+    """Feed URLs typed on the command line, refused unless each is http(s)."""
+    for url in urls:
+        if not _is_http(url):
+            raise ConfigError(
+                Problem(url, "is not an http(s) URL; write it like https://site/rss.xml")
+            )
+    return urls
 
 
 def read_opml(path: Path) -> list[Subscription]:
