@@ -149,7 +149,9 @@ def _htmldate(html: str, tz: dt.tzinfo) -> dt.datetime | None:
     from htmldate import find_date
 
     try:
-        found = find_date(html, original_date=True, outputformat="%Y-%m-%dT%H:%M:%S%z")
+        found = find_date(
+            html, extensive_search=False, original_date=True, outputformat="%Y-%m-%dT%H:%M:%S%z"
+        )
     except (ValueError, TypeError):
         return None
     return _date(found, tz) if found else None

@@ -111,13 +111,13 @@ def _xml_item(entry: Any, base: str, tz: dt.tzinfo) -> FeedItem:
 
 def _date(entry: Any, name: str, tz: dt.tzinfo) -> dt.datetime | None:
     """The date as written (keeping its offset), else feedparser's reading of it in UTC."""
-    raw = entry.get(name)
+    raw = dict.get(entry, name)  # not entry.get: feedparser maps a missing 'updated' to 'published'
     if raw:
         try:
             return parse_date_text(raw, tz)
         except ValueError:
             pass
-    parsed: time.struct_time | None = entry.get(f"{name}_parsed")
+    parsed: time.struct_time | None = dict.get(entry, f"{name}_parsed")
     if parsed:
         return dt.datetime.fromtimestamp(calendar.timegm(parsed), dt.UTC)
     return None
