@@ -117,7 +117,7 @@ class PoliteClient:
             except httpx.TimeoutException:
                 if last:
                     raise FetchError(
-                        f"timed out after {self.settings.timeout:g} s ({attempts} tries); "
+                        f"timed out after {self.settings.timeout:g} s ({_tries(attempts)}); "
                         "try again later, or raise [fetch] timeout"
                     ) from None
                 self._sleep(self._backoff(attempt))
@@ -197,12 +197,16 @@ def _status_message(status: int, tries: int) -> str:
             f"not found (HTTP {status}); the address has moved or is gone: look for it on the site"
         )
     if status == 429:
-        return f"too many requests (HTTP 429, {tries} tries); raise [fetch] delay or try later"
+        return f"too many requests (HTTP 429, {_tries(tries)}); raise [fetch] delay or try later"
     if status >= 500:
-        return f"server error (HTTP {status}, {tries} tries); try again later"
+        return f"server error (HTTP {status}, {_tries(tries)}); try again later"
     if status in (401, 403):
         return f"refused (HTTP {status}); the site does not let digest read it"
     return f"failed with HTTP {status}; check the address"
+
+
+def _tries(count: int) -> str:
+    return "1 try" if count == 1 else f"{count} tries"
 
 
 def _reason(exc: httpx.RequestError) -> str:
