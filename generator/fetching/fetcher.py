@@ -61,6 +61,7 @@ class _Item:
     published: dt.datetime | None = None
     modified: dt.datetime | None = None
     image: str | None = None
+    retry: bool = False  # failed for a reason that may pass: not remembered as done
 
 
 def fetch(config: Config, options: FetchOptions, progress: Progress | None = None) -> FetchReport:
@@ -95,7 +96,7 @@ def fetch(config: Config, options: FetchOptions, progress: Progress | None = Non
     if not options.dry_run:
         failed = {i.id for i in report.imported.items if i.outcome == "failed"}
         for entry in items:
-            if entry.id not in failed:
+            if entry.id not in failed and not entry.retry:
                 state.items[entry.id] = entry.fingerprint
         if items or state.changed:
             state.save()
@@ -181,6 +182,7 @@ def _page(
         response = client.get(url, {"Accept": "text/html,application/xhtml+xml;q=0.9,*/*;q=0.5"})
     except FetchError as exc:
         report.fail(url, f"{exc}; the feed's own text was kept")
+        entry.retry = True
         return
     report.pages += 1
     html = response.body.decode(_charset(response.headers.get("content-type", "")), "replace")
@@ -216,6 +218,7 @@ def _record(entry: _Item, config: Config, report: FetchReport) -> tuple[SourceRe
     title = item.title or entry.extracted_title
     markdown = entry.markdown or html_to_markdown(item.content or item.summary, item.url)
     date = item.published or entry.published or item.updated or entry.modified
+    entry.retry = not (title and markdown.strip() and date)
     if not title:
         report.fail(where, "item has no title in the feed or on its page; skipped")
         return None

@@ -25,14 +25,15 @@ class FetchReport:
 
     def lines(self, quiet: bool = False) -> list[str]:
         """One line per failure (and, unless quiet, per note and warning), for stderr."""
-        out = [f"failed: {url}: {reason}" for url, reason in self.failed]
+        # by URL: threads finish in any order, the output must not
+        out = [f"failed: {url}: {reason}" for url, reason in sorted(self.failed)]
         for item in self.imported.items:
             if item.outcome == "failed":
                 out.append(f"failed: {item.origin}: {item.reason}")
             elif item.outcome == "kept" and not quiet:
                 out.append(f"kept: {item.origin}: {item.reason}")
         if not quiet:
-            out += [f"note: {url}: {text}" for url, text in self.notes]
+            out += [f"note: {url}: {text}" for url, text in sorted(self.notes)]
             out += [f"warning: {line}" for line in self.imported.warnings]
         return out
 
