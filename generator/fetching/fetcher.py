@@ -79,8 +79,7 @@ def fetch(config: Config, options: FetchOptions, progress: Progress | None = Non
     try:
         feeds = _parallel(lambda s: _feed(client, s, state, config, report), subs,
                           "Feeds", progress)  # fmt: skip
-        items = [i for sub_items in feeds for i in sub_items if i.id not in state.items
-                 or state.items[i.id] != i.fingerprint]  # fmt: skip
+        items = _new_items(feeds, state)
         robots = Robots(client)
         wanted = [i for i in items if _needs_page(i.item, config)]
         _parallel(lambda i: _page(client, robots, i, config, report), wanted, "Pages", progress)
@@ -102,6 +101,30 @@ def fetch(config: Config, options: FetchOptions, progress: Progress | None = Non
             state.save()
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _new_items(feeds: list[list[_Item]], state: FetchState) -> list[_Item]:
+    """Items not seen as they are now on the last run. A story listed twice (by two feeds,
+    or with two tracking parameters) is fetched once, as the fullest listing shows it, and
+    remembered by all its listings together."""
+    groups: dict[str, list[_Item]] = {}
+    for entry in (i for items in feeds for i in items):
+        groups.setdefault(entry.id, []).append(entry)
+    found = []
+    for ident, group in groups.items():
+        fingerprint = group[0].fingerprint
+        if len(group) > 1:
+            joined = "|".join(sorted(e.fingerprint for e in group))
+            fingerprint = hashlib.sha256(joined.encode()).hexdigest()[:20]
+        if state.items.get(ident) != fingerprint:
+            best = max(group, key=_richness)
+            best.fingerprint = fingerprint
+            found.append(best)
+    return found
+
+
+def _richness(entry: _Item) -> tuple[bool, int]:
+    return entry.item.published is not None, len(entry.item.content or entry.item.summary)
 
 
 def _parallel(
