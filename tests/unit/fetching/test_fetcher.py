@@ -168,3 +168,19 @@ def test_every_failure_is_reported_while_the_other_feeds_import(tmp_path):
     assert [p.name for p in (tmp_path / "content").rglob("*.md")] == [
         "ferry-timetable-changes-for-winter.md"
     ]
+
+
+def test_dry_run_reports_and_writes_nothing(tmp_path):
+    with feed_server() as server:
+        config = _site(tmp_path, server, f'feeds = ["{server.base}atom.xml"]')
+        report = fetch(config, FetchOptions(NOW, dry_run=True))
+        again = fetch(config, FetchOptions(NOW, dry_run=True))
+        assert all(h.status == 200 for h in server.hits)  # nothing remembered: no 304s
+    assert report.summary().startswith(
+        "Would fetch 1 feeds (0 unchanged), 1 new articles, 0 failed"
+    )
+    assert again.summary() == report.summary().replace(
+        f"{report.seconds:.0f} s", f"{again.seconds:.0f} s"
+    )
+    assert not (tmp_path / "content").exists()
+    assert not (tmp_path / ".digest-cache" / "fetch-state.json").exists()
