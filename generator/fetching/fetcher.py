@@ -208,7 +208,7 @@ def _page(
         entry.retry = True
         return
     report.pages += 1
-    html = response.body.decode(_charset(response.headers.get("content-type", "")), "replace")
+    html = _decode(response.body, response.headers.get("content-type", ""))
     found = extract_article(html, response.url, config.tz)
     if found is None:
         report.fail(url, "has no article text digest can extract; the feed's own text was kept "
@@ -222,16 +222,19 @@ def _page(
     entry.image = found.image
 
 
-def _charset(content_type: str) -> str:
+def _decode(body: bytes, content_type: str) -> str:
+    """A page's text: in the charset its Content-Type names, else as its <meta> tag or the
+    bytes themselves suggest (trafilatura's detection)."""
     for part in content_type.split(";")[1:]:
         key, _, value = part.strip().partition("=")
         if key.lower() == "charset" and value:
             try:
-                "".encode(value.strip('"'))
-                return value.strip('"')
+                return body.decode(value.strip('"'), "replace")
             except LookupError:
                 break
-    return "utf-8"
+    from trafilatura.utils import decode_file
+
+    return decode_file(body)
 
 
 def _record(entry: _Item, config: Config, report: FetchReport) -> tuple[SourceRecord, str] | None:

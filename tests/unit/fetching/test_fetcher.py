@@ -184,3 +184,20 @@ def test_dry_run_reports_and_writes_nothing(tmp_path):
     )
     assert not (tmp_path / "content").exists()
     assert not (tmp_path / ".digest-cache" / "fetch-state.json").exists()
+
+
+def test_a_page_in_windows_1252_without_a_charset_header_is_read_right(tmp_path):
+    page = (
+        (FIXTURES / "valley" / "school-opens.html")
+        .read_text()
+        .replace('<meta charset="utf-8">', '<meta charset="windows-1252">')
+        .replace("Head teacher", "Café owner and head teacher")
+    )
+    with feed_server() as server:
+        server.routes["/valley/school-opens.html"] = lambda: (
+            200, {"Content-Type": "text/html"}, page.encode("cp1252")
+        )  # fmt: skip
+        config = _site(tmp_path, server, f'feeds = ["{server.base}feed.json"]')
+        fetch(config, FetchOptions(NOW))
+    text = next((tmp_path / "content").rglob("*.md")).read_text()
+    assert "Café owner and head teacher" in text and "author: Rosa Martínez" in text
