@@ -61,7 +61,8 @@ class _Item:
     published: dt.datetime | None = None
     modified: dt.datetime | None = None
     image: str | None = None
-    retry: bool = False  # failed for a reason that may pass: not remembered as done
+    retry: bool = False  # not remembered as done: considered again when its feed changes
+    transient: bool = False  # failed for a reason that may pass: its feed is asked again
 
 
 def fetch(config: Config, options: FetchOptions, progress: Progress | None = None) -> FetchReport:
@@ -77,7 +78,8 @@ def fetch(config: Config, options: FetchOptions, progress: Progress | None = Non
     state = FetchState.load(config.path("cache"))
     client = PoliteClient(config.fetch, config.base_url)
     try:
-        feeds = _parallel(lambda s: _feed(client, s, state, config, report), subs,
+        fresh: dict[str, dict[str, str]] = {}  # feed → its new validators
+        feeds = _parallel(lambda s: _feed(client, s, state, fresh, config, report), subs,
                           "Feeds", progress)  # fmt: skip
         items = _new_items(feeds, state)
         robots = Robots(client)
@@ -97,6 +99,10 @@ def fetch(config: Config, options: FetchOptions, progress: Progress | None = Non
         for entry in items:
             if entry.id not in failed and not entry.retry:
                 state.items[entry.id] = entry.fingerprint
+        again = {e.sub.url for e in items if e.transient or e.id in failed}
+        for url, validators in fresh.items():
+            if url not in again:  # else no 304 next time: what failed is tried again
+                state.remember(url, validators)
         if items or state.changed:
             state.save()
     report.seconds = time.perf_counter() - started
@@ -141,9 +147,14 @@ def _parallel(
 
 
 def _feed(
-    client: PoliteClient, sub: Subscription, state: FetchState, config: Config, report: FetchReport
+    client: PoliteClient,
+    sub: Subscription,
+    state: FetchState,
+    fresh: dict[str, dict[str, str]],
+    config: Config,
+    report: FetchReport,
 ) -> list[_Item]:
-    """One feed's items; failures are reported and give none."""
+    """One feed's items (its new validators into `fresh`); failures are reported, give none."""
     known = state.validators.get(sub.url, {})
     headers = {"Accept": "application/rss+xml, application/atom+xml, application/feed+json, "
                "application/xml;q=0.9, */*;q=0.8"}  # fmt: skip
@@ -170,7 +181,7 @@ def _feed(
         "etag": response.headers.get("etag", ""),
         "modified": response.headers.get("last-modified", ""),
     }
-    state.remember(sub.url, {k: v for k, v in validators.items() if v})
+    fresh[sub.url] = {k: v for k, v in validators.items() if v}
     items = []
     for item in feed.items:
         source = sub.source or feed.title
@@ -205,7 +216,7 @@ def _page(
         response = client.get(url, {"Accept": "text/html,application/xhtml+xml;q=0.9,*/*;q=0.5"})
     except FetchError as exc:
         report.fail(url, f"{exc}; the feed's own text was kept")
-        entry.retry = True
+        entry.retry = entry.transient = True
         return
     report.pages += 1
     html = _decode(response.body, response.headers.get("content-type", ""))
@@ -244,7 +255,7 @@ def _record(entry: _Item, config: Config, report: FetchReport) -> tuple[SourceRe
     title = item.title or entry.extracted_title
     markdown = entry.markdown or html_to_markdown(item.content or item.summary, item.url)
     date = item.published or entry.published or item.updated or entry.modified
-    entry.retry = not (title and markdown.strip() and date)
+    entry.retry = entry.retry or not (title and markdown.strip() and date)
     if not title:
         report.fail(where, "item has no title in the feed or on its page; skipped")
         return None

@@ -201,3 +201,34 @@ def test_a_page_in_windows_1252_without_a_charset_header_is_read_right(tmp_path)
         fetch(config, FetchOptions(NOW))
     text = next((tmp_path / "content").rglob("*.md")).read_text()
     assert "Café owner and head teacher" in text and "author: Rosa Martínez" in text
+
+
+def test_a_page_that_failed_is_tried_again_next_run_and_its_story_completed(tmp_path):
+    calls = []
+
+    def flaky_page():
+        calls.append(1)
+        if len(calls) == 1:
+            return 500, {"Content-Type": "text/plain"}, b"down"
+        return 200, {"Content-Type": "text/html"}, server.body("/valley/school-opens.html")
+
+    with feed_server() as server:
+        server.routes["/valley/school-opens.html"] = flaky_page
+        dated = server.body("/feed.json").replace(
+            b'"tags"', b'"date_published": "2026-11-30T07:30:00-05:00", "tags"'
+        )
+        server.routes["/dated.json"] = lambda: (200, {"ETag": '"v1"'}, dated)
+        config = _site(tmp_path, server, f'feeds = ["{server.base}dated.json"]')
+        first = fetch(config, FetchOptions(NOW))
+        assert first.lines() == [
+            f"failed: {server.base}valley/school-opens.html: server error (HTTP 500, 1 try); "
+            "try again later; the feed's own text was kept"
+        ]
+        story = next((tmp_path / "content").rglob("*.md"))
+        assert story.read_text().endswith("\nA new school opened on Monday.\n")
+        mark = len(server.hits)
+        second = fetch(config, FetchOptions(NOW))
+        feed_hit = server.requests("/dated.json")[-1]
+    assert server.hits[mark] is feed_hit and "If-None-Match" not in feed_hit.headers
+    assert second.lines() == [] and "1 updated" in second.summary()
+    assert "first new school in the valley in more than thirty years" in story.read_text()
