@@ -21,7 +21,8 @@ from generator.core.config import Config
 from generator.core.errors import ConfigError
 from generator.core.identity import article_id
 from generator.core.progress import Progress
-from generator.fetching.extract import extract_article
+from generator.core.workers import default_jobs, fork_map
+from generator.fetching.extract import Extracted, extract_article
 from generator.fetching.feeds import Feed, FeedItem, FeedProblem, parse_feed
 from generator.fetching.html_markdown import html_to_markdown
 from generator.fetching.http import FetchError, PoliteClient
@@ -34,6 +35,7 @@ from generator.importing.record import SourceRecord
 
 FULL_TEXT_WORDS = 100  # fewer words in the feed's own text: download the article page
 THREADS = 8
+_PARALLEL_PAGES = 32  # fewer pages are extracted in this process: forking costs more
 _T = TypeVar("_T")
 _R = TypeVar("_R")
 
@@ -84,9 +86,12 @@ def fetch(config: Config, options: FetchOptions, progress: Progress | None = Non
         items = _new_items(feeds, state)
         robots = Robots(client)
         wanted = [i for i in items if _needs_page(i.item, config)]
-        _parallel(lambda i: _page(client, robots, i, config, report), wanted, "Pages", progress)
+        pages = _parallel(lambda i: _download(client, robots, i, report), wanted, "Pages",
+                          progress)  # fmt: skip
     finally:
         client.close()
+    _extract_all([(e, p) for e, p in zip(wanted, pages, strict=True) if p], config, report,
+                 progress)  # fmt: skip
     records = []
     for entry in items:
         record = _record(entry, config, report)
@@ -204,33 +209,55 @@ def _needs_page(item: FeedItem, config: Config) -> bool:
     return len(text.split()) < FULL_TEXT_WORDS
 
 
-def _page(
-    client: PoliteClient, robots: Robots, entry: _Item, config: Config, report: FetchReport
-) -> None:
-    """Download and extract the item's article page; on any failure the feed's text stays."""
+def _download(
+    client: PoliteClient, robots: Robots, entry: _Item, report: FetchReport
+) -> tuple[str, str] | None:
+    """The item's article page (final URL, text) if robots.txt allows it and it arrives;
+    on any failure the feed's own text stays."""
     url = entry.item.url or ""
     if not robots.allowed(url):
         report.note(url, "robots.txt disallows digest here; the feed's own text was kept")
-        return
+        return None
     try:
         response = client.get(url, {"Accept": "text/html,application/xhtml+xml;q=0.9,*/*;q=0.5"})
     except FetchError as exc:
         report.fail(url, f"{exc}; the feed's own text was kept")
         entry.retry = entry.transient = True
-        return
+        return None
     report.pages += 1
-    html = _decode(response.body, response.headers.get("content-type", ""))
-    found = extract_article(html, response.url, config.tz)
-    if found is None:
-        report.fail(url, "has no article text digest can extract; the feed's own text was kept "
-                    "(if the site needs JavaScript or a login, it cannot be fetched)")  # fmt: skip
-        return
-    entry.markdown = found.markdown
-    entry.extracted_title = found.title
-    entry.author = found.author
-    entry.published = found.published
-    entry.modified = found.modified
-    entry.image = found.image
+    return response.url, _decode(response.body, response.headers.get("content-type", ""))
+
+
+def _extract_all(
+    pages: list[tuple[_Item, tuple[str, str]]],
+    config: Config,
+    report: FetchReport,
+    progress: Progress | None,
+) -> None:
+    """Extract the downloaded pages on all cores (trafilatura is CPU-bound: threads would
+    take turns on the GIL); a page without article text keeps the feed's text."""
+    jobs = default_jobs() if len(pages) >= _PARALLEL_PAGES else 1
+    tasks = [(url, html, config.tz) for _, (url, html) in pages]
+    results = fork_map(_extract_one, None, tasks, jobs, chunksize=4, ordered=True)
+    for done, ((entry, _), found) in enumerate(zip(pages, results, strict=True), start=1):
+        if progress:
+            progress("Extract", done, len(pages))
+        if found is None:
+            report.fail(entry.item.url or "", "has no article text digest can extract; the "
+                        "feed's own text was kept (if the site needs JavaScript or a login, it "
+                        "cannot be fetched)")  # fmt: skip
+            continue
+        entry.markdown = found.markdown
+        entry.extracted_title = found.title
+        entry.author = found.author
+        entry.published = found.published
+        entry.modified = found.modified
+        entry.image = found.image
+
+
+def _extract_one(_state: None, task: tuple[str, str, dt.tzinfo]) -> Extracted | None:
+    url, html, tz = task
+    return extract_article(html, url, tz)
 
 
 def _decode(body: bytes, content_type: str) -> str:
