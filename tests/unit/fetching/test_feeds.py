@@ -97,3 +97,9 @@ def test_a_half_broken_feed_yields_what_it_can_with_a_warning():
     assert feed.items[0].title == "Ferry timetable changes for winter"
     assert feed.warning is not None and feed.warning.startswith("is malformed (")
     assert feed.warning.endswith(f"); {len(feed.items)} items read anyway")
+
+
+def test_a_json_feed_without_items_is_named():
+    with pytest.raises(FeedProblem) as caught:
+        parse_feed(b'{"version": "https://jsonfeed.org/version/1.1"}', BASE, "", dt.UTC)
+    assert str(caught.value) == "is a JSON Feed without an 'items' list; tell the site"

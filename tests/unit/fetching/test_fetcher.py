@@ -232,3 +232,23 @@ def test_a_page_that_failed_is_tried_again_next_run_and_its_story_completed(tmp_
     assert server.hits[mark] is feed_hit and "If-None-Match" not in feed_hit.headers
     assert second.lines() == [] and "1 updated" in second.summary()
     assert "first new school in the valley in more than thirty years" in story.read_text()
+
+
+def test_items_without_title_or_text_are_reported(tmp_path):
+    feed = (
+        b'<rss version="2.0"><channel><title>T</title>'
+        b"<item><description>" + b"word " * 120 + b"</description>"
+        b"<pubDate>Mon, 30 Nov 2026 08:00:00 GMT</pubDate></item>"
+        b"<item><title>Empty</title><pubDate>Mon, 30 Nov 2026 09:00:00 GMT</pubDate></item>"
+        b"</channel></rss>"
+    )
+    with feed_server() as server:
+        server.routes["/odd.xml"] = lambda: (200, {"Content-Type": "application/rss+xml"}, feed)
+        report = fetch(
+            _site(tmp_path, server, f'feeds = ["{server.base}odd.xml"]'), FetchOptions(NOW)
+        )
+        b = server.base
+    assert report.lines() == [
+        f"failed: {b}odd.xml: item has no text in the feed or on its page; skipped",
+        f"failed: {b}odd.xml: item has no title in the feed or on its page; skipped",
+    ]

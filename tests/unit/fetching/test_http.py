@@ -66,6 +66,9 @@ def test_each_failure_gets_its_message():
         assert _error(client, server.base + "status/403") == (
             "refused (HTTP 403); the site does not let digest read it"
         )
+        assert _error(client, server.base + "status/400") == (
+            "failed with HTTP 400; check the address"
+        )
         assert _error(client, server.base + "slow") == (
             "timed out after 0.5 s (2 tries); try again later, or raise [fetch] timeout"
         )

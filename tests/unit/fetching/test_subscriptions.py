@@ -59,3 +59,15 @@ def test_bad_opml_and_bad_feed_urls_are_config_errors_naming_the_file(tmp_path):
     with pytest.raises(ConfigError) as caught:
         _config(tmp_path, '[fetch]\nfeeds = ["example.com/rss"]\n')
     assert "field 'fetch.feeds': 'example.com/rss' is not an http(s) URL" in str(caught.value)
+
+
+def test_an_opml_outline_with_a_bad_address_is_named_with_its_line(tmp_path):
+    (tmp_path / "feeds.opml").write_text(
+        '<opml version="2.0"><body>\n<outline text="x" xmlUrl="feed://x.example/rss"/>\n</body></opml>'
+    )
+    config = _config(tmp_path, '[fetch]\nopml = "feeds.opml"\n')
+    with pytest.raises(ConfigError) as caught:
+        subscriptions(config)
+    assert str(caught.value) == (
+        f"{tmp_path / 'feeds.opml'}:2: outline xmlUrl 'feed://x.example/rss' is not an http(s) URL"
+    )
