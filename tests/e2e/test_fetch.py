@@ -100,3 +100,36 @@ def test_init_fetch_writes_a_scheduled_workflow_that_fetches_commits_builds_chec
     assert cached["with"]["path"] == ".digest-cache/fetch-state.json"
     built = run_digest(site, "build", "-q")  # the new site builds before any fetch
     assert built.returncode == 0, built.stderr
+
+
+def test_a_terminal_sees_a_progress_bar_for_feeds_then_pages(tmp_path):
+    import os
+    import pty
+    import subprocess
+    import sys
+
+    with feed_server() as server:
+        (tmp_path / "digest.toml").write_text(
+            f'[fetch]\nfeeds = ["{server.base}rss.xml"]\ndelay = 0.2\n'
+        )
+        master, slave = pty.openpty()
+        process = subprocess.Popen(
+            [sys.executable, "-m", "generator", "fetch"],
+            cwd=tmp_path, stdin=slave, stdout=slave, stderr=slave,
+            env={**os.environ, "COLUMNS": "100", "TERM": "xterm"},
+        )  # fmt: skip
+        os.close(slave)
+        output = b""
+        while True:
+            try:
+                chunk = os.read(master, 65536)
+            except OSError:  # the child closed the terminal
+                break
+            if not chunk:
+                break
+            output += chunk
+        assert process.wait(timeout=60) == 0
+        os.close(master)
+    text = output.decode("utf-8", "replace")
+    assert "Feeds" in text and "Pages" in text
+    assert re.search(SUMMARY.rstrip("\\n"), text)
