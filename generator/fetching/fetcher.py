@@ -25,7 +25,7 @@ from generator.core.workers import default_jobs, fork_map
 from generator.fetching.extract import Extracted, extract_article
 from generator.fetching.feeds import Feed, FeedItem, FeedProblem, parse_feed
 from generator.fetching.html_markdown import html_to_markdown
-from generator.fetching.http import FetchError, PoliteClient
+from generator.fetching.http import Disallowed, FetchError, PoliteClient
 from generator.fetching.report import FetchReport
 from generator.fetching.robots import Robots
 from generator.fetching.state import FetchState
@@ -219,7 +219,11 @@ def _download(
         report.note(url, "robots.txt disallows digest here; the feed's own text was kept")
         return None
     try:
-        response = client.get(url, {"Accept": "text/html,application/xhtml+xml;q=0.9,*/*;q=0.5"})
+        accept = {"Accept": "text/html,application/xhtml+xml;q=0.9,*/*;q=0.5"}
+        response = client.get(url, accept, robots.allowed)
+    except Disallowed as exc:
+        report.note(url, f"{exc}; the feed's own text was kept")
+        return None
     except FetchError as exc:
         report.fail(url, f"{exc}; the feed's own text was kept")
         entry.retry = entry.transient = True

@@ -14,7 +14,7 @@ import threading
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 import httpx
 
@@ -24,6 +24,7 @@ from generator.core.config import Fetch
 MAX_REDIRECTS = 10
 MAX_RETRY_AFTER = 120.0  # seconds; a server asking for longer is tried on the next run
 _RETRY_STATUS = frozenset({429, 500, 502, 503, 504})
+_REDIRECTS = frozenset({301, 302, 303, 307, 308})
 
 
 class FetchError(Exception):
@@ -32,6 +33,14 @@ class FetchError(Exception):
     def __init__(self, message: str, status: int | None = None):
         super().__init__(message)
         self.status = status  # the HTTP status, when the server answered
+
+
+class Disallowed(FetchError):
+    """A redirect to a page robots.txt does not let digest read."""
+
+    def __init__(self, url: str):
+        super().__init__(f"redirects to {url}, which robots.txt disallows for digest")
+        self.url = url
 
 
 @dataclass(frozen=True)
@@ -82,8 +91,7 @@ class PoliteClient:
         self._client = httpx.Client(
             headers={"User-Agent": self.agent, "Accept-Encoding": "gzip, deflate"},
             timeout=httpx.Timeout(settings.timeout),
-            follow_redirects=True,
-            max_redirects=MAX_REDIRECTS,
+            follow_redirects=False,  # followed in get(), each hop through its host's gate
             limits=httpx.Limits(max_connections=None, max_keepalive_connections=32),
         )
 
@@ -106,14 +114,34 @@ class PoliteClient:
         with gate.lock:
             gate.delay = max(gate.delay, seconds)
 
-    def get(self, url: str, headers: Mapping[str, str] | None = None) -> Response:
-        """GET `url`, retrying 5xx, 429 and network failures a bounded number of times.
-        A 304 is a `Response` too; any other status of 400 or more is a `FetchError`."""
+    def get(
+        self,
+        url: str,
+        headers: Mapping[str, str] | None = None,
+        allowed: Callable[[str], bool] | None = None,
+    ) -> Response:
+        """GET `url`, following redirects ourselves so that every hop waits its own host's
+        turn and, with `allowed` (robots.txt), goes nowhere it may not. A 304 is a
+        `Response` too; any other status of 400 or more is a `FetchError`."""
+        for _hop in range(MAX_REDIRECTS + 1):
+            response = self._get_once(url, headers or {})
+            location = response.headers.get("location")
+            if response.status not in _REDIRECTS or not location:
+                return response
+            url = urljoin(url, location.strip())
+            if urlsplit(url).scheme not in ("http", "https"):
+                raise FetchError(f"redirects to {url}, which is not an http(s) address")
+            if allowed is not None and not allowed(url):
+                raise Disallowed(url)
+        raise FetchError(f"redirects more than {MAX_REDIRECTS} times; check the address")
+
+    def _get_once(self, url: str, headers: Mapping[str, str]) -> Response:
+        """One URL, retrying 5xx, 429 and network failures a bounded number of times."""
         attempts = self.settings.retries + 1
         for attempt in range(attempts):
             last = attempt == attempts - 1
             try:
-                response = self._once(url, headers or {})
+                response = self._once(url, headers)
             except httpx.TimeoutException:
                 if last:
                     raise FetchError(

@@ -252,3 +252,25 @@ def test_items_without_title_or_text_are_reported(tmp_path):
         f"failed: {b}odd.xml: item has no text in the feed or on its page; skipped",
         f"failed: {b}odd.xml: item has no title in the feed or on its page; skipped",
     ]
+
+
+def test_a_redirect_into_a_disallowed_page_is_not_followed(tmp_path):
+    feed = (
+        b'<rss version="2.0"><channel><title>T</title><item><title>Memo</title>'
+        b"<link>/go/memo</link><description>Short.</description>"
+        b"<pubDate>Mon, 30 Nov 2026 08:00:00 GMT</pubDate></item></channel></rss>"
+    )
+    with feed_server() as server:
+        server.routes["/short.xml"] = lambda: (200, {"Content-Type": "application/rss+xml"}, feed)
+        server.routes["/go/memo"] = lambda: (302, {"Location": "/private/memo.html"}, b"")
+        report = fetch(
+            _site(tmp_path, server, f'feeds = ["{server.base}short.xml"]'), FetchOptions(NOW)
+        )
+        paths = [h.path for h in server.hits]
+        b = server.base
+    assert paths == ["/short.xml", "/robots.txt", "/go/memo"]
+    assert report.lines() == [
+        f"note: {b}go/memo: redirects to {b}private/memo.html, which robots.txt disallows for "
+        "digest; the feed's own text was kept"
+    ]
+    assert "1 new articles, 0 failed" in report.summary()

@@ -138,3 +138,22 @@ def test_missing_robots_allows_and_a_broken_one_forbids():
         assert Robots(_client()).allowed(server.base + "anything.html")  # 404: no rules
         server.routes["/robots.txt"] = lambda: (500, {}, b"")
         assert not Robots(_client()).allowed(server.base + "anything.html")
+
+
+def test_redirects_are_followed_hop_by_hop_and_a_loop_is_named():
+    with feed_server() as server:
+        server.routes["/old-feed"] = lambda: (301, {"Location": "/moved"}, b"")
+        server.routes["/moved"] = lambda: (302, {"Location": server.base + "atom.xml"}, b"")
+        server.routes["/loop"] = lambda: (302, {"Location": "/loop"}, b"")
+        server.routes["/ftp"] = lambda: (302, {"Location": "ftp://x.example/f"}, b"")
+        client = _client()
+        response = client.get(server.base + "old-feed")
+        assert response.url == server.base + "atom.xml" and b"Northern Ledger" in response.body
+        assert [h.path for h in server.hits] == ["/old-feed", "/moved", "/atom.xml"]
+        assert _error(client, server.base + "loop") == (
+            "redirects more than 10 times; check the address"
+        )
+        assert len(server.requests("/loop")) == 11
+        assert _error(client, server.base + "ftp") == (
+            "redirects to ftp://x.example/f, which is not an http(s) address"
+        )
