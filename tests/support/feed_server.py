@@ -8,8 +8,11 @@ Extra routes for the failure cases: /status/<code>, /slow (longer than any test 
 
 from __future__ import annotations
 
+import datetime as dt
 import gzip
 import hashlib
+import html
+import random
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -18,6 +21,7 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+from tests.support.corpus import body_text
 from tests.support.sites import REPO
 
 FIXTURES = REPO / "tests" / "fixtures" / "fetch"
@@ -110,6 +114,41 @@ def _handler(server: FeedServer) -> type[BaseHTTPRequestHandler]:
             return 200, headers, body
 
     return Handler
+
+
+PAGE = """<!DOCTYPE html><html><head><meta charset="utf-8"><title>{title} | Bench Herald</title>
+<meta property="article:published_time" content="{date}"><meta name="author" content="Reporter {i}">
+</head><body><div class="cookie-banner">We use cookies. <button>Accept</button></div>
+<header><nav><a href="/">Home</a> <a href="/world">World</a> <a href="/sport">Sport</a></nav></header>
+<main><article><h1>{title}</h1>{paragraphs}</article>
+<aside class="related"><h3>Related</h3><a href="/r/1">Another story</a></aside>
+<section class="comments"><p>First! — troll{i}</p></section></main>
+<footer>© Bench Herald</footer></body></html>"""
+
+
+def make_news_site(root: Path, pages: int, feeds: int) -> None:
+    """`pages` article pages (~4 KB of story in news-site furniture) under a/, listed with
+    one-line summaries in feed0.xml … feed{feeds-1}.xml."""
+    rng = random.Random(7)
+    items: list[list[str]] = [[] for _ in range(feeds)]
+    for i in range(pages):
+        title = f"Story number {i} about the harbour"
+        date = (dt.datetime(2026, 11, 1, tzinfo=dt.UTC) + dt.timedelta(hours=i)).isoformat()
+        paras = "".join(f"<p>{html.escape(p)}</p>" for p in body_text(rng).split("\n\n"))
+        (root / "a").mkdir(exist_ok=True)
+        (root / "a" / f"{i}.html").write_text(
+            PAGE.format(title=title, date=date, i=i, paragraphs=paras)
+        )
+        items[i % feeds].append(
+            f"<item><title>{title}</title><link>{{{{BASE}}}}a/{i}.html</link>"
+            f"<description>Summary {i}.</description><pubDate>{date}</pubDate></item>"
+        )
+    for n, feed in enumerate(items):
+        (root / f"feed{n}.xml").write_text(
+            f'<?xml version="1.0"?><rss version="2.0"><channel><title>Feed {n}</title>'
+            + "".join(feed)
+            + "</channel></rss>"
+        )
 
 
 @contextmanager

@@ -103,3 +103,27 @@ def test_thousands_of_items_twice_then_a_hand_edit_is_kept(tmp_path):
         f"kept: {server.base}story/4: {sample.relative_to(site / 'content').as_posix()} was "
         "edited by hand since its import; pass --force to overwrite it with the new version"
     ]
+
+
+def test_many_pages_are_extracted_in_worker_processes(tmp_path):
+    from tests.support.feed_server import make_news_site
+
+    served = tmp_path / "served"
+    served.mkdir()
+    make_news_site(served, 40, 2)  # over the 32 pages that make extraction go parallel
+    with feed_server(served) as server:
+        site = tmp_path / "site"
+        site.mkdir()
+        (site / "digest.toml").write_text(
+            f'[fetch]\nfeeds = ["{server.base}feed0.xml", "{server.base}feed1.xml"]\n'
+            "delay = 0\nconnections_per_host = 4\n"
+        )
+        report = fetch(load_config(site / "digest.toml"), FetchOptions(NOW))
+    assert report.pages == 40 and report.lines() == []
+    files = sorted((site / "content").rglob("*.md"))
+    assert len(files) == 40
+    for path in files:
+        text = path.read_text()
+        assert "author: Reporter " in text and "Summary " not in text
+        assert "cookies" not in text and "troll" not in text and "Another story" not in text
+        assert len(text.split("---\n", 2)[2].split()) > 300
