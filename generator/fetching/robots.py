@@ -45,9 +45,36 @@ class Robots:
         except FetchError as exc:
             status = exc.status or 0
             return 400 <= status < 500 and status != 429
+        lines = response.body.decode("utf-8", "replace").splitlines()
         parser = RobotFileParser()
-        parser.parse(response.body.decode("utf-8", "replace").splitlines())
-        delay = parser.crawl_delay(AGENT)
+        parser.parse(lines)
+        delay = crawl_delay(lines)
         if delay:
-            self.client.slow_down(origin + "/", float(delay))
+            self.client.slow_down(origin + "/", delay)
         return parser
+
+
+def crawl_delay(lines: list[str]) -> float | None:
+    """Crawl-delay for digest (its own group first, else '*'), in seconds; fractions too,
+    which Python's robotparser ignores."""
+    delays: dict[str, float] = {}
+    agents: list[str] = []
+    in_rules = False
+    for raw in lines:
+        key, _, value = raw.split("#", 1)[0].partition(":")
+        key, value = key.strip().lower(), value.strip()
+        if key == "user-agent":
+            if in_rules:
+                agents, in_rules = [], False
+            agents.append(value.lower())
+        elif key:
+            in_rules = True
+            if key == "crawl-delay":
+                try:
+                    seconds = float(value)
+                except ValueError:
+                    continue
+                for agent in agents:
+                    delays.setdefault(agent, seconds)
+    found = delays.get(AGENT, delays.get("*"))
+    return found if found is not None and 0 < found < 3600 else None

@@ -14,7 +14,7 @@ import pytest
 from generator import __version__
 from generator.core.config import Fetch
 from generator.fetching.http import FetchError, PoliteClient
-from generator.fetching.robots import Robots
+from generator.fetching.robots import Robots, crawl_delay
 from tests.support.feed_server import feed_server
 
 SITE = "https://me.github.io/news/"
@@ -119,7 +119,7 @@ def test_at_most_connections_per_host_requests_in_flight():
 
 
 def test_robots_txt_is_read_once_and_a_longer_crawl_delay_wins():
-    robots_txt = b"User-agent: digest\nDisallow: /private/\nCrawl-delay: 1\n"  # robotparser reads whole seconds
+    robots_txt = b"User-agent: *\nCrawl-delay: 5\n\nUser-agent: digest\nDisallow: /private/\nCrawl-delay: 0.4\n"
     with feed_server() as server:
         server.routes["/robots.txt"] = lambda: (200, {"Content-Type": "text/plain"}, robots_txt)
         client = _client(delay=0.05)
@@ -130,7 +130,7 @@ def test_robots_txt_is_read_once_and_a_longer_crawl_delay_wins():
         client.get(server.base + "atom.xml")
         assert len(server.requests("/robots.txt")) == 1
         hits = [h for h in server.hits if h.path != "/robots.txt"]
-    assert hits[1].at - hits[0].at >= 0.9
+    assert 0.35 <= hits[1].at - hits[0].at < 3  # digest's own group wins over '*' (5 s)
 
 
 def test_missing_robots_allows_and_a_broken_one_forbids():
@@ -157,3 +157,12 @@ def test_redirects_are_followed_hop_by_hop_and_a_loop_is_named():
         assert _error(client, server.base + "ftp") == (
             "redirects to ftp://x.example/f, which is not an http(s) address"
         )
+
+
+def test_crawl_delay_is_read_for_digest_else_for_everyone():
+    assert crawl_delay(["User-agent: *", "Crawl-delay: 2.5"]) == 2.5
+    assert crawl_delay(["User-agent: other", "Crawl-delay: 9", "", "User-agent: *",
+                        "Disallow: /x", "Crawl-delay: 1 # be gentle"]) == 1.0  # fmt: skip
+    assert crawl_delay(["User-agent: Digest", "User-agent: b", "Crawl-delay: 3"]) == 3.0
+    assert crawl_delay(["User-agent: *", "Crawl-delay: soon"]) is None
+    assert crawl_delay(["Crawl-delay: 4"]) is None  # outside any group
