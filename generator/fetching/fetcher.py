@@ -90,6 +90,7 @@ def fetch(config: Config, options: FetchOptions, progress: Progress | None = Non
                           progress)  # fmt: skip
     finally:
         client.close()
+    report.pages = sum(1 for page in pages if page)
     _extract_all([(e, p) for e, p in zip(wanted, pages, strict=True) if p], config, report,
                  progress)  # fmt: skip
     records = []
@@ -173,7 +174,7 @@ def _feed(
         report.fail(sub.url, str(exc))
         return []
     if response.not_modified:
-        report.unchanged += 1
+        report.note_unchanged()
         return []
     try:
         feed = parse_feed(response.body, response.url, response.content_type, config.tz)
@@ -228,7 +229,6 @@ def _download(
         report.fail(url, f"{exc}; the feed's own text was kept")
         entry.retry = entry.transient = True
         return None
-    report.pages += 1
     return response.url, _decode(response.body, response.headers.get("content-type", ""))
 
 

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass, field
 
 from generator.importing.report import ImportReport
+
+_LOCK = threading.Lock()
 
 
 @dataclass
@@ -16,6 +19,10 @@ class FetchReport:
     notes: list[tuple[str, str]] = field(default_factory=list)  # (URL, what happened)
     imported: ImportReport = field(default_factory=ImportReport)
     seconds: float = 0.0
+
+    def note_unchanged(self) -> None:
+        with _LOCK:  # feeds finish in several threads at once
+            self.unchanged += 1
 
     def fail(self, url: str, reason: str) -> None:
         self.failed.append((url, reason))
