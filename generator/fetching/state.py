@@ -20,6 +20,7 @@ class FetchState:
     path: Path
     validators: dict[str, dict[str, str]] = field(default_factory=dict)  # url → etag, modified
     items: dict[str, str] = field(default_factory=dict)  # article id → item fingerprint
+    changed: bool = False  # validators differ from the file's
 
     @classmethod
     def load(cls, cache: Path) -> FetchState:
@@ -39,8 +40,6 @@ class FetchState:
             validators if isinstance(validators, dict) else {},
             items if isinstance(items, dict) else {},
         )
-
-    changed: bool = False
 
     def remember(self, url: str, validators: dict[str, str]) -> None:
         """A feed's new validators (a dict per URL: threads never share one)."""
