@@ -173,6 +173,8 @@ def _feed(
     except FetchError as exc:
         report.fail(sub.url, str(exc))
         return []
+    if response.moved:
+        report.note(sub.url, f"has moved to {response.moved}; subscribe to that address")
     if response.not_modified:
         report.note_unchanged()
         return []

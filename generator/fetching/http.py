@@ -13,7 +13,7 @@ import email.utils
 import threading
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from urllib.parse import urljoin, urlsplit
 
 import httpx
@@ -49,6 +49,7 @@ class Response:
     status: int
     headers: Mapping[str, str]
     body: bytes = b""
+    moved: str | None = None  # the new address, when the URL asked for redirects permanently
 
     @property
     def not_modified(self) -> bool:
@@ -123,12 +124,17 @@ class PoliteClient:
         """GET `url`, following redirects ourselves so that every hop waits its own host's
         turn and, with `allowed` (robots.txt), goes nowhere it may not. A 304 is a
         `Response` too; any other status of 400 or more is a `FetchError`."""
+        moved: str | None = None  # where permanent redirects from the start lead
+        permanent = True
         for _hop in range(MAX_REDIRECTS + 1):
             response = self._get_once(url, headers or {})
             location = response.headers.get("location")
             if response.status not in _REDIRECTS or not location:
-                return response
+                return replace(response, moved=moved) if moved else response
             url = urljoin(url, location.strip())
+            permanent = permanent and response.status in (301, 308)
+            if permanent:
+                moved = url
             if urlsplit(url).scheme not in ("http", "https"):
                 raise FetchError(f"redirects to {url}, which is not an http(s) address")
             if allowed is not None and not allowed(url):

@@ -274,3 +274,16 @@ def test_a_redirect_into_a_disallowed_page_is_not_followed(tmp_path):
         "digest; the feed's own text was kept"
     ]
     assert "1 new articles, 0 failed" in report.summary()
+
+
+def test_a_feed_that_moved_for_good_is_named_with_its_new_address(tmp_path):
+    with feed_server() as server:
+        server.routes["/old.xml"] = lambda: (308, {"Location": "/atom.xml"}, b"")
+        report = fetch(
+            _site(tmp_path, server, f'feeds = ["{server.base}old.xml"]'), FetchOptions(NOW)
+        )
+        b = server.base
+    assert report.lines() == [
+        f"note: {b}old.xml: has moved to {b}atom.xml; subscribe to that address"
+    ]
+    assert "1 new articles" in report.summary()

@@ -149,6 +149,7 @@ def test_redirects_are_followed_hop_by_hop_and_a_loop_is_named():
         client = _client()
         response = client.get(server.base + "old-feed")
         assert response.url == server.base + "atom.xml" and b"Northern Ledger" in response.body
+        assert response.moved == server.base + "moved"  # the 302 after it is not permanent
         assert [h.path for h in server.hits] == ["/old-feed", "/moved", "/atom.xml"]
         assert _error(client, server.base + "loop") == (
             "redirects more than 10 times; check the address"
