@@ -81,7 +81,9 @@ class Fetch(_Section):
     def _feeds(cls, value: tuple[str, ...]) -> tuple[str, ...]:
         for url in value:
             if urlsplit(url).scheme not in ("http", "https") or not urlsplit(url).netloc:
-                raise ValueError(f"{url!r} is not an http(s) URL; write it like https://site/rss.xml")
+                raise ValueError(
+                    f"{url!r} is not an http(s) URL; write it like https://site/rss.xml"
+                )
         return value
 
 
