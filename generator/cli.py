@@ -276,6 +276,35 @@ def _parse_day(value: str | None) -> dt.date | None:
 
 
 @main.command()
+@config_option
+@click.argument("urls", nargs=-1)
+@click.option("--dry-run", is_flag=True, help="Report what would change; write nothing.")
+@click.option("--force", is_flag=True, help="Overwrite content files edited by hand since import.")
+@click.option("--strict", is_flag=True, help="Exit 1 when any feed, page or item failed.")
+@click.option("-q", "--quiet", is_flag=True, help="Print failures and the summary only.")
+@wait_option
+@reports_errors
+def fetch(config_path, urls, dry_run, force, strict, quiet, wait):
+    """Fetch feeds (RSS, Atom, JSON Feed) and their article pages into content/.
+
+    URL is a feed address; without one, [fetch] feeds and [fetch] opml from digest.toml.
+    Failures are reported one per line and never stop the run (exit 1 only with --strict).
+    """
+    from generator.fetching.fetcher import FetchOptions
+    from generator.fetching.fetcher import fetch as run_fetch
+
+    config = load_config(config_path)
+    options = FetchOptions(dt.datetime.now(dt.UTC), tuple(urls), dry_run, force)
+    with site_lock(config.path("cache"), "fetch", wait), terminal_progress(not quiet) as progress:
+        report = run_fetch(config, options, progress)
+    for line in report.lines(quiet):
+        click.echo(line, err=True)
+    click.echo(report.summary())
+    if strict and report.problems:
+        sys.exit(1)
+
+
+@main.command()
 @click.argument("folder", type=click.Path(path_type=Path), default=".")
 @click.option(
     "--install",
@@ -284,15 +313,21 @@ def _parse_day(value: str | None) -> dt.date | None:
     help="pip requirement the Pages workflow installs digest with, e.g. "
     f"'{DISTRIBUTION} @ git+https://github.com/OWNER/REPO.git@v{__version__}'.",
 )
+@click.option(
+    "--fetch", "feeds", multiple=True, metavar="FEED",
+    help="Subscribe to this feed (repeatable); the workflow then fetches daily and commits.",
+)  # fmt: skip
 @reports_errors
-def init(folder: Path, install: str) -> None:
+def init(folder: Path, install: str, feeds: tuple[str, ...]) -> None:
     """Create a new site in FOLDER (default: here), with a GitHub Pages workflow."""
+    from generator.fetching.subscriptions import check_urls
     from generator.publish.scaffold import init_site
 
     today = dt.datetime.now(dt.UTC).date().isoformat()
-    for rel in init_site(folder, today, install):
+    for rel in init_site(folder, today, install, check_urls(feeds)):
         click.echo(f"created {folder / rel}")
-    click.echo(f"Next: cd {folder} && digest build   (then push to GitHub; see pages.yml)")
+    first = "digest fetch && " if feeds else ""
+    click.echo(f"Next: cd {folder} && {first}digest build   (then push to GitHub; see pages.yml)")
 
 
 @main.command()

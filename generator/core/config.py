@@ -84,6 +84,29 @@ class Build(_Section):
     future: bool = False
 
 
+class Fetch(_Section):
+    """`digest fetch`: the subscriptions and how politely they are fetched."""
+
+    feeds: tuple[str, ...] = Field((), strict=False)
+    opml: str | None = None  # an OPML file, relative to digest.toml
+    connections_per_host: int = Field(2, ge=1, le=16)
+    delay: float = Field(1.0, ge=0, le=600, strict=False)  # seconds between requests to a host
+    timeout: float = Field(30.0, gt=0, le=600, strict=False)
+    retries: int = Field(2, ge=0, le=10)
+    max_bytes: int = Field(10_000_000, ge=1000)
+    full_text: bool = True  # download the article page when an item has only a summary
+
+    @field_validator("feeds")
+    @classmethod
+    def _feeds(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        for url in value:
+            if urlsplit(url).scheme not in ("http", "https") or not urlsplit(url).netloc:
+                raise ValueError(
+                    f"{url!r} is not an http(s) URL; write it like https://site/rss.xml"
+                )
+        return value
+
+
 class Config(_Section):
     title: str = "News digest"
     description: str = "A daily digest of the news."
@@ -97,6 +120,7 @@ class Config(_Section):
     import_: Import = Field(Import(), alias="import")
     topics: Topics = Topics()
     build: Build = Build()
+    fetch: Fetch = Fetch()
     # Not from the file: where digest.toml lives (or the working folder without one).
     root: Path = Field(Path("."), exclude=True)
 

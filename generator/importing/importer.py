@@ -19,13 +19,22 @@ from generator import __version__
 from generator.core.atomic import remove_temporaries
 from generator.core.config import Config
 from generator.core.errors import Problem
+from generator.core.identity import article_id
 from generator.core.progress import Progress
 from generator.importing.content_cache import ContentCache
 from generator.importing.placement import Placement, PlacementRules
 from generator.importing.readers import ReadContext
+from generator.importing.record import SourceRecord
 from generator.importing.report import ImportReport
 from generator.importing.source_cache import SourceCache
-from generator.importing.stories import ReadTask, Story, merge_duplicates, read_all, read_file
+from generator.importing.stories import (
+    ReadTask,
+    Story,
+    merge_duplicates,
+    read_all,
+    read_file,
+    source_hash,
+)
 
 
 @dataclass(frozen=True)
@@ -113,6 +122,35 @@ def import_configured(
     paths = [config.root / p for p in config.import_.paths]
     report = import_sources(config, paths, ImportOptions(now=now), progress)
     return report, [Problem(i.origin, i.reason) for i in report.failed]
+
+
+def import_records(
+    config: Config,
+    records: Sequence[tuple[SourceRecord, str]],
+    options: ImportOptions,
+    progress: Progress | None = None,
+) -> ImportReport:
+    """Place records found elsewhere than in source files (`digest fetch`), each with its
+    body already as Markdown, through the same ids, merging and placement as a file import."""
+    started = time.perf_counter()
+    report = ImportReport(dry_run=options.dry_run)
+    content, cache = config.path("content"), config.path("cache")
+    if not options.dry_run:
+        remove_temporaries(content)
+    index = ContentCache(content, cache, config.tz).load()
+    stories = [
+        Story(r, article_id(r.url, r.source, r.date, r.title), source_hash(r), markdown)
+        for r, markdown in records
+    ]
+    rules = PlacementRules(options.now, config.tz, options.dry_run, options.force)
+    placement = Placement(content, index, rules, report)
+    for story in merge_duplicates(stories, report):
+        placement.place(story)
+    placement.write(options.jobs, progress)
+    if not options.dry_run:
+        index.save()
+    report.seconds = time.perf_counter() - started
+    return report
 
 
 def _still_imported(entry: dict[str, Any], index: ContentCache) -> bool:

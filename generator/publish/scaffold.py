@@ -10,6 +10,7 @@ from pathlib import Path
 
 from generator.core.atomic import write_new
 from generator.core.errors import DigestError, Problem
+from generator.publish.fetch_workflow import fetch_config, fetch_workflow
 
 PYTHON_VERSION = "3.12"
 
@@ -150,29 +151,33 @@ jobs:
 """
 
 
-def scaffold_files(today: str, install: str) -> dict[str, str]:
+def scaffold_files(today: str, install: str, feeds: tuple[str, ...] = ()) -> dict[str, str]:
     """The new site's files by relative path.
 
     `today` (YYYY-MM-DD) dates the example article so the first build shows it;
-    `install` is the pip requirement the workflow installs digest with.
+    `install` is the pip requirement the workflow installs digest with; `feeds`, when
+    given, subscribe the site and make its workflow fetch them on a schedule.
     """
+    workflow = WORKFLOW.format(python=PYTHON_VERSION, install=install)
+    if feeds:
+        workflow = fetch_workflow(workflow, PYTHON_VERSION)
     return {
-        "digest.toml": CONFIG,
+        "digest.toml": CONFIG + fetch_config(feeds),
         f"content/{today[:4]}/{today[5:7]}/{today[8:10]}/welcome.md": ARTICLE.format(
             date=f"{today}T00:00:00+00:00"
         ),
         "templates/README.md": TEMPLATES_README,
         ".gitignore": GITIGNORE,
-        ".github/workflows/pages.yml": WORKFLOW.format(python=PYTHON_VERSION, install=install),
+        ".github/workflows/pages.yml": workflow,
     }
 
 
-def init_site(folder: Path, today: str, install: str) -> list[str]:
+def init_site(folder: Path, today: str, install: str, feeds: tuple[str, ...] = ()) -> list[str]:
     """Write the scaffold into `folder`; returns the paths written.
 
     Refuses (writing nothing) when any of the files already exists.
     """
-    files = scaffold_files(today, install)
+    files = scaffold_files(today, install, feeds)
     taken = [rel for rel in files if (folder / rel).exists() or (folder / rel).is_symlink()]
     if taken:
         raise DigestError(
