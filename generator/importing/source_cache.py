@@ -15,7 +15,7 @@ from pathlib import Path
 from generator.core.atomic import write_json
 
 CACHE_NAME = "import-sources.json"
-_VERSION = 1
+_VERSION = 2  # 2: each story with its hashes, title and copy keys
 
 
 def file_hash(data: bytes, key: str) -> str:
@@ -45,7 +45,7 @@ class SourceCache:
         self,
         path: Path,
         digest: str,
-        stories: list[tuple[str, str, str]],
+        stories: list[list[str]],
         problems: list[tuple[str, str]],
         warnings: list[str],
     ) -> None:

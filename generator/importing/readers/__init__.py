@@ -80,6 +80,8 @@ def read_data(data: bytes, path: Path, shown: str, ctx: ReadContext) -> FileRead
             for item in read_records(text, path, shown, ctx, suffix in JSONL_SUFFIXES):
                 if isinstance(item, DigestError):
                     result.problems.extend(item.problems)
+                elif isinstance(item, Problem):
+                    result.warnings.append(item)
                 else:
                     result.records.append(item)
             if not result.records and not result.problems:
