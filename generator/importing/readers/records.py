@@ -132,7 +132,7 @@ def read_records(
             yield read_record(item, where, shown, line, ctx, path, notes)
         except DigestError as exc:
             yield exc
-        yield from (Problem(shown, note, line=line) for note in notes)
+        yield from (Problem(where, note) for note in notes)
 
 
 def read_record(
@@ -184,8 +184,7 @@ def read_record(
         if found:
             date, day_only, came_from = found
             if notes is not None:
-                label = "" if line else origin.removeprefix(shown).strip() + ": "
-                notes.append(label + fallback_note(date, day_only, came_from))
+                notes.append(fallback_note(date, day_only, came_from))
     if date is None:
         raise fail(
             "has no date (looked for date_published, published, published_at, pubDate, date); "
