@@ -20,7 +20,7 @@ from generator.importing.content_cache import ContentCache, ContentEntry
 from generator.importing.content_file import file_text, front_matter, untouched
 from generator.importing.record import SourceRecord
 from generator.importing.report import ImportReport
-from generator.importing.stories import KEEPABLE, Story, fill_gaps
+from generator.importing.stories import KEEPABLE, Story, copy_key, fill_gaps
 
 _PARALLEL_WRITES = 500
 
@@ -125,7 +125,7 @@ class Placement:
         return f"{day}/{slug}.md"
 
     def _plan(self, rel: str, meta: dict[str, Any], story: Story, outcome: str) -> None:
-        self.index.add(ContentEntry(rel, story.id, story.source_hash))
+        self.index.add(ContentEntry(rel, story.id, story.source_hash, copy_key(story.record)))
         self.pending.append((rel, meta, story.markdown, story.record.origin, story.id, outcome))
 
     def write(self, jobs: int | None, progress: Progress | None = None) -> None:

@@ -176,9 +176,7 @@ def newsroom_day(
     if day_number == 5:
         fixed = story(2, 2)
         fixed.paragraphs[0] = "Correction: " + fixed.paragraphs[0]
-        kinds["corrected"].append(
-            fixed.record(dateModified=f"{day.isoformat()}T09:00:00+05:00")
-        )
+        kinds["corrected"].append(fixed.record(dateModified=f"{day.isoformat()}T09:00:00+05:00"))
     kinds["broken"].append({"title": "No body here", "content": "None", "url": f"https://x/{day}"})
     kinds["broken"].append({"title": "", "content": "text", "date_published": "2 hours ago"})
     dated = story(day_number, per_day)
