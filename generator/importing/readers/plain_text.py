@@ -15,7 +15,7 @@ from generator.core.errors import DigestError, Problem
 from generator.core.sanitise import one_line, visible
 from generator.importing.readers.body import clean_body
 from generator.importing.readers.context import ReadContext
-from generator.importing.readers.fallback import missing, raw_hash
+from generator.importing.readers.fallback import fallback_note, missing, path_day, raw_hash
 from generator.importing.record import SourceRecord
 
 _DATE_LINE = re.compile(
@@ -24,7 +24,9 @@ _DATE_LINE = re.compile(
 _BYLINE = re.compile(r"^By\s+(?P<author>[^\W\d][\w.'’ -]{1,80})$")
 
 
-def read_plain(text: str, path: Path, shown: str, ctx: ReadContext) -> SourceRecord:
+def read_plain(
+    text: str, path: Path, shown: str, ctx: ReadContext, notes: list[str] | None = None
+) -> SourceRecord:
     lines = [line.strip() for line in text.split("\n")]
     while lines and not lines[0]:
         lines.pop(0)
@@ -57,6 +59,10 @@ def read_plain(text: str, path: Path, shown: str, ctx: ReadContext) -> SourceRec
                 pass
         break
     date = date or ctx.fallback_date(source)
+    if date is None and ctx.date_fallback:
+        date = path_day(path, tz)
+        if date is not None and notes is not None:
+            notes.append(fallback_note(date, True, "the file's path"))
     if date is None:
         raise DigestError(
             Problem(

@@ -334,3 +334,13 @@ def test_file_order_does_not_change_names(isite, tmp_path):
         other.source(path.name, path.read_bytes())
     other.run(*reversed(sorted(other.src.glob("*.json"))))
     assert isite.files() == other.files()
+
+
+def test_plain_text_dated_only_by_its_name(isite):
+    isite.source("2025-06-01-water-cuts.txt", "Water cuts announced\n\nThe city will cut water.\n")
+    report = isite.run()
+    assert isite.meta(one_path(report))["date"] == "2025-06-01"
+    assert report.warnings == [
+        f"{isite.src}/2025-06-01-water-cuts.txt: no publication date; dated 2025-06-01 from "
+        "the file's path"
+    ]
