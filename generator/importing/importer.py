@@ -88,7 +88,7 @@ def import_sources(
     # A file read last time is replayed unread only when none of its stories meets another
     # record of this batch: duplicates, copies and repeated titles are resolved over all of
     # their records on every run, or the winner would depend on which file changed.
-    summaries = [s.summary() for _, found, _ in fresh.values() for s in found]
+    summaries = [s.summary for _, found, _ in fresh.values() for s in found]
     summaries += [list(s) for entry in replay.values() for s in entry["stories"]]
     repeated = junk_keys(summaries)
     counts = Counter(k for s in summaries for k in (s[1], s[5]))
@@ -122,7 +122,7 @@ def import_sources(
         report.warnings.extend(warnings)
         stories.extend(derived)
         if digest:
-            sources.put(path, digest, [s.summary() for s in derived], problems, warnings)
+            sources.put(path, digest, [s.summary for s in derived], problems, warnings)
     rules = PlacementRules(options.now, config.tz, options.dry_run, options.force)
     placement = Placement(content, index, rules, report)
     stories = fix_titles(stories, repeated, patterns, report)

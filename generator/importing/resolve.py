@@ -70,7 +70,7 @@ def fix_titles(
     fixed = []
     for story in stories:
         record = story.record
-        key = story.summary()[4]
+        key = story.summary[4]
         pattern = junk_pattern(record.title, patterns)
         if key not in repeated and pattern is None:
             fixed.append(story)

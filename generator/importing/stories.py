@@ -3,6 +3,7 @@ record given its id, its hashes and its Markdown."""
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 from collections.abc import Iterator
@@ -41,6 +42,7 @@ class Story:
         """The hashes a content file written from this version may carry."""
         return self.source_hash, self.legacy_hash
 
+    @functools.cached_property
     def summary(self) -> list[str]:
         """What the source cache keeps of the story to tell, unread, whether it is contested."""
         r = self.record
