@@ -102,7 +102,8 @@ def url_title(url: str | None) -> str | None:
         words = [w for w in re.split(r"[-_+\s]+|%20", segment) if w]
         while words and (words[-1].isdigit() or re.fullmatch(r"[0-9a-f]{8,}", words[-1])):
             words.pop()  # a trailing id or hash is no word
-        if len(words) >= 2 and segment not in _GENERIC and any(w.isalpha() for w in words):
+        generic = all(w in _GENERIC for w in words)
+        if len(words) >= 2 and not generic and any(w.isalpha() for w in words):
             text = " ".join(words)
             return text[0].upper() + text[1:]
     return None
