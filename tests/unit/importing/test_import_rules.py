@@ -130,7 +130,7 @@ def test_near_equal_bodies():
     words = [f"word{i}" for i in range(300)]
     text = " ".join(words)
     assert near_equal(text, text.upper())  # case and punctuation are not words
-    one_line_changed = " ".join(words[:150] + ["a", "changed", "line"] + words[153:])
+    one_line_changed = " ".join([*words[:150], "a", "changed", "line", *words[153:]])
     assert near_equal(text, one_line_changed)
     assert not near_equal(text, " ".join(words[:200]))  # a third missing
     assert not near_equal(text, " ".join(reversed(words)))
