@@ -68,6 +68,7 @@ class ContentCache:
         self.by_id: dict[str, ContentEntry] = {}
         self.by_copy_key: dict[str, list[ContentEntry]] = {}
         self._stats: dict[str, tuple[int, int]] = {}
+        self._loaded: object = None  # the cache as read: an unchanged one is not rewritten
 
     def load(self) -> ContentCache:
         cached = self._read_cache()
@@ -104,6 +105,7 @@ class ContentCache:
             data = json.loads(self.cache_file.read_text(encoding="utf-8"))
         except (OSError, ValueError):
             return {}
+        self._loaded = data
         if not isinstance(data, dict) or data.get("version") != _VERSION:
             return {}
         if data.get("content") != str(self.content) or data.get("zone") != str(self.tz):
@@ -123,4 +125,5 @@ class ContentCache:
             "zone": str(self.tz),
             "files": files,
         }
-        write_json(self.cache_file, data)
+        if data != self._loaded:
+            write_json(self.cache_file, data)

@@ -26,12 +26,14 @@ class SourceCache:
     def __init__(self, cache: Path):
         self.file = cache / CACHE_NAME
         self.entries: dict[str, dict] = {}
+        self._loaded: object = None  # the cache as read: an unchanged one is not rewritten
 
     def load(self) -> SourceCache:
         try:
             data = json.loads(self.file.read_text(encoding="utf-8"))
         except (OSError, ValueError):
             return self
+        self._loaded = data
         if isinstance(data, dict) and data.get("version") == _VERSION:
             entries = data.get("files")
             self.entries = entries if isinstance(entries, dict) else {}
@@ -52,10 +54,11 @@ class SourceCache:
         self.entries[str(path)] = {
             "hash": digest,
             "stories": stories,
-            "problems": problems,
+            "problems": [list(p) for p in problems],  # as JSON gives them back
             "warnings": warnings,
         }
 
     def save(self) -> None:
         data = {"version": _VERSION, "files": self.entries}
-        write_json(self.file, data)
+        if data != self._loaded:
+            write_json(self.file, data)

@@ -64,9 +64,12 @@ def test_messy_archive_imports_every_record_once_and_then_changes_nothing(archiv
         meta, _ = split_front_matter(data.decode(), Path("x"))
         assert meta["title"] != BANNER
         assert meta.get("author") != "None"
+    caches = {p: p.stat().st_mtime_ns for p in (site / ".digest-cache").iterdir()}
     second = run(site, [src / "src"])
     assert second.summary().split(": ", 1)[1].startswith("0 new, 0 updated, ")
     assert tree(site / "content") == files  # not one file rewritten: same bytes, same mtime
+    # Nor the import caches: a preview watching the whole folder stays idle.
+    assert {p: p.stat().st_mtime_ns for p in (site / ".digest-cache").iterdir()} == caches
 
 
 def test_file_order_and_workers_do_not_change_content(archive, tmp_path):
