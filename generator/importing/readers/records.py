@@ -213,7 +213,7 @@ def read_record(
         print_edition=body.print_edition,
         day_only=day_only,
         retrieved=retrieved,
-        raw=raw_hash(title, raw_body),
+        raw=raw_hash(raw_title, raw_body),
     )
 
 
