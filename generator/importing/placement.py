@@ -81,7 +81,7 @@ class Placement:
         """List more URLs of a story in its file's `also_at`, unless it was edited by hand."""
         text, old, body = self.read(known.path)
         had = _urls(old)
-        also = sorted(set(had) | set(urls) - {str(old.get("url"))})
+        also = sorted((set(had) | set(urls)) - {str(old.get("url"))})
         if not untouched(text) or also == had:
             return
         meta = {k: v for k, v in old.items() if k not in ("also_at", "digest_hash")}
@@ -110,7 +110,7 @@ class Placement:
         if newest is None or (previous and newest <= previous):
             newest = max(self.rules.now, date)
         had = _urls(old)
-        also = tuple(sorted(set(had) | set(record.also_at) - {record.url or ""}))
+        also = tuple(sorted((set(had) | set(record.also_at)) - {record.url or ""}))
         record = replace(record, date=date, day_only=day_only, updated=newest, also_at=also)
         slug = str(old.get("slug") or Path(known.path).stem)
         meta = front_matter(record, story.id, slug, story.source_hash)

@@ -213,7 +213,7 @@ def _with_copies(story: Story, copies: list[Story]) -> Story:
     urls = [c.record.url for c in copies if c.record.url]
     if not urls:
         return story
-    also = tuple(sorted(set(story.record.also_at) | set(urls) - {story.record.url}))
+    also = tuple(sorted((set(story.record.also_at) | set(urls)) - {story.record.url}))
     return replace(story, record=replace(story.record, also_at=also))
 
 
