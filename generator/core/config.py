@@ -49,6 +49,10 @@ class Feeds(_Section):
 class Import(_Section):
     paths: tuple[str, ...] = Field((), strict=False)
     timezones: dict[str, str] = Field(default_factory=dict)
+    # Publication date missing: take it from other date fields or the file's path (warned).
+    date_fallback: bool = True
+    # More titles that are page furniture, not headlines ('*' matches any text).
+    junk_titles: tuple[str, ...] = Field((), strict=False)
 
     @field_validator("timezones")
     @classmethod

@@ -145,3 +145,24 @@ def _written(match: re.Match, tz: dt.tzinfo, value: str) -> dt.datetime:
     except ValueError as exc:
         raise ValueError(f"{value!r} is not a real date: {exc}") from None
     return to_aware(naive, tzinfo)
+
+
+_ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def is_day_only(value: object) -> bool:
+    """A date that names a calendar day but no time ('2021-08-11', 'August 11, 2021'): it must
+    stay on that day whatever the site's zone, and be shown without an invented time."""
+    if isinstance(value, dt.datetime):
+        return False
+    if isinstance(value, dt.date):
+        return True
+    if not isinstance(value, str):
+        return False
+    text = " ".join(value.split())
+    if _ISO_DAY.match(text):
+        return True
+    return any(
+        (m := p.match(text)) is not None and m["h"] is None and m["z"] is None
+        for p in _WRITTEN_DATES
+    )

@@ -15,10 +15,12 @@ from pathlib import Path
 
 from generator.content.front_matter import article_identity, find_content, split_front_matter
 from generator.core.atomic import write_json
+from generator.core.dates import to_aware
 from generator.core.errors import DigestError
+from generator.importing.stories import title_key
 
 CACHE_NAME = "import-index.json"
-_VERSION = 2  # 2: ids derived by content.front_matter.article_identity in the site's zone
+_VERSION = 3  # 3: with each file's copy key (source, day, headline)
 
 
 @dataclass(frozen=True)
@@ -28,6 +30,7 @@ class ContentEntry:
     path: str  # relative to content/, '/'-separated
     id: str | None  # None when the front matter cannot be read
     source_hash: str | None  # what the importer wrote it from; None for hand-written files
+    copy_key: str | None = None  # stories.copy_key of what it holds, to find copies under new URLs
 
 
 def read_entry(path: Path, rel: str, tz: dt.tzinfo) -> ContentEntry:
@@ -37,7 +40,21 @@ def read_entry(path: Path, rel: str, tz: dt.tzinfo) -> ContentEntry:
     except (OSError, UnicodeDecodeError, DigestError):
         return ContentEntry(rel, None, None)
     hashed = meta.get("source_hash")
-    return ContentEntry(rel, article_identity(meta, path, tz), str(hashed) if hashed else None)
+    ident = article_identity(meta, path, tz)
+    return ContentEntry(rel, ident, str(hashed) if hashed else None, _copy_key(meta, tz))
+
+
+def _copy_key(meta: dict, tz: dt.tzinfo) -> str | None:
+    title, date = meta.get("title"), meta.get("date")
+    source, url = meta.get("source"), meta.get("url")
+    if not isinstance(title, str) or not date:
+        return None
+    try:
+        day = to_aware(date, tz).date()
+    except ValueError:
+        return None
+    text = lambda v: v if isinstance(v, str) else None  # noqa: E731
+    return f"{title_key(text(source), text(url), title)}|{day}"
 
 
 class ContentCache:
@@ -49,7 +66,9 @@ class ContentCache:
         self.cache_file = cache / CACHE_NAME
         self.by_path: dict[str, ContentEntry] = {}
         self.by_id: dict[str, ContentEntry] = {}
+        self.by_copy_key: dict[str, list[ContentEntry]] = {}
         self._stats: dict[str, tuple[int, int]] = {}
+        self._loaded: object = None  # the cache as read: an unchanged one is not rewritten
 
     def load(self) -> ContentCache:
         cached = self._read_cache()
@@ -62,7 +81,7 @@ class ContentCache:
             stat = (st.st_mtime_ns, st.st_size)
             entry = cached.get(rel)
             if entry and tuple(entry[:2]) == stat:
-                known = ContentEntry(rel, entry[2], entry[3])
+                known = ContentEntry(rel, entry[2], entry[3], entry[4])
             else:
                 known = read_entry(path, rel, self.tz)
             self._stats[rel] = stat
@@ -73,6 +92,8 @@ class ContentCache:
         self.by_path[known.path] = known
         if known.id and known.id not in self.by_id:
             self.by_id[known.id] = known
+        if known.copy_key:
+            self.by_copy_key.setdefault(known.copy_key, []).append(known)
 
     def refresh(self, rel: str) -> None:
         """Re-stat a file the importer just wrote, so the next run trusts its entry."""
@@ -84,6 +105,7 @@ class ContentCache:
             data = json.loads(self.cache_file.read_text(encoding="utf-8"))
         except (OSError, ValueError):
             return {}
+        self._loaded = data
         if not isinstance(data, dict) or data.get("version") != _VERSION:
             return {}
         if data.get("content") != str(self.content) or data.get("zone") != str(self.tz):
@@ -93,7 +115,7 @@ class ContentCache:
 
     def save(self) -> None:
         files = {
-            rel: [*self._stats[rel], k.id, k.source_hash]
+            rel: [*self._stats[rel], k.id, k.source_hash, k.copy_key]
             for rel, k in self.by_path.items()
             if rel in self._stats
         }
@@ -103,4 +125,5 @@ class ContentCache:
             "zone": str(self.tz),
             "files": files,
         }
-        write_json(self.cache_file, data)
+        if data != self._loaded:
+            write_json(self.cache_file, data)

@@ -18,10 +18,12 @@ _HASH_LINE = re.compile(r"^digest_hash: *['\"]?([0-9a-f]+)['\"]? *\n", re.MULTIL
 
 
 def front_matter(record: SourceRecord, ident: str, slug: str, source_hash: str) -> dict[str, Any]:
-    """Keys in a fixed order; empty ones left out; dates quoted ISO 8601 with offset."""
+    """Keys in a fixed order; empty ones left out; dates quoted ISO 8601 with offset, or
+    just the day ('2021-08-11') when the source named no time: a calendar day, not a
+    midnight that another zone would move to the day before."""
     meta = {
         "title": record.title,
-        "date": iso(record.date),
+        "date": record.date.date().isoformat() if record.day_only else iso(record.date),
         "updated": iso(record.updated) if record.updated else None,
         "topic": record.topic,
         "tags": list(record.tags) or None,
@@ -29,6 +31,7 @@ def front_matter(record: SourceRecord, ident: str, slug: str, source_hash: str) 
         "author": record.author,
         "dateline": record.dateline,
         "url": record.url,
+        "also_at": list(record.also_at) or None,
         "image": record.image,
         "image_caption": record.image_caption,
         "print_edition": record.print_edition,
@@ -52,7 +55,9 @@ def stamp(text: str) -> str:
 
 
 def untouched(text: str) -> bool:
-    """True when a file is exactly as the importer wrote it."""
+    """True when a file is exactly as the importer wrote it (line ends aside: a checkout
+    with git's autocrlf is no edit)."""
+    text = text.replace("\r\n", "\n")
     match = _HASH_LINE.search(text)
     if not match:
         return False

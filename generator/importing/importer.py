@@ -9,7 +9,9 @@ what content/ holds and written atomically (placement.py), in that order.
 from __future__ import annotations
 
 import datetime as dt
+import re
 import time
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,21 +21,28 @@ from generator import __version__
 from generator.core.atomic import remove_temporaries
 from generator.core.config import Config
 from generator.core.errors import Problem
-from generator.core.identity import article_id
 from generator.core.progress import Progress
 from generator.importing.content_cache import ContentCache
 from generator.importing.placement import Placement, PlacementRules
-from generator.importing.readers import ReadContext
+from generator.importing.readers import JSONL_SUFFIXES, ReadContext
 from generator.importing.record import SourceRecord
-from generator.importing.report import ImportReport
+from generator.importing.report import ImportReport, plural
+from generator.importing.resolve import (
+    JUNK_TITLES,
+    fix_titles,
+    junk_keys,
+    junk_pattern,
+    merge_copies,
+    pick_versions,
+)
 from generator.importing.source_cache import SourceCache
 from generator.importing.stories import (
+    FileStories,
     ReadTask,
     Story,
-    merge_duplicates,
     read_all,
     read_file,
-    source_hash,
+    story_of,
 )
 
 
@@ -67,24 +76,53 @@ def import_sources(
         source=options.source,
         topic=options.topic,
         date=options.date,
+        date_fallback=config.import_.date_fallback,
     )
     index = ContentCache(content, cache, config.tz).load()
     sources = SourceCache(cache).load()
     key = f"{__version__}|{ctx!r}"
-    stories: list[Story] = []
-    replayed: list[list[str]] = []
-    tasks: list[ReadTask] = [
-        (path, shown, ctx, key, sources.hash_of(path)) for path, shown in files
-    ]
-    for task, result in zip(tasks, read_all(tasks, options.jobs, progress), strict=True):
+    patterns = JUNK_TITLES + config.import_.junk_titles
+    tasks = {path: (path, shown, ctx, key, sources.hash_of(path)) for path, shown in files}
+    fresh: dict[Path, FileStories] = {}
+    replay: dict[Path, dict[str, Any]] = {}
+    for task, result in zip(
+        tasks.values(), read_all(list(tasks.values()), options.jobs, progress), strict=True
+    ):
         entry = sources.entries.get(str(task[0])) if result is None else None
         if entry is not None and _still_imported(entry, index):
+            replay[task[0]] = entry
+        else:
+            fresh[task[0]] = result or read_file(None, (*task[:4], None))  # type: ignore[assignment]
+    # A file read last time is replayed unread only when none of its stories meets another
+    # record of this batch: duplicates, copies and repeated titles are resolved over all of
+    # their records on every run, or the winner would depend on which file changed.
+    summaries = [s.summary for _, found, _ in fresh.values() for s in found]
+    summaries += [list(s) for entry in replay.values() for s in entry["stories"]]
+    repeated = junk_keys(summaries)
+    counts = Counter(k for s in summaries for k in (s[1], s[5]))
+    again = [
+        path
+        for path, entry in replay.items()
+        if any(
+            counts[s[1]] > 1 or counts[s[5]] > 1 or s[4] in repeated
+            or junk_pattern(s[6], patterns) for s in entry["stories"]
+        )
+    ]  # fmt: skip
+    redo: list[ReadTask] = [(*tasks[p][:4], None) for p in again]
+    for path, result in zip(again, read_all(redo, options.jobs, None), strict=True):
+        del replay[path]
+        fresh[path] = result  # type: ignore[assignment]
+    stories: list[Story] = []
+    for path in tasks:
+        if path in replay:
+            entry = replay[path]
             for origin, reason in entry["problems"]:
                 report.add(origin, "failed", reason)
             report.warnings.extend(entry["warnings"])
-            replayed.extend(entry["stories"])
+            for origin, ident, *_ in entry["stories"]:
+                report.add(origin, "unchanged", "", ident, index.by_id[ident].path)
             continue
-        read, derived, digest = result or read_file(None, (*task[:4], None))  # type: ignore[misc]
+        read, derived, digest = fresh[path]
         problems = [(_origin(p), _reason(p)) for p in read.problems]
         for origin, reason in problems:
             report.add(origin, "failed", reason)
@@ -92,26 +130,66 @@ def import_sources(
         report.warnings.extend(warnings)
         stories.extend(derived)
         if digest:
-            story_keys = [(s.record.origin, s.id, s.source_hash) for s in derived]
-            sources.put(task[0], digest, story_keys, problems, warnings)
-    rules = PlacementRules(options.now, config.tz, options.dry_run, options.force)
-    placement = Placement(content, index, rules, report)
-    merged = merge_duplicates(stories, report)
-    for story in merged:
-        placement.place(story)
-    placement.write(options.jobs, progress)
-    seen = {story.id: story.record.origin for story in merged}
-    for origin, ident, _ in replayed:
-        if ident in seen:
-            report.add(origin, "duplicate", f"same story as {seen[ident]}", ident)
-        else:
-            seen[ident] = origin
-            report.add(origin, "unchanged", "", ident, index.by_id[ident].path)
+            sources.put(path, digest, [s.summary for s in derived], problems, warnings)
+    _resolve_and_place(stories, repeated, patterns, index, config, options, report, progress)
     if not options.dry_run:
         index.save()
         sources.save()
     report.seconds = time.perf_counter() - started
     return report
+
+
+def import_records(
+    config: Config,
+    records: Sequence[tuple[SourceRecord, str]],
+    options: ImportOptions,
+    progress: Progress | None = None,
+) -> ImportReport:
+    """Place records found elsewhere than in source files (`digest fetch`), each with its
+    body already as Markdown, through the same ids, title rules, version choice, copy
+    merging and placement as a file import."""
+    started = time.perf_counter()
+    report = ImportReport(dry_run=options.dry_run)
+    content, cache = config.path("content"), config.path("cache")
+    if not options.dry_run:
+        remove_temporaries(content)
+    index = ContentCache(content, cache, config.tz).load()
+    stories = [story_of(record, markdown) for record, markdown in records]
+    patterns = JUNK_TITLES + config.import_.junk_titles
+    repeated = junk_keys(s.summary for s in stories)
+    _resolve_and_place(stories, repeated, patterns, index, config, options, report, progress)
+    if not options.dry_run:
+        index.save()
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _resolve_and_place(
+    stories: list[Story],
+    repeated: set[str],
+    patterns: tuple[str, ...],
+    index: ContentCache,
+    config: Config,
+    options: ImportOptions,
+    report: ImportReport,
+    progress: Progress | None,
+) -> None:
+    """Stories → files: boilerplate titles replaced, one version per id, copies under other
+    URLs merged, then each placed in content/ and written."""
+    rules = PlacementRules(options.now, config.tz, options.dry_run, options.force)
+    placement = Placement(config.path("content"), index, rules, report)
+    stories = fix_titles(stories, repeated, patterns, report)
+    stories = pick_versions(stories, report)
+    stories, attach = merge_copies(
+        stories, index.by_id, index.by_copy_key, lambda rel: placement.read(rel)[2], report
+    )
+    # Placed in an order of their own, so two stories with one slug on one day get the
+    # same names whatever order the files came in.
+    for story in sorted(stories, key=lambda s: (s.record.date, s.id)):
+        placement.place(story)
+    for held, copies in attach:
+        placement.add_urls(held, [c.record.url for c in copies if c.record.url])
+    placement.write(options.jobs, progress)
 
 
 def import_configured(
@@ -124,49 +202,28 @@ def import_configured(
     return report, [Problem(i.origin, i.reason) for i in report.failed]
 
 
-def import_records(
-    config: Config,
-    records: Sequence[tuple[SourceRecord, str]],
-    options: ImportOptions,
-    progress: Progress | None = None,
-) -> ImportReport:
-    """Place records found elsewhere than in source files (`digest fetch`), each with its
-    body already as Markdown, through the same ids, merging and placement as a file import."""
-    started = time.perf_counter()
-    report = ImportReport(dry_run=options.dry_run)
-    content, cache = config.path("content"), config.path("cache")
-    if not options.dry_run:
-        remove_temporaries(content)
-    index = ContentCache(content, cache, config.tz).load()
-    stories = [
-        Story(r, article_id(r.url, r.source, r.date, r.title), source_hash(r), markdown)
-        for r, markdown in records
-    ]
-    rules = PlacementRules(options.now, config.tz, options.dry_run, options.force)
-    placement = Placement(content, index, rules, report)
-    for story in merge_duplicates(stories, report):
-        placement.place(story)
-    placement.write(options.jobs, progress)
-    if not options.dry_run:
-        index.save()
-    report.seconds = time.perf_counter() - started
-    return report
-
-
 def _still_imported(entry: dict[str, Any], index: ContentCache) -> bool:
     """A cached file's stories are all still in content/, unchanged since this import."""
-    for _, ident, digest in entry.get("stories", ()):
+    for _, ident, digest, legacy, *_ in entry.get("stories", ()):
         known = index.by_id.get(ident)
-        if known is None or known.source_hash != digest:
+        if known is None or known.source_hash not in (digest, legacy):
             return False
     return True
+
+
+# What a folder import reads; other files are named on the command line to be read.
+TEXT_SUFFIXES = frozenset({".txt", ".text", ".md", ".markdown", ".json", *JSONL_SUFFIXES})
+GLOB = re.compile(r"[*?\[]")
 
 
 def discover(
     paths: Iterable[Path], content: Path, cache: Path, report: ImportReport
 ) -> list[tuple[Path, str]]:
-    """Files named, and files under folders named (hidden ones skipped), in a stable order."""
+    """Files named (or matched by a glob), and the text files under folders named (hidden
+    ones skipped), in a stable order; one warning sums up what a folder held that is not
+    a scraped article (a CSV, an image)."""
     found: dict[Path, str] = {}
+    skipped: Counter[str] = Counter()
     skip = (content.resolve(), cache.resolve())
     for given in paths:
         if given.is_file():
@@ -179,10 +236,64 @@ def discover(
                 real = path.resolve()
                 if any(real.is_relative_to(s) for s in skip):
                     continue
+                if not _readable(path):
+                    skipped[path.suffix.lower() or "(no extension)"] += 1
+                    continue
                 found.setdefault(real, str(path))
+        elif GLOB.search(str(given)) and not given.exists():
+            matches = _glob(given)
+            if not matches:
+                report.add(str(given), "failed", "matches no file; check the pattern")
+            for path in matches:
+                found.setdefault(path.resolve(), str(path))
         else:
             report.add(str(given), "failed", "no such file or folder; check the path")
-    return list(found.items())
+    if skipped:
+        kinds = ", ".join(f"{n} {kind}" for kind, n in sorted(skipped.items()))
+        total = sum(skipped.values())
+        report.warnings.append(
+            f"skipped {plural(total, 'file')} that {'is' if total == 1 else 'are'} not "
+            f"scraped text or JSON ({kinds}); name a file to import it anyway"
+        )
+    return sorted(found.items())
+
+
+def source_roots(config: Config) -> list[Path]:
+    """The files and folders `[import] paths` can read from: a glob's folder before its
+    first wildcard ('imports/*.jsonl' → imports/), so the preview can watch them."""
+    roots = []
+    for given in config.import_.paths:
+        parts = Path(given).parts
+        fixed = next((i for i, part in enumerate(parts) if set(part) & set("*?[")), len(parts))
+        roots.append((config.root / Path(*parts[:fixed])).resolve())
+    return roots
+
+
+def _glob(pattern: Path) -> list[Path]:
+    """Files a pattern such as 'imports/*.jsonl' matches ('**' reaches into subfolders)."""
+    anchor = Path(pattern.anchor) if pattern.is_absolute() else Path(".")
+    rel = pattern.relative_to(anchor) if pattern.is_absolute() else pattern
+    return sorted(p for p in anchor.glob(str(rel)) if p.is_file())
+
+
+def _readable(path: Path) -> bool:
+    """A scraped article by its name, or, without a known extension, by its first bytes."""
+    suffix = path.suffix.lower()
+    if suffix in TEXT_SUFFIXES:
+        return True
+    if suffix and not suffix[1:].isdigit():
+        return False  # .csv, .png, .html: not a shape digest reads
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(4096)
+    except OSError:
+        return True  # let the reader report why it cannot be read
+    try:
+        head.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        if exc.start < len(head) - 4:
+            return False
+    return b"\x00" not in head
 
 
 def _origin(problem: Problem) -> str:

@@ -11,7 +11,7 @@ from typing import Any
 
 from generator.content.front_matter import split_front_matter
 from generator.core.atomic import write_atomic
-from generator.core.dates import to_aware
+from generator.core.dates import is_day_only, to_aware
 from generator.core.errors import DigestError
 from generator.core.identity import free_slug, slugify
 from generator.core.progress import Progress
@@ -20,7 +20,7 @@ from generator.importing.content_cache import ContentCache, ContentEntry
 from generator.importing.content_file import file_text, front_matter, untouched
 from generator.importing.record import SourceRecord
 from generator.importing.report import ImportReport
-from generator.importing.stories import KEEPABLE, Story, fill_gaps
+from generator.importing.stories import KEEPABLE, Story, copy_key, fill_gaps
 
 _PARALLEL_WRITES = 500
 
@@ -35,6 +35,11 @@ class PlacementRules:
     force: bool
 
 
+# (file under content/, front matter, Markdown, origin and id of the story, outcome to
+# report: None for a file rewritten only to list another URL of its story)
+Plan = tuple[str, dict[str, Any], str, str, str, str | None]
+
+
 class Placement:
     """Plans each story's file against what content/ holds, then writes the plan."""
 
@@ -45,7 +50,7 @@ class Placement:
         self.index = index
         self.rules = rules
         self.report = report
-        self.pending: list[tuple[str, dict[str, Any], Story, str]] = []
+        self.pending: list[Plan] = []
 
     def place(self, story: Story) -> None:
         record = story.record
@@ -53,20 +58,42 @@ class Placement:
         if known is None:
             rel = self._free_path(record)
             slug = rel.rsplit("/", 1)[1][:-3]
-            self._plan(rel, front_matter(record, story.id, slug, story.source_hash), story, "new")
-        elif known.source_hash == story.source_hash:
+            meta = front_matter(record, story.id, slug, story.source_hash)
+            self._plan(rel, meta, story, "new")
+        elif known.source_hash in story.hashes:
             self.report.add(record.origin, "unchanged", "", story.id, known.path)
+            if record.also_at:
+                self.add_urls(known, record.also_at)
         else:
             self._update(story, known)
 
-    def _update(self, story: Story, known: ContentEntry) -> None:
-        record = story.record
-        path = self.content / known.path
+    def read(self, rel: str) -> tuple[str, dict[str, Any], str]:
+        """A content file's text, front matter and body ('', {}, '' when unreadable)."""
+        path = self.content / rel
         try:
             text = path.read_text(encoding="utf-8")
-            old, _ = split_front_matter(text, path)
+            old, body = split_front_matter(text, path)
         except (OSError, UnicodeDecodeError, DigestError):
-            text, old = "", {}
+            return "", {}, ""
+        return text, old, body
+
+    def add_urls(self, known: ContentEntry, urls: Iterable[str]) -> None:
+        """List more URLs of a story in its file's `also_at`, unless it was edited by hand."""
+        text, old, body = self.read(known.path)
+        had = _urls(old)
+        also = sorted((set(had) | set(urls)) - {str(old.get("url"))})
+        if not untouched(text) or also == had:
+            return
+        meta = {k: v for k, v in old.items() if k not in ("also_at", "digest_hash")}
+        at = list(meta).index("id") if "id" in meta else len(meta)
+        items = list(meta.items())
+        meta = dict([*items[:at], ("also_at", also), *items[at:]])
+        plan = (known.path, meta, body.lstrip("\n"), known.path, known.id or "", None)
+        self.pending.append(plan)
+
+    def _update(self, story: Story, known: ContentEntry) -> None:
+        record = story.record
+        text, old, _ = self.read(known.path)
         if not untouched(text) and not self.rules.force:
             why = (
                 "was written by hand" if "source_hash" not in old else "was edited by hand"
@@ -74,29 +101,36 @@ class Placement:
             self.report.add(record.origin, "kept", f"{known.path} {why}", story.id, known.path)
             return
         date = _old_date(old.get("date"), self.rules.tz) or record.date
+        day_only = is_day_only(old["date"]) if old.get("date") else record.day_only
         record = fill_gaps(record, _record_from(old, record))
-        newest = record.updated if record.updated and record.updated > date else None
+        # The newest time the record states, else the clock: the text did change.
+        stated = [t for t in (record.updated, record.retrieved) if t and t > date]
+        newest = max(stated) if stated else None
         previous = _old_date(old.get("updated"), self.rules.tz)
         if newest is None or (previous and newest <= previous):
             newest = max(self.rules.now, date)
-        record = replace(record, date=date, updated=newest)
+        had = _urls(old)
+        also = tuple(sorted((set(had) | set(record.also_at)) - {record.url or ""}))
+        record = replace(record, date=date, day_only=day_only, updated=newest, also_at=also)
         slug = str(old.get("slug") or Path(known.path).stem)
         meta = front_matter(record, story.id, slug, story.source_hash)
         self._plan(known.path, meta, story, "updated")
 
     def _free_path(self, record: SourceRecord) -> str:
-        """content/YYYY/MM/DD/<slug>.md on the site's local day, never a taken name."""
-        day = record.date.astimezone(self.rules.tz).strftime("%Y/%m/%d")
+        """content/YYYY/MM/DD/<slug>.md on the site's local day (a day the source named
+        stays that day), never a taken name."""
+        local = record.date.date() if record.day_only else record.date.astimezone(self.rules.tz)
+        day = local.strftime("%Y/%m/%d")
         slug = free_slug(slugify(record.title), lambda s: f"{day}/{s}.md" in self.index.by_path)
         return f"{day}/{slug}.md"
 
     def _plan(self, rel: str, meta: dict[str, Any], story: Story, outcome: str) -> None:
-        self.index.add(ContentEntry(rel, story.id, story.source_hash))
-        self.pending.append((rel, meta, story, outcome))
+        self.index.add(ContentEntry(rel, story.id, story.source_hash, copy_key(story.record)))
+        self.pending.append((rel, meta, story.markdown, story.record.origin, story.id, outcome))
 
     def write(self, jobs: int | None, progress: Progress | None = None) -> None:
         """Write every planned file and report each outcome."""
-        tasks = [(self.content, rel, meta, story.markdown) for rel, meta, story, _ in self.pending]
+        tasks = [(self.content, rel, meta, markdown) for rel, meta, markdown, *_ in self.pending]
         if self.rules.dry_run:
             errors: Iterable[str | None] = [None] * len(tasks)
         else:
@@ -109,13 +143,14 @@ class Placement:
                 errors.append(error)
                 if progress and (done % 100 == 0 or done == len(tasks)):
                     progress("Writing", done, len(tasks))
-        for (rel, _, story, outcome), error in zip(self.pending, errors, strict=True):
+        for (rel, _, _, origin, ident, outcome), error in zip(self.pending, errors, strict=True):
             if error:
-                self.report.add(story.record.origin, "failed", error, story.id, rel)
+                self.report.add(origin, "failed", error, ident, rel)
                 continue
             if not self.rules.dry_run:
                 self.index.refresh(rel)
-            self.report.add(story.record.origin, outcome, "", story.id, rel)
+            if outcome:
+                self.report.add(origin, outcome, "", ident, rel)
         self.pending = []
 
 
@@ -129,6 +164,11 @@ def _write_one(_state: None, task: tuple[Path, str, dict[str, Any], str]) -> str
     except DigestError as exc:
         return exc.problems[0].message
     return None
+
+
+def _urls(meta: dict[str, Any]) -> list[str]:
+    value = meta.get("also_at")
+    return [str(v) for v in value] if isinstance(value, list) else []
 
 
 def _old_date(value: object, tz: dt.tzinfo) -> dt.datetime | None:

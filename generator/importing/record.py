@@ -12,6 +12,7 @@ class SourceRecord:
 
     `body` is plain text: paragraphs separated by blank lines, bullet lines kept as
     lines starting with '• '. `origin` says where it came from ('file.jsonl:12').
+    `raw` hashes what the source said, so a new clean-up rule in digest is no new version.
     """
 
     title: str
@@ -28,3 +29,7 @@ class SourceRecord:
     image: str | None = None
     image_caption: str | None = None
     print_edition: str | None = None
+    day_only: bool = False  # the source named a calendar day, no time: written 'YYYY-MM-DD'
+    retrieved: dt.datetime | None = None  # when the scraper fetched it, if it says
+    raw: str = ""  # hash of the source's own title and text, before any clean-up rule
+    also_at: tuple[str, ...] = ()  # other URLs that carried the same story

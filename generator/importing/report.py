@@ -6,13 +6,18 @@ import json
 from collections import Counter
 from dataclasses import asdict, dataclass, field
 
-OUTCOMES = ("new", "updated", "unchanged", "duplicate", "kept", "failed")
+OUTCOMES = ("new", "updated", "unchanged", "duplicate", "merged", "kept", "failed")
+
+
+def plural(count: int, word: str, words: str | None = None) -> str:
+    """'1 item', '2 items'."""
+    return f"{count} {word if count == 1 else words or word + 's'}"
 
 
 @dataclass(frozen=True)
 class ImportItem:
     origin: str  # 'file.jsonl:12', or the file
-    outcome: str  # one of OUTCOMES
+    outcome: str  # one of OUTCOMES; 'merged': the same story under another URL
     reason: str = ""
     id: str | None = None
     path: str | None = None  # the content file, relative to content/
@@ -45,11 +50,13 @@ class ImportReport:
     def summary(self) -> str:
         c = self.counts()
         line = (
-            f"{'Would import' if self.dry_run else 'Imported'} {len(self.items)} items "
+            f"{'Would import' if self.dry_run else 'Imported'} {plural(len(self.items), 'item')} "
             f"in {self.seconds:.2f} s: {c['new']} new, {c['updated']} updated, "
-            f"{c['unchanged']} unchanged, {c['duplicate']} duplicates merged, "
-            f"{c['failed']} failed"
+            f"{c['unchanged']} unchanged, {plural(c['duplicate'], 'duplicate')} merged, "
         )
+        if c["merged"]:
+            line += f"{plural(c['merged'], 'copy', 'copies')} from other URLs merged, "
+        line += f"{c['failed']} failed"
         if c["kept"]:
             line += f", {c['kept']} kept (edited by hand; --force overwrites)"
         return line

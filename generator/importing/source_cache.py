@@ -15,7 +15,7 @@ from pathlib import Path
 from generator.core.atomic import write_json
 
 CACHE_NAME = "import-sources.json"
-_VERSION = 1
+_VERSION = 2  # 2: each story with its hashes, title and copy keys
 
 
 def file_hash(data: bytes, key: str) -> str:
@@ -26,12 +26,14 @@ class SourceCache:
     def __init__(self, cache: Path):
         self.file = cache / CACHE_NAME
         self.entries: dict[str, dict] = {}
+        self._loaded: object = None  # the cache as read: an unchanged one is not rewritten
 
     def load(self) -> SourceCache:
         try:
             data = json.loads(self.file.read_text(encoding="utf-8"))
         except (OSError, ValueError):
             return self
+        self._loaded = data
         if isinstance(data, dict) and data.get("version") == _VERSION:
             entries = data.get("files")
             self.entries = entries if isinstance(entries, dict) else {}
@@ -45,17 +47,18 @@ class SourceCache:
         self,
         path: Path,
         digest: str,
-        stories: list[tuple[str, str, str]],
+        stories: list[list[str]],
         problems: list[tuple[str, str]],
         warnings: list[str],
     ) -> None:
         self.entries[str(path)] = {
             "hash": digest,
             "stories": stories,
-            "problems": problems,
+            "problems": [list(p) for p in problems],  # as JSON gives them back
             "warnings": warnings,
         }
 
     def save(self) -> None:
         data = {"version": _VERSION, "files": self.entries}
-        write_json(self.file, data)
+        if data != self._loaded:
+            write_json(self.file, data)

@@ -1,12 +1,15 @@
 """Source files → stories: each file read once (in worker processes for big batches), each
-record given its id and Markdown, and records that are one story merged into one."""
+record given its id, its hashes and its Markdown."""
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from generator.core.errors import Problem
 from generator.core.identity import article_id
@@ -15,7 +18,6 @@ from generator.core.workers import default_jobs, fork_map
 from generator.importing.markdown_escape import body_to_markdown
 from generator.importing.readers import FileRead, ReadContext, read_data
 from generator.importing.record import SourceRecord
-from generator.importing.report import ImportReport
 from generator.importing.source_cache import file_hash
 
 # Optional fields a newer version of a story may leave out; the older value is kept.
@@ -31,8 +33,21 @@ class Story:
 
     record: SourceRecord
     id: str
-    source_hash: str
+    source_hash: str  # the final headline and the source's own text (record.raw)
     markdown: str
+    legacy_hash: str = ""  # how digest ≤ 0.1 hashed it (headline and cleaned text)
+
+    @property
+    def hashes(self) -> tuple[str, str]:
+        """The hashes a content file written from this version may carry."""
+        return self.source_hash, self.legacy_hash
+
+    @functools.cached_property
+    def summary(self) -> list[str]:
+        """What the source cache keeps of the story to tell, unread, whether it is contested."""
+        r = self.record
+        return [r.origin, self.id, self.source_hash, self.legacy_hash,
+                title_key(r.source, r.url, r.title), copy_key(r), r.title]  # fmt: skip
 
 
 # (path, path as shown, how to read it, the cache key of the reading rules, last run's hash)
@@ -73,46 +88,50 @@ def read_file(_state: None, task: ReadTask) -> FileStories | None:
     if digest == cached:
         return None
     read = read_data(data, path, shown, ctx)
-    stories = [
-        Story(
-            r,
-            article_id(r.url, r.source, r.date, r.title),
-            source_hash(r),
-            body_to_markdown(r.body),
-        )
-        for r in read.records
-    ]
+    stories = [story_of(r) for r in read.records]
     read.records = []  # the stories carry them; do not pickle them twice
     return read, stories, digest
 
 
+def story_of(record: SourceRecord, markdown: str | None = None) -> Story:
+    return Story(
+        record,
+        article_id(record.url, record.source, record.date, record.title),
+        source_hash(record),
+        body_to_markdown(record.body) if markdown is None else markdown,
+        _hash(f"{record.title}\x00{record.body}"),
+    )
+
+
 def source_hash(record: SourceRecord) -> str:
-    """What makes a new version of a story: its headline and its text."""
-    digest = hashlib.sha256(f"{record.title}\x00{record.body}".encode())
-    return digest.hexdigest()[:20]
+    """What makes a new version of a story: its headline and the source's own text. Not the
+    cleaned text: a digest upgrade with better clean-up rules is no new version."""
+    return _hash(f"{record.title}\x00{record.raw or record.body}")
 
 
-def merge_duplicates(stories: list[Story], report: ImportReport) -> list[Story]:
-    """One story per id: the most recent version, its gaps filled from the others."""
-    groups: dict[str, list[Story]] = {}
-    for story in stories:
-        groups.setdefault(story.id, []).append(story)
-    merged = []
-    for group in groups.values():
-        if len(group) == 1:
-            merged.append(group[0])
-            continue
-        best = max(group, key=lambda s: s.record.updated or s.record.date)
-        record = best.record
-        for other in group:
-            if other is best:
-                continue
-            record = fill_gaps(record, other.record)
-            report.add(
-                other.record.origin, "duplicate", f"same story as {best.record.origin}", other.id
-            )
-        merged.append(replace(best, record=record))
-    return merged
+def _hash(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:20]
+
+
+def source_name(source: str | None, url: str | None) -> str:
+    """Who published it: the source's name, else the URL's host."""
+    if source:
+        return source.strip().casefold()
+    return urlsplit(url).netloc.lower().removeprefix("www.") if url else ""
+
+
+def plain_words(text: str) -> str:
+    """Lower-case words only: how two headlines (or bodies) are compared."""
+    return " ".join(re.findall(r"\w+", text.casefold()))
+
+
+def title_key(source: str | None, url: str | None, title: str) -> str:
+    return f"{source_name(source, url)}|{plain_words(title)}"
+
+
+def copy_key(record: SourceRecord) -> str:
+    """Records with one key may be one story under two URLs: one source, day and headline."""
+    return f"{title_key(record.source, record.url, record.title)}|{record.date.date()}"
 
 
 def fill_gaps(record: SourceRecord, other: SourceRecord) -> SourceRecord:

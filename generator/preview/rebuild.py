@@ -16,6 +16,7 @@ from generator.build.render import theme_dir
 from generator.core.config import CONFIG_NAME, Config, load_config
 from generator.core.errors import DigestError, Problem
 from generator.core.locking import site_lock
+from generator.importing.importer import source_roots
 from generator.importing.report import ImportReport
 
 PREVIEW_DIR = ".digest-preview"  # beside digest.toml; site/ stays a production build
@@ -73,7 +74,7 @@ class Preview:
             c.path("static"),
             theme_dir(),
             self.config_path or c.root / CONFIG_NAME,
-            *((c.root / p).resolve() for p in c.import_.paths),
+            *source_roots(c),
         ]
         return list(dict.fromkeys(found))
 

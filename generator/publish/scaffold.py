@@ -48,6 +48,8 @@ base_url = "http://127.0.0.1:8000/"
 [import]
 # paths = ["imports/*.jsonl"]     # sources `digest import` reads (default: none)
 # timezones = { "dawn" = "Asia/Karachi" }   # zone for naive source dates, by source name
+# date_fallback = true            # no publication date: use another date field or the path
+# junk_titles = ["Live updates*"]  # more titles that are not headlines ('*': any text)
 
 [topics]
 # aliases = { "Sports" = "Sport", "Global" = "World" }   # show a topic under another name

@@ -171,3 +171,30 @@ def test_a_big_scrape_with_broken_records_builds_and_counts_them(tmp_path):
     strict = digest(site, "build", "--strict", *clock, timeout=600)
     assert strict.returncode == 1
     assert strict.stderr.count("\nerror: ") + strict.stderr.startswith("error: ") >= 263
+
+
+def test_import_globs_in_config_skip_odd_files_and_say_where_dates_came_from(tmp_path):
+    site = make_site(tmp_path / "s", '[import]\npaths = ["sources/*.jsonl", "extra"]\n')
+    extra = site / "extra" / "2025" / "10" / "20"
+    extra.mkdir(parents=True)
+    (extra / "2025-10-20_ab12.json").write_text(
+        json.dumps({"title": "Senate session commences", "content": "The Senate met.",
+                    "date_published": "None", "author": "None", "source": "APP"}),
+        encoding="utf-8",
+    )  # fmt: skip
+    (site / "extra" / "sheet.csv").write_text("title,date\nx,2025-01-01\n", encoding="utf-8")
+    result = digest(site, "import")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("Imported 5 items in ")  # the batch's 4 and the one record
+    assert (
+        "warning: skipped 1 file that is not scraped text or JSON (1 .csv); "
+        "name a file to import it anyway\n"
+    ) in result.stderr
+    assert (
+        f"warning: {site}/extra/2025/10/20/2025-10-20_ab12.json (record 1): no publication "
+        "date; dated 2025-10-20 from the file's path\n"
+    ) in result.stderr
+    text = next((site / "content" / "2025" / "10" / "20").glob("*.md")).read_text("utf-8")
+    assert "\ndate: '2025-10-20'\n" in text and "author" not in text
+    again = digest(site, "import")
+    assert ": 0 new, 0 updated, 5 unchanged, 0 duplicates merged, 0 failed" in again.stdout

@@ -80,6 +80,8 @@ def read_data(data: bytes, path: Path, shown: str, ctx: ReadContext) -> FileRead
             for item in read_records(text, path, shown, ctx, suffix in JSONL_SUFFIXES):
                 if isinstance(item, DigestError):
                     result.problems.extend(item.problems)
+                elif isinstance(item, Problem):
+                    result.warnings.append(item)
                 else:
                     result.records.append(item)
             if not result.records and not result.problems:
@@ -87,7 +89,12 @@ def read_data(data: bytes, path: Path, shown: str, ctx: ReadContext) -> FileRead
         else:
             lines = text.lstrip("\n").split("\n", 1)[:1]
             reader = read_dump if is_dump([lines[0].strip()]) else read_plain
-            result.records.append(reader(text, path, shown, ctx))
+            notes: list[str] = []
+            if reader is read_plain:
+                result.records.append(read_plain(text, path, shown, ctx, notes))
+            else:
+                result.records.append(read_dump(text, path, shown, ctx))
+            result.warnings.extend(Problem(shown, note) for note in notes)
     except DigestError as exc:
         result.problems.extend(exc.problems)
     return result

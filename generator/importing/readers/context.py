@@ -18,6 +18,7 @@ class ReadContext:
     source: str | None = None  # --source
     topic: str | None = None  # --topic
     date: dt.date | None = None  # --date
+    date_fallback: bool = True  # [import] date_fallback
 
     def tz_for(self, source: str | None) -> dt.tzinfo:
         """A source's timezone (names match case-insensitively), else the site's."""

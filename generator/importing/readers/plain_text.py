@@ -10,11 +10,12 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from generator.core.dates import parse_date_text
+from generator.core.dates import is_day_only, parse_date_text
 from generator.core.errors import DigestError, Problem
 from generator.core.sanitise import one_line, visible
 from generator.importing.readers.body import clean_body
 from generator.importing.readers.context import ReadContext
+from generator.importing.readers.fallback import fallback_note, missing, path_day, raw_hash
 from generator.importing.record import SourceRecord
 
 _DATE_LINE = re.compile(
@@ -23,7 +24,9 @@ _DATE_LINE = re.compile(
 _BYLINE = re.compile(r"^By\s+(?P<author>[^\W\d][\w.'’ -]{1,80})$")
 
 
-def read_plain(text: str, path: Path, shown: str, ctx: ReadContext) -> SourceRecord:
+def read_plain(
+    text: str, path: Path, shown: str, ctx: ReadContext, notes: list[str] | None = None
+) -> SourceRecord:
     lines = [line.strip() for line in text.split("\n")]
     while lines and not lines[0]:
         lines.pop(0)
@@ -33,6 +36,7 @@ def read_plain(text: str, path: Path, shown: str, ctx: ReadContext) -> SourceRec
     source = ctx.source
     tz = ctx.tz_for(source)
     date = author = None
+    day_only = True
     # A byline and a date line may sit between the headline and the body, in either order.
     for _ in range(2):
         while lines and not lines[0]:
@@ -41,19 +45,24 @@ def read_plain(text: str, path: Path, shown: str, ctx: ReadContext) -> SourceRec
             break
         byline = _BYLINE.match(lines[0])
         if byline and author is None:
-            author = byline["author"].strip()
+            author = None if missing(byline["author"]) else byline["author"].strip()
             lines.pop(0)
             continue
         match = _DATE_LINE.match(lines[0])
         if match and date is None:
             try:
                 date = parse_date_text(match["date"], tz)
+                day_only = is_day_only(match["date"])
                 lines.pop(0)
                 continue
             except ValueError:
                 pass
         break
     date = date or ctx.fallback_date(source)
+    if date is None and ctx.date_fallback:
+        date = path_day(path, tz)
+        if date is not None and notes is not None:
+            notes.append(fallback_note(date, True, "the file's path"))
     if date is None:
         raise DigestError(
             Problem(
@@ -75,6 +84,8 @@ def read_plain(text: str, path: Path, shown: str, ctx: ReadContext) -> SourceRec
         author=author,
         dateline=body.dateline,
         print_edition=body.print_edition,
+        day_only=day_only,
+        raw=raw_hash(text),
     )
 
 

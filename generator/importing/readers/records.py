@@ -17,11 +17,18 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from generator.core.dates import parse_date_text
 from generator.core.errors import DigestError, Problem
 from generator.core.sanitise import one_line, visible
 from generator.importing.readers.body import clean_body
 from generator.importing.readers.context import ReadContext
+from generator.importing.readers.fallback import (
+    RETRIEVED,
+    fallback_date,
+    fallback_note,
+    missing,
+    parse_day_or_time,
+    raw_hash,
+)
 from generator.importing.record import SourceRecord
 
 # Keys are matched lower-cased with '_' and '-' dropped: date_published == datePublished.
@@ -29,7 +36,7 @@ FIELDS: dict[str, tuple[str, ...]] = {
     "title": ("title", "headline", "heading"),
     "body": ("content", "body", "text", "articlebody", "fulltext", "contenthtml", "bodyhtml"),
     "date": ("datepublished", "published", "publishedat", "pubdate", "date", "publishdate",
-             "publicationdate", "publishedon", "created", "createdat"),
+             "publicationdate", "publishedon"),
     "updated": ("datemodified", "updated", "updatedat", "modified", "modifiedat",
                 "lastmodified", "dateupdated"),
     "author": ("author", "byline", "authors", "creator", "writer"),
@@ -113,21 +120,29 @@ def _key(name: object) -> str:
 
 def read_records(
     text: str, path: Path, shown: str, ctx: ReadContext, jsonl: bool
-) -> Iterator[SourceRecord | DigestError]:
-    """Every record of a file, or the error that stopped each one."""
+) -> Iterator[SourceRecord | DigestError | Problem]:
+    """Every record of a file, or the error that stopped each one (a Problem: a warning)."""
     for index, (line, item) in enumerate(iter_json(text, jsonl, shown), start=1):
         if isinstance(item, DigestError):
             yield item
             continue
         where = f"{shown}:{line}" if line else f"{shown} (record {index})"
+        notes: list[str] = []
         try:
-            yield read_record(item, where, shown, line, ctx)
+            yield read_record(item, where, shown, line, ctx, path, notes)
         except DigestError as exc:
             yield exc
+        yield from (Problem(where, note) for note in notes)
 
 
 def read_record(
-    item: Any, origin: str, shown: str, line: int | None, ctx: ReadContext
+    item: Any,
+    origin: str,
+    shown: str,
+    line: int | None,
+    ctx: ReadContext,
+    path: Path | None = None,
+    notes: list[str] | None = None,
 ) -> SourceRecord:
     def fail(message: str) -> DigestError:
         label = "" if line else origin.removeprefix(shown).strip() + ": "
@@ -135,13 +150,17 @@ def read_record(
 
     if not isinstance(item, dict):
         raise fail(f"holds {type(item).__name__} {str(item)[:40]!r}, not a record (an object)")
-    fields = {_key(k): v for k, v in item.items()}
+    fields = {_key(k): (str(k), v) for k, v in item.items()}
 
-    def get(name: str) -> Any:
-        for key in FIELDS[name]:
-            if fields.get(key) not in (None, "", [], {}):
+    def find(keys: tuple[str, ...]) -> tuple[str, Any] | None:
+        for key in keys:
+            if key in fields and not missing(fields[key][1]):
                 return fields[key]
         return None
+
+    def get(name: str) -> Any:
+        found = find(FIELDS[name])
+        return found[1] if found else None
 
     url = _link(get("url"))
     source = _text(get("source")) or ctx.source
@@ -155,14 +174,27 @@ def read_record(
     body = clean_body(raw_body) if isinstance(raw_body, str) else None
     if body is None or not body.text:
         raise fail("has no body text (looked for content, body, text); the record is skipped")
+    assert isinstance(raw_body, str)
     tz = ctx.tz_for(source)
-    date = _date(get("date"), tz, fail, "date") or ctx.fallback_date(source)
+    date, day_only = _date(find(FIELDS["date"]), tz, fail)
+    if date is None and ctx.date is not None:
+        date, day_only = ctx.fallback_date(source), True
+    if date is None and ctx.date_fallback:
+        found = fallback_date(find, path or Path(shown), tz)
+        if found:
+            date, day_only, came_from = found
+            if notes is not None:
+                notes.append(fallback_note(date, day_only, came_from))
     if date is None:
         raise fail(
             "has no date (looked for date_published, published, published_at, pubDate, date); "
             "pass --date YYYY-MM-DD to give one"
         )
-    updated = _date(get("updated"), tz, fail, "updated")
+    updated, _ = _date(find(FIELDS["updated"]), tz, fail)
+    try:
+        retrieved = _date(find(RETRIEVED), tz, fail)[0]
+    except DigestError:
+        retrieved = None  # when it was fetched only breaks ties; a bad value is no reason to refuse
     topic = _first(get("topic")) or section or ctx.topic or _url_section(url)
     return SourceRecord(
         title=title,
@@ -179,16 +211,20 @@ def read_record(
         image=_link(get("image")),
         image_caption=_text(get("caption")),
         print_edition=body.print_edition,
+        day_only=day_only,
+        retrieved=retrieved,
+        raw=raw_hash(raw_title, raw_body),
     )
 
 
-def _date(value: Any, tz: dt.tzinfo, fail: Any, name: str) -> dt.datetime | None:
-    if isinstance(value, dict) and len(value) == 1:  # {"$date": ...} from database exports
-        value = next(iter(value.values()))
-    if value in (None, "", [], {}):
-        return None
+def _date(
+    found: tuple[str, Any] | None, tz: dt.tzinfo, fail: Any
+) -> tuple[dt.datetime | None, bool]:
+    if found is None:
+        return None, False
+    name, value = found
     try:
-        return parse_date_text(value, tz)
+        return parse_day_or_time(value, tz)
     except ValueError as exc:
         raise fail(f"field '{name}': {exc}") from None
 
@@ -200,7 +236,7 @@ def _text(value: Any) -> str | None:
         )
     if isinstance(value, list):
         return next((t for t in map(_text, value) if t), None)
-    if isinstance(value, bool) or value is None:
+    if isinstance(value, bool) or missing(value):
         return None
     text = one_line(str(value))
     if "&" in text:

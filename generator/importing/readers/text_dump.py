@@ -12,11 +12,12 @@ import datetime as dt
 import re
 from pathlib import Path
 
-from generator.core.dates import parse_date_text
+from generator.core.dates import is_day_only, parse_date_text
 from generator.core.errors import DigestError, Problem
 from generator.core.sanitise import one_line, visible
 from generator.importing.readers.body import clean_body
 from generator.importing.readers.context import ReadContext
+from generator.importing.readers.fallback import missing, raw_hash
 from generator.importing.record import SourceRecord
 
 HEADER = re.compile(r"^date\s+(?P<date>\d{4}-\d{2}-\d{2})\b\s*(?P<site>.*?)\s*(?:logo)?$", re.I)
@@ -56,19 +57,22 @@ def read_dump(text: str, path: Path, shown: str, ctx: ReadContext) -> SourceReco
     if not visible(title):
         raise DigestError(Problem(shown, "has no visible headline after its header line", line=1))
     date = updated = author = caption = None
+    day_only = True
     while rest and not rest[0]:
         rest.pop(0)
     stamp = _STAMP.match(rest[0]) if rest else None
     if stamp:
         rest.pop(0)
         author = re.sub(r"^By\s+", "", stamp["byline"].strip(" |-–—,"), flags=re.I) or None
+        author = None if missing(author) else author
         date = _date_or_none(stamp["published"], tz)
+        day_only = is_day_only(stamp["published"].strip())
         updated = _date_or_none(stamp["updated"], tz) if stamp["updated"] else None
     if rest and rest[0] and _CAPTION.search(rest[0]) and len(rest[0]) < 400:
         caption = rest.pop(0)
     if date is None:
         try:
-            date = parse_date_text(header["date"], tz)
+            date, day_only = parse_date_text(header["date"], tz), True
         except ValueError as exc:
             raise DigestError(Problem(shown, f"header date: {exc}", line=1)) from None
     # The tag line: last, short, no sentence punctuation, set apart by a blank line.
@@ -94,6 +98,8 @@ def read_dump(text: str, path: Path, shown: str, ctx: ReadContext) -> SourceReco
         dateline=body.dateline,
         image_caption=caption,
         print_edition=body.print_edition,
+        day_only=day_only,
+        raw=raw_hash("\n".join(lines[1:])),
     )
 
 

@@ -83,3 +83,54 @@ def test_bullets_become_a_list_and_markdown_lookalikes_are_escaped():
 def test_scraper_whitespace_and_soft_hyphens_are_cleaned():
     assert normalise("a \t b\u00a0c  d\u200b\n  e  \r\nf") == "a b c d\ne\nf"
     assert normalise("ad\u00ad-vances re\u00ad\u00adma\u00adin") == "advances remain"
+
+
+@pytest.mark.parametrize(
+    ("value", "day_only"),
+    [
+        ("2021-08-11", True),
+        ("August 11, 2021", True),
+        ("Wednesday, 11th Aug 2021", True),
+        (dt.date(2021, 8, 11), True),
+        ("August 11, 2021 07:46am", False),
+        ("2021-08-11T00:00:00+05:00", False),
+        ("2021-08-11 10:00", False),
+        (dt.datetime(2021, 8, 11), False),
+        (1749517979, False),
+    ],
+)
+def test_a_date_without_a_time_is_a_day(value, day_only):
+    from generator.core.dates import is_day_only
+
+    assert is_day_only(value) is day_only
+
+
+@pytest.mark.parametrize(
+    ("url", "title"),
+    [
+        ("https://www.dawn.com/news/1953857/cop30-promise-to-performance",
+         "Cop30 promise to performance"),
+        ("https://www.app.com.pk/national/senate-session-commences-1234567/",
+         "Senate session commences"),
+        ("https://x.pk/2025/10/20/flood_relief_reaches_sindh.html", "Flood relief reaches sindh"),
+        ("https://x.pk/news/1953857/", None),
+        ("https://x.pk/amp/latest-news", None),
+        (None, None),
+    ],
+)  # fmt: skip
+def test_titles_from_urls(url, title):
+    from generator.importing.resolve import url_title
+
+    assert url_title(url) == title
+
+
+def test_near_equal_bodies():
+    from generator.importing.resolve import near_equal
+
+    words = [f"word{i}" for i in range(300)]
+    text = " ".join(words)
+    assert near_equal(text, text.upper())  # case and punctuation are not words
+    one_line_changed = " ".join([*words[:150], "a", "changed", "line", *words[153:]])
+    assert near_equal(text, one_line_changed)
+    assert not near_equal(text, " ".join(words[:200]))  # a third missing
+    assert not near_equal(text, " ".join(reversed(words)))

@@ -136,6 +136,17 @@ def test_raw_sources_in_import_paths_are_imported_on_change(news: Site, serve) -
     assert "Ceasefire holds in Gaza" in running.raw("/news/topics/world/")[2]
 
 
+def test_sources_matched_by_a_glob_are_watched_too(news: Site, serve) -> None:
+    news.config(SUB_PATH_CONFIG + '[import]\npaths = ["sources/*.txt"]\n')
+    news.write("sources/first.txt", "Talks resume in Doha\nJune 10, 2025\n\nThe talks resumed.\n")
+    running = serve()
+    assert "Talks resume in Doha" in running.raw("/news/2025/06/10/")[2]
+    builds = running.builds
+    news.write("sources/second.txt", "Ceasefire holds in Gaza\nJune 11, 2025\n\nIt held.\n")
+    running.wait_builds(builds + 1)
+    assert "Ceasefire holds in Gaza" in running.raw("/news/2025/06/11/")[2]
+
+
 def test_drafts_and_future_are_previewed_only_when_asked(news: Site, serve) -> None:
     news.add("draft", "Secret draft", "2025-06-12T10:00:00+00:00", slug="draft", draft=True)
     news.add("later", "Tomorrow's story", "2026-06-12T10:00:00+00:00", slug="later")
