@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import fnmatch
+import functools
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable
@@ -59,8 +60,22 @@ def junk_keys(summaries: Iterable[list[str]]) -> set[str]:
 
 
 def junk_pattern(title: str, patterns: Iterable[str]) -> str | None:
+    """The first pattern (`*` for any text, case-insensitive) the whole title matches."""
     folded = " ".join(title.split()).casefold()
-    return next((p for p in patterns if fnmatch.fnmatchcase(folded, p.casefold())), None)
+    combined, each = _matchers(tuple(patterns))
+    if combined is None or not combined.match(folded):  # one regex per title, not one per pattern
+        return None
+    return next(p for p, one in each if one.match(folded))
+
+
+@functools.lru_cache(maxsize=8)
+def _matchers(
+    patterns: tuple[str, ...],
+) -> tuple[re.Pattern[str] | None, tuple[tuple[str, re.Pattern[str]], ...]]:
+    each = tuple((p, re.compile(fnmatch.translate(p.casefold()))) for p in patterns)
+    if not each:
+        return None, each
+    return re.compile("|".join(f"(?:{one.pattern})" for _, one in each)), each
 
 
 def fix_titles(

@@ -1,7 +1,8 @@
 """What each source file gave last time, so a second import skips unchanged files unread.
 
 Keyed by the hash of the file's bytes and of the reading options: the same bytes read
-the same way give the same stories. The entry is trusted only when every story it lists
+the same way give the same stories. A file whose size and mtime are as recorded, read
+with the same options, is not opened at all. The entry is trusted only when every story it lists
 is still in content/ with that same source hash; otherwise the file is read again. It
 lives in the cache folder: deleting it costs time, never correctness.
 """
@@ -15,11 +16,24 @@ from pathlib import Path
 from generator.core.atomic import write_json
 
 CACHE_NAME = "import-sources.json"
-_VERSION = 2  # 2: each story with its hashes, title and copy keys
+_VERSION = 3  # 2: each story with its hashes, title and copy keys; 3: size and mtime
 
 
 def file_hash(data: bytes, key: str) -> str:
     return hashlib.sha256(key.encode() + b"\x00" + data).hexdigest()[:32]
+
+
+def file_stat(path: Path) -> list[int] | None:
+    """[size, mtime in ns], as JSON keeps it; None for a file that cannot be stat'ed."""
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return [st.st_size, st.st_mtime_ns]
+
+
+def _key_digest(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()[:16]
 
 
 class SourceCache:
@@ -43,16 +57,30 @@ class SourceCache:
         entry = self.entries.get(str(path))
         return entry.get("hash") if isinstance(entry, dict) else None
 
+    def unchanged(self, path: Path, key: str, stat: list[int] | None) -> bool:
+        """The file is as it was when last read, with the same reading options."""
+        entry = self.entries.get(str(path))
+        return (
+            stat is not None
+            and isinstance(entry, dict)
+            and entry.get("stat") == stat
+            and entry.get("key") == _key_digest(key)
+        )
+
     def put(
         self,
         path: Path,
         digest: str,
+        key: str,
+        stat: list[int] | None,
         stories: list[list[str]],
         problems: list[tuple[str, str]],
         warnings: list[str],
     ) -> None:
         self.entries[str(path)] = {
             "hash": digest,
+            "key": _key_digest(key),
+            "stat": stat,
             "stories": stories,
             "problems": [list(p) for p in problems],  # as JSON gives them back
             "warnings": warnings,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import shutil
 from pathlib import Path
 
@@ -219,6 +220,19 @@ def test_reimport_writes_nothing(isite):
     assert outcomes(isite.run()) == {"unchanged": 6}
     after = {p: (p.stat().st_mtime_ns, p.read_bytes()) for p in isite.content.rglob("*.md")}
     assert after == before
+
+
+def test_reimport_skips_files_by_size_and_mtime_without_reading_them(isite):
+    source = isite.source("a.jsonl", record())
+    assert outcomes(isite.run()) == {"new": 1}
+    stat = source.stat()
+    # Same size, same mtime, other bytes: proof that the file is not even opened.
+    source.write_text(record().replace("Rupee", "Rupiy"), encoding="utf-8")
+    os.utime(source, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    assert source.stat().st_size == stat.st_size
+    assert outcomes(isite.run()) == {"unchanged": 1}
+    os.utime(source, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))
+    assert outcomes(isite.run()) == {"updated": 1}
 
 
 def test_changed_record_updates_one_file_and_keeps_id_date_and_slug(isite):
