@@ -17,6 +17,7 @@ class BuildReport:
     written: int = 0
     unchanged: int = 0
     removed: int = 0
+    search_records: int = 0  # articles indexed for search; 0 when the index was up to date
     skipped: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     seconds: float = 0.0

@@ -128,6 +128,13 @@ class ArticleContext(TypedDict):
     newer: Entry | None
 
 
+class SearchContext(TypedDict):
+    """search.html: the names its topic and source filters offer, by name."""
+
+    topics: tuple[str, ...]
+    sources: tuple[str, ...]
+
+
 class NoContext(TypedDict):
     """404.html and robots.txt: `site` and `page` only."""
 
@@ -141,6 +148,7 @@ PageContext = (
     | GroupsContext
     | ListingContext
     | ArticleContext
+    | SearchContext
     | NoContext
 )
 
@@ -157,6 +165,7 @@ TEMPLATE_CONTEXTS: dict[str, type] = {
     "source.html": ListingContext,
     "tag.html": ListingContext,
     "article.html": ArticleContext,
+    "search.html": SearchContext,
     "404.html": NoContext,
     "robots.txt": NoContext,
 }
