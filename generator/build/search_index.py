@@ -21,10 +21,8 @@ from __future__ import annotations
 import base64
 import contextlib
 import hashlib
-import html
 import json
 import os
-import re
 import shutil
 import subprocess
 import threading
@@ -36,17 +34,11 @@ from typing import IO, Any
 from generator.build.render import _datefmt
 from generator.build.writer import DETACHED_DELETE, delete_detached, safe_relpath
 from generator.core.errors import DigestError, Problem
+from generator.core.sanitise import plain_text
 from generator.site.catalog import Entry
 
 INDEX = "pagefind"  # the index's folder in the site; the search page loads pagefind.js from it
 STAMP = "digest-index.txt"  # inside it: the digest of what it was built from
-_TAGS = re.compile(r"<[^>]*>")
-_SPACE = re.compile(r"\s+")
-
-
-def plain_text(body_html: str) -> str:
-    """Sanitised article HTML as the words a reader sees (no tags, entities decoded)."""
-    return _SPACE.sub(" ", html.unescape(_TAGS.sub(" ", body_html))).strip()
 
 
 def index_digest(entries: Iterable[Entry], keys: dict[str, str], salt: str) -> str:

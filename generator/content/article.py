@@ -7,6 +7,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from generator.content.language import direction
+
 
 class LazyText:
     """Text read on first use: article bodies stay in the build cache until a page shows them."""
@@ -51,7 +53,14 @@ class Article:
     image: str | None = None
     image_caption: str | None = None
     draft: bool = False
+    language: str | None = None  # front matter, else detected from the script; None: the site's
+    words: int = 0  # words in the body, for the reading time
     extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def direction(self) -> str | None:
+        """'rtl' or 'ltr' when the article's language is known, else None (the site's)."""
+        return direction(self.language) if self.language else None
 
     @property
     def modified(self) -> dt.datetime:

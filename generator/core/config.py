@@ -38,6 +38,7 @@ class Pages(_Section):
     topic_page_size: int = Field(20, ge=1, le=1000)
     source_page_size: int = Field(20, ge=1, le=1000)
     home_days: int = Field(14, ge=0, le=365)
+    words_per_minute: int = Field(200, ge=50, le=2000)  # for the reading time
 
 
 class Feeds(_Section):

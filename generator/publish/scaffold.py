@@ -38,6 +38,7 @@ base_url = "http://127.0.0.1:8000/"
 # topic_page_size = 20            # articles per topic (and tag) page
 # source_page_size = 20           # articles per source page
 # home_days = 14                  # earlier days listed on the home page
+# words_per_minute = 200          # reading speed behind "N min read"
 
 [feeds]
 # limit = 50                      # newest articles per feed
