@@ -108,7 +108,7 @@ class ArchiveContext(TypedDict):
 
 
 class GroupsContext(TypedDict):
-    """topics.html and sources.html: every topic or source with its article count."""
+    """topics.html, sources.html and tags.html: every topic, source or tag with its count."""
 
     groups: tuple[GroupSummary, ...]
 
@@ -161,6 +161,7 @@ TEMPLATE_CONTEXTS: dict[str, type] = {
     "archive.html": ArchiveContext,
     "topics.html": GroupsContext,
     "sources.html": GroupsContext,
+    "tags.html": GroupsContext,
     "topic.html": ListingContext,
     "source.html": ListingContext,
     "tag.html": ListingContext,

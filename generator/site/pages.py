@@ -106,6 +106,8 @@ def plan_pages(catalog: Catalog, config: Config, urls: Urls) -> Iterator[Page]:
     yield _page(urls, "sources", urls.sources(), "sources.html", sources)
     for group in catalog.sources:
         yield from _listing(urls, "source", group, config.pages.source_page_size, urls.source)
+    tags = GroupsContext(groups=_summaries(catalog.tags))
+    yield _page(urls, "tags", urls.tags(), "tags.html", tags)
     for group in catalog.tags:
         yield from _listing(urls, "tag", group, config.pages.topic_page_size, urls.tag)
 

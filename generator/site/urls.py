@@ -62,6 +62,9 @@ class Urls:
     def source(self, slug: str, page: int = 1) -> str:
         return self.page(f"sources/{slug}/" + (f"page/{page}/" if page > 1 else ""))
 
+    def tags(self) -> str:
+        return self.page("tags/")
+
     def tag(self, slug: str, page: int = 1) -> str:
         return self.page(f"tags/{slug}/" + (f"page/{page}/" if page > 1 else ""))
 
