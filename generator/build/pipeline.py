@@ -253,7 +253,7 @@ def _build(
 
     urls = Urls(config.base_url)
     catalog = make_catalog(select(articles, options), config.tz, urls)
-    pages = list(plan_pages(catalog, config, urls))
+    pages = list(plan_pages(catalog, config, urls, options.now))
     site = site_view(config, urls)
     statics = static_files(config)
     feeds = plan_feeds(catalog, config, urls, options.now)

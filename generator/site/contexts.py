@@ -12,7 +12,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import TypedDict
 
-from generator.site.catalog import Day, Entry
+from generator.site.catalog import Day, Entry, Group
 from generator.site.urls import Urls
 
 
@@ -84,9 +84,21 @@ class GroupSummary:
     count: int
 
 
+@dataclass(frozen=True, slots=True)
+class FrontDay:
+    """One day's part of the front page."""
+
+    date: dt.date
+    label: str  # "Today", "Yesterday", or "" (the template shows the date)
+    topics: tuple[Group, ...]  # the day's shown stories by topic, topics by name
+    count: int  # stories shown
+    total: int  # stories that day: more than `count` when the window starts inside the day
+
+
 class HomeContext(TypedDict):
     day: Day | None  # the latest day, None on an empty site
-    earlier_days: tuple[Day, ...]  # the days before it, newest first, at most [pages] home_days
+    front: tuple[FrontDay, ...]  # the newest stories by day, newest first (site/front.py)
+    earlier_days: tuple[Day, ...]  # the days after those shown whole, at most [pages] home_days
 
 
 class DayContext(TypedDict):

@@ -6,6 +6,7 @@ path are caught before a byte is written.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 
@@ -17,7 +18,6 @@ from generator.site.contexts import (
     DayContext,
     GroupsContext,
     GroupSummary,
-    HomeContext,
     ListingContext,
     MonthContext,
     MonthSummary,
@@ -29,6 +29,7 @@ from generator.site.contexts import (
     YearContext,
     YearSummary,
 )
+from generator.site.front import front_page
 from generator.site.outputs import Page
 from generator.site.urls import Urls
 
@@ -76,15 +77,14 @@ def _neighbours(entries: tuple[Entry, ...], i: int) -> tuple[Entry | None, Entry
     return older, newer
 
 
-def plan_pages(catalog: Catalog, config: Config, urls: Urls) -> Iterator[Page]:
-    """Yield every HTML/XML page of the site; contexts hold references, no rendering yet."""
+def plan_pages(
+    catalog: Catalog, config: Config, urls: Urls, now: dt.datetime | None = None
+) -> Iterator[Page]:
+    """Yield every HTML/XML page of the site; contexts hold references, no rendering yet.
+    `now` (the build's clock) only labels the front page's today and yesterday."""
     years = _years(catalog, urls)
     days = catalog.days
-    latest = days[0] if days else None
-    yield _page(
-        urls, "home", urls.home(), "home.html",
-        HomeContext(day=latest, earlier_days=days[1 : 1 + config.pages.home_days]),
-    )  # fmt: skip
+    yield _page(urls, "home", urls.home(), "home.html", front_page(catalog, config, now))
     for i, day in enumerate(days):
         context = DayContext(
             day=day,

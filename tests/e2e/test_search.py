@@ -44,10 +44,13 @@ def test_a_word_from_an_article_body_finds_it_under_news(served, page):
     search_box = page.locator("main input[type=search]")
     search_box.type(BODY_WORD, delay=30)
     typed = time.monotonic()
-    page.wait_for_selector("#search-results a")
+    # earlier keystrokes may show results for a prefix first: wait for the whole word's
+    page.wait_for_function(
+        "() => document.getElementById('search-status').textContent === '1 article found.'"
+        " && document.querySelector('#search-results a')"
+    )
     waited = time.monotonic() - typed
     assert result_links(page) == [base + ARTICLE]
-    assert page.locator("#search-status").inner_text() == "1 article found."
     item = page.locator("#search-results li").first
     assert "Heavy imports causing trade imbalances" in item.locator("h2").inner_text()
     assert item.locator("time").get_attribute("datetime").startswith("2025-06-10T")
