@@ -8,6 +8,7 @@ test holds the README's theme section to them.
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 from dataclasses import dataclass
 from typing import TypedDict
@@ -60,6 +61,20 @@ class MonthSummary:
         return dt.date(self.year, self.month, 1)
 
 
+CHART_HEIGHT = 60  # the busiest day's bar, in the chart's own units
+
+
+@dataclass(frozen=True, slots=True)
+class DayChart:
+    """A year's articles per day as one SVG path of bars (x: day of the year, y: count)."""
+
+    width: int  # days in the year: the viewBox's width
+    height: int  # the viewBox's height
+    path: str  # one bar per day with articles, scaled to the busiest day
+    days: int  # days with articles
+    busiest: Day | None
+
+
 @dataclass(frozen=True, slots=True)
 class YearSummary:
     year: int
@@ -69,6 +84,20 @@ class YearSummary:
     @property
     def count(self) -> int:
         return sum(m.count for m in self.months)
+
+    @property
+    def chart(self) -> DayChart:
+        height = CHART_HEIGHT
+        days = [d for m in self.months for d in m.days]
+        first = dt.date(self.year, 1, 1)
+        width = 366 if calendar.isleap(self.year) else 365
+        busiest = max(days, key=lambda d: (len(d.entries), d.date), default=None)
+        most = len(busiest.entries) if busiest else 1
+        bars = []
+        for d in sorted(days, key=lambda d: d.date):
+            bar = max(1, round(len(d.entries) / most * height))
+            bars.append(f"M{(d.date - first).days} {height}v-{bar}h1v{bar}z")
+        return DayChart(width, height, "".join(bars), len(days), busiest)
 
 
 @dataclass(frozen=True, slots=True)

@@ -85,6 +85,8 @@ AXE_PAGES = {
     "topic": "topics/business/",
     "article": "2025/08/16/invisible-lives/",
     "search": "search/",
+    "archive": "archive/",
+    "tags": "tags/",
 }
 
 

@@ -42,11 +42,13 @@ def dangerous_url(value: str) -> bool:
 
 
 SEARCH_PAGE = "search/index.html"
+ARCHIVE_PAGE = "archive/index.html"
 
 
 def theme_control(tag: str, values: dict[str, str], where: str) -> bool:
-    """The default theme's own search controls, exactly as it writes them: the header's search
-    box on every page; the search page's form, filters, script and no-script notice."""
+    """The default theme's own controls, exactly as it writes them: the header's search box on
+    every page; the search page's form, filters, script and no-script notice; the archive's
+    chart (an SVG of one path: no script, no link)."""
     names = set(values)
     if tag == "form":
         return (
@@ -66,6 +68,8 @@ def theme_control(tag: str, values: dict[str, str], where: str) -> bool:
             "class",
             "hidden",
         }
+    if tag == "svg" and where == ARCHIVE_PAGE:  # the chart of articles per day
+        return names <= {"role", "aria-label", "viewbox", "preserveaspectratio", "focusable"}
     if where != SEARCH_PAGE:
         return False
     if tag == "script":
