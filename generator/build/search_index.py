@@ -90,7 +90,7 @@ def update_search_index(
     live = output / INDEX
     if not entries:  # nothing to find: no index, and the search page says so
         if live.exists():
-            _retire(output, live, len(entries))
+            _retire(output, live, DETACHED_DELETE)  # its size is unknown: maybe thousands
             return 0
         return None
     if read_stamp(output) == stamp:
@@ -109,8 +109,8 @@ def update_search_index(
 
 
 def _retire(output: Path, folder: Path, size: int) -> None:
-    """Move an old index out of the site at once; a big one (a file per article) is deleted
-    by a detached process, as the writer does with replaced pages."""
+    """Move an old index of about `size` articles out of the site at once; a big one (a file
+    per article) is deleted by a detached process, as the writer does with replaced pages."""
     trash = output.parent / f".{output.name}.trash-search-{os.getpid()}-{time.time_ns()}"
     os.rename(folder, trash)
     if size < DETACHED_DELETE:

@@ -10,7 +10,7 @@ import stat
 from generator.build.search_index import INDEX, STAMP, record, update_search_index
 from generator.site.catalog import make_catalog
 from generator.site.urls import Urls
-from tests.support.sites import CLOCK, Site, run_digest
+from tests.support.sites import CLOCK, Site, run_digest, wait_for_trash
 
 MISSING = (
     "error: pagefind: search index not built: pagefind could not be started (No such file or "
@@ -84,6 +84,8 @@ def test_an_empty_site_has_no_index_and_emptying_a_site_removes_it(site):
     (site.root / "content/a.md").unlink()
     assert site.build().search_records == 0
     assert not (site.out / INDEX).exists()
+    wait_for_trash(site.root)  # the old index, deleted by a detached process
+    assert not list(site.root.glob(".site.*"))
 
 
 def test_a_record_holds_the_words_a_reader_sees_and_the_filters(site, monkeypatch):
