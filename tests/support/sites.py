@@ -56,6 +56,16 @@ def served_under(www: Path, prefix: str) -> Iterator[str]:
         server.server_close()
 
 
+SEARCH_STAMP = f"{INDEX}/{STAMP}"
+
+
+def comparable(files: dict[str, bytes]) -> dict[str, bytes]:
+    """A site's files as two builds of the same input must agree on them: Pagefind's index is
+    not byte-reproducible (its filters come out in a different order each run), so its stamp
+    (what it was built from) stands for it."""
+    return {k: v for k, v in files.items() if not k.startswith(f"{INDEX}/") or k == SEARCH_STAMP}
+
+
 def local_only(route) -> None:
     """Playwright route handler: keep a page on 127.0.0.1 (the example's lead images live on
     news sites, which this offline machine cannot reach)."""
@@ -156,15 +166,11 @@ class Site:
         return (self.out / rel).read_text(encoding="utf-8")
 
     def snapshot(self, search: bool = False) -> dict[str, bytes]:
-        """Every output file and its bytes, for byte-for-byte comparisons. Pagefind's index is
-        not byte-reproducible (its filters come out in a different order each run), so unless
-        `search`, its stamp (what it was built from) stands for it."""
+        """Every output file and its bytes, for byte-for-byte comparisons; unless `search`,
+        Pagefind's index is `comparable`'s stamp."""
         found = {
             p.relative_to(self.out).as_posix(): p.read_bytes()
             for p in sorted(self.out.rglob("*"))
             if p.is_file()
         }
-        if search:
-            return found
-        stamp = f"{INDEX}/{STAMP}"
-        return {k: v for k, v in found.items() if not k.startswith(f"{INDEX}/") or k == stamp}
+        return found if search else comparable(found)
