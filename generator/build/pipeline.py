@@ -20,6 +20,7 @@ from generator.build.fingerprint import Fingerprinter, files_digest
 from generator.build.loader import load_articles, resolve_duplicates
 from generator.build.render import Renderer, theme_dir
 from generator.build.report import BuildReport
+from generator.build.search_index import INDEX, update_search_index
 from generator.build.writer import MARKER, Staging, existing_files, recover
 from generator.content.article import Article
 from generator.core.config import Config
@@ -63,6 +64,7 @@ class BuildOptions:
     output: Path | None = None
     jobs: int = field(default_factory=default_jobs)
     use_cache: bool = True
+    search: bool = True  # keep the search index up to date (the last stage)
     progress: Progress | None = None
 
     def __post_init__(self) -> None:
@@ -271,7 +273,7 @@ def _build(
 
     urls = Urls(config.base_url)
     catalog = make_catalog(select(articles, options), config.tz, urls)
-    pages = list(plan_pages(catalog, config, urls))
+    pages = list(plan_pages(catalog, config, urls, options.now))
     site = site_view(config, urls)
     statics = static_files(config)
     feeds = plan_feeds(catalog, config, urls, options.now)
@@ -307,8 +309,8 @@ def _build(
     if previous:
         live.update(_live_files(output, [o.path for o in others]))
         live.update(_live_files(output, previous.keys() - planned))
-    else:
-        live = existing_files(output)
+    else:  # every file but the search index, which its own stage keeps
+        live = {p: s for p, s in existing_files(output).items() if not p.startswith(INDEX + "/")}
     todo: list[int] = []
     for i, path in enumerate(paths):
         known = previous.get(path)
@@ -355,5 +357,9 @@ def _build(
         if record != previous:
             cache.save_pages(output, record, previous)
     lap("write")
+    if options.search:
+        found = update_search_index(output, catalog.entries, keys, config.language, code_digest())
+        report.search_records = found or 0
+        lap("search")
     report.seconds = time.perf_counter() - started
     return report

@@ -90,6 +90,10 @@ class Renderer:
         self.env.filters["with_dateline"] = _with_dateline
         self.env.filters["jsonld"] = _jsonld
         self.env.filters["resolve"] = lambda link, page_url: urljoin(urls.absolute(page_url), link)
+        # a link written relative to `page_url` (an article's image), from another page
+        self.env.filters["join_url"] = lambda link, page_url: urljoin(page_url, link)
+        wpm = config.pages.words_per_minute
+        self.env.filters["reading_minutes"] = lambda words: max(1, -(-words // wpm))
         self.env.globals["site"] = site
 
     def render(self, page: Page) -> OutputFile:

@@ -21,6 +21,8 @@ class BuildReport:
     removed: int = 0
     skipped: list[str] = field(default_factory=list)  # content/ files left out (--skip-invalid)
     sources_skipped: list[str] = field(default_factory=list)  # source records that failed
+    search_records: int = 0  # articles indexed for search; 0 when the index was up to date
+
     warnings: list[str] = field(default_factory=list)
     seconds: float = 0.0
     timings: dict[str, float] = field(default_factory=dict)

@@ -54,7 +54,7 @@ def recover(output: Path) -> None:
                 set(plan["added"]) if "added" in plan else None,
             )
         journal.unlink()
-    for pattern in (".staging-*", ".backup-*", ".journal.tmp"):
+    for pattern in (".staging-*", ".backup-*", ".journal.tmp", ".search-*"):
         for stray in output.parent.glob(f".{output.name}{pattern}"):
             if stray.is_dir():
                 shutil.rmtree(stray, ignore_errors=True)

@@ -7,6 +7,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from generator.content.language import direction
+
 
 class LazyText:
     """Text read on first use: article bodies stay in the build cache until a page shows them."""
@@ -55,7 +57,14 @@ class Article:
     # 00:00 in the site's zone (feeds need an instant) and shown without an invented time.
     date_only: bool = False
     updated_date_only: bool = False
+    language: str | None = None  # front matter, else detected from the script; None: the site's
+    words: int = 0  # words in the body, for the reading time
     extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def direction(self) -> str | None:
+        """'rtl' or 'ltr' when the article's language is known, else None (the site's)."""
+        return direction(self.language) if self.language else None
 
     @property
     def modified(self) -> dt.datetime:

@@ -18,16 +18,17 @@ import frontmatter
 import yaml
 
 from generator.content.article import Article
+from generator.content.language import TAG, detect_language
 from generator.content.markup import summary_from_html
 from generator.core.dates import to_aware
 from generator.core.errors import DigestError, Problem
 from generator.core.identity import article_id, slugify
-from generator.core.sanitise import clean_text, one_line, visible
+from generator.core.sanitise import clean_text, one_line, plain_text, visible
 
 DEFAULT_TOPIC = "General"
 KNOWN_FIELDS = (
     "title", "date", "updated", "topic", "tags", "source", "author", "dateline", "url", "id",
-    "slug", "summary", "image", "image_caption", "draft",
+    "slug", "summary", "image", "image_caption", "draft", "language",
 )  # fmt: skip
 # Front matter may hold at most this many values, counting each alias use as a full copy:
 # CSafeLoader shares aliased nodes, but anything that walks them (JSON, the cache, templates)
@@ -346,6 +347,9 @@ def parse_article(
     given_slug = f.text("slug")
     summary = f.text("summary")
     day_only_update = is_day_only(meta.get("updated"))
+    language = f.text("language")
+    if language and not TAG.match(language):
+        f.fail("language", "must be a language tag such as en, ur or pt-BR")
     article: dict[str, Any] = dict(
         tags=f.tags("tags"),
         author=f.names("author"),
@@ -367,6 +371,7 @@ def parse_article(
     ident = article_identity(meta, path, tz)
     assert title is not None and date is not None and ident is not None
     body_html = render(clean_text(body))
+    text = plain_text(body_html)
     return Article(
         title=title,
         date=date,
@@ -381,6 +386,8 @@ def parse_article(
         summary=summary or summary_from_html(body_html),
         body_html=body_html,
         source_path=str(path),
+        language=language or detect_language(f"{title} {text}"),
+        words=len(text.split()),
         extra={k: v for k, v in meta.items() if k not in KNOWN_FIELDS},
         **article,
     )

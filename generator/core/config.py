@@ -38,6 +38,9 @@ class Pages(_Section):
     topic_page_size: int = Field(20, ge=1, le=1000)
     source_page_size: int = Field(20, ge=1, le=1000)
     home_days: int = Field(14, ge=0, le=365)
+    home_hours: int = Field(24, ge=0, le=24 * 365)  # the front page's window before the newest
+    home_min_articles: int = Field(30, ge=1, le=1000)  # ...and at least this many stories
+    words_per_minute: int = Field(200, ge=50, le=2000)  # for the reading time
 
 
 class Feeds(_Section):

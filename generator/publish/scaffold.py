@@ -38,7 +38,10 @@ base_url = "http://127.0.0.1:8000/"
 [pages]
 # topic_page_size = 20            # articles per topic (and tag) page
 # source_page_size = 20           # articles per source page
+# home_hours = 24                  # the home page shows the last 24 hours of stories...
+# home_min_articles = 30          # ...and at least this many
 # home_days = 14                  # earlier days listed on the home page
+# words_per_minute = 200          # reading speed behind "N min read"
 
 [feeds]
 # limit = 50                      # newest articles per feed

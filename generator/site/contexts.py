@@ -8,11 +8,12 @@ test holds the README's theme section to them.
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 from dataclasses import dataclass
 from typing import TypedDict
 
-from generator.site.catalog import Day, Entry
+from generator.site.catalog import Day, Entry, Group
 from generator.site.urls import Urls
 
 
@@ -60,6 +61,20 @@ class MonthSummary:
         return dt.date(self.year, self.month, 1)
 
 
+CHART_HEIGHT = 60  # the busiest day's bar, in the chart's own units
+
+
+@dataclass(frozen=True, slots=True)
+class DayChart:
+    """A year's articles per day as one SVG path of bars (x: day of the year, y: count)."""
+
+    width: int  # days in the year: the viewBox's width
+    height: int  # the viewBox's height
+    path: str  # one bar per day with articles, scaled to the busiest day
+    days: int  # days with articles
+    busiest: Day | None
+
+
 @dataclass(frozen=True, slots=True)
 class YearSummary:
     year: int
@@ -69,6 +84,20 @@ class YearSummary:
     @property
     def count(self) -> int:
         return sum(m.count for m in self.months)
+
+    @property
+    def chart(self) -> DayChart:
+        height = CHART_HEIGHT
+        days = [d for m in self.months for d in m.days]
+        first = dt.date(self.year, 1, 1)
+        width = 366 if calendar.isleap(self.year) else 365
+        busiest = max(days, key=lambda d: (len(d.entries), d.date), default=None)
+        most = len(busiest.entries) if busiest else 1
+        bars = []
+        for d in sorted(days, key=lambda d: d.date):
+            bar = max(1, round(len(d.entries) / most * height))
+            bars.append(f"M{(d.date - first).days} {height}v-{bar}h1v{bar}z")
+        return DayChart(width, height, "".join(bars), len(days), busiest)
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,9 +113,21 @@ class GroupSummary:
     count: int
 
 
+@dataclass(frozen=True, slots=True)
+class FrontDay:
+    """One day's part of the front page."""
+
+    date: dt.date
+    label: str  # "Today", "Yesterday", or "" (the template shows the date)
+    topics: tuple[Group, ...]  # the day's shown stories by topic, topics by name
+    count: int  # stories shown
+    total: int  # stories that day: more than `count` when the window starts inside the day
+
+
 class HomeContext(TypedDict):
     day: Day | None  # the latest day, None on an empty site
-    earlier_days: tuple[Day, ...]  # the days before it, newest first, at most [pages] home_days
+    front: tuple[FrontDay, ...]  # the newest stories by day, newest first (site/front.py)
+    earlier_days: tuple[Day, ...]  # the days after those shown whole, at most [pages] home_days
 
 
 class DayContext(TypedDict):
@@ -108,7 +149,7 @@ class ArchiveContext(TypedDict):
 
 
 class GroupsContext(TypedDict):
-    """topics.html and sources.html: every topic or source with its article count."""
+    """topics.html, sources.html and tags.html: every topic, source or tag with its count."""
 
     groups: tuple[GroupSummary, ...]
 
@@ -128,6 +169,13 @@ class ArticleContext(TypedDict):
     newer: Entry | None
 
 
+class SearchContext(TypedDict):
+    """search.html: the names its topic and source filters offer, by name."""
+
+    topics: tuple[str, ...]
+    sources: tuple[str, ...]
+
+
 class NoContext(TypedDict):
     """404.html and robots.txt: `site` and `page` only."""
 
@@ -141,6 +189,7 @@ PageContext = (
     | GroupsContext
     | ListingContext
     | ArticleContext
+    | SearchContext
     | NoContext
 )
 
@@ -153,10 +202,12 @@ TEMPLATE_CONTEXTS: dict[str, type] = {
     "archive.html": ArchiveContext,
     "topics.html": GroupsContext,
     "sources.html": GroupsContext,
+    "tags.html": GroupsContext,
     "topic.html": ListingContext,
     "source.html": ListingContext,
     "tag.html": ListingContext,
     "article.html": ArticleContext,
+    "search.html": SearchContext,
     "404.html": NoContext,
     "robots.txt": NoContext,
 }

@@ -28,8 +28,6 @@ from generator.site.urls import Urls
 
 MEDIA_TYPES = {"rss": "application/rss+xml", "atom": "application/atom+xml"}
 JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1"
-# A feed that has no items still needs a fixed date: one that never changes.
-EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 _URL_ATTR = re.compile(r'(\s(?:href|src)=")([^"]*)(")')
 
 
@@ -44,7 +42,7 @@ class Feed:
     title: str
     description: str
     entries: tuple[Entry, ...]  # newest first
-    updated: dt.datetime
+    updated: dt.datetime | None  # None: an empty site's RSS and JSON feeds carry no date
 
 
 def _line(text: str | None) -> str:
@@ -59,10 +57,10 @@ def recent(entries: Iterable[Entry], config: Config, now: dt.datetime) -> tuple[
     return tuple(kept[: config.feeds.limit])
 
 
-def _updated(kept: tuple[Entry, ...], everything: tuple[Entry, ...]) -> dt.datetime:
+def _updated(kept: tuple[Entry, ...], everything: tuple[Entry, ...]) -> dt.datetime | None:
     # An item edited later than the newest one was published still moves the date.
     pool = kept or everything
-    return max((e.article.modified for e in pool), default=EPOCH)
+    return max((e.article.modified for e in pool), default=None)
 
 
 def plan_feeds(catalog: Catalog, config: Config, urls: Urls, now: dt.datetime) -> list[Feed]:
@@ -71,9 +69,11 @@ def plan_feeds(catalog: Catalog, config: Config, urls: Urls, now: dt.datetime) -
     description = _line(config.description) or title
     site = recent(catalog.entries, config, now)
     updated = _updated(site, catalog.entries)
+    # An Atom feed must carry a date: an empty site's (no article to date it by) takes the
+    # build's clock, so it is the one file an unchanged empty site rewrites.
     feeds = [
         Feed(kind, urls.rel(urls.feed(kind)), urls.feed(kind), urls.home(), title,
-             description, site, updated)
+             description, site, now if updated is None and kind == "atom" else updated)
         for kind in ("rss", "atom", "json")
     ]  # fmt: skip
 
@@ -168,7 +168,10 @@ def _generator(feed: Feed, config: Config, urls: Urls, items: list[_Item]) -> Fe
     fg.link(href=urls.absolute(feed.page), rel="alternate")  # RSS takes the last link
     fg.author(name=_line(config.author) or feed.title)  # Atom needs a feed-level author
     fg.generator("digest")
-    fg.lastBuildDate(feed.updated.astimezone(config.tz))
+    if feed.updated is not None:
+        fg.lastBuildDate(feed.updated.astimezone(config.tz))
+    else:  # feedgen starts from the machine's clock; an empty channel has no date to give
+        fg._FeedGenerator__rss_lastBuildDate = None
     for it in items:
         fe = fg.add_entry(order="append")
         fe.guid(it.id, permalink=False)

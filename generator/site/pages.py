@@ -6,6 +6,7 @@ path are caught before a byte is written.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 
@@ -17,7 +18,6 @@ from generator.site.contexts import (
     DayContext,
     GroupsContext,
     GroupSummary,
-    HomeContext,
     ListingContext,
     MonthContext,
     MonthSummary,
@@ -25,9 +25,11 @@ from generator.site.contexts import (
     PageContext,
     Pagination,
     Ref,
+    SearchContext,
     YearContext,
     YearSummary,
 )
+from generator.site.front import front_page
 from generator.site.outputs import Page
 from generator.site.urls import Urls
 
@@ -75,15 +77,14 @@ def _neighbours(entries: tuple[Entry, ...], i: int) -> tuple[Entry | None, Entry
     return older, newer
 
 
-def plan_pages(catalog: Catalog, config: Config, urls: Urls) -> Iterator[Page]:
-    """Yield every HTML/XML page of the site; contexts hold references, no rendering yet."""
+def plan_pages(
+    catalog: Catalog, config: Config, urls: Urls, now: dt.datetime | None = None
+) -> Iterator[Page]:
+    """Yield every HTML/XML page of the site; contexts hold references, no rendering yet.
+    `now` (the build's clock) only labels the front page's today and yesterday."""
     years = _years(catalog, urls)
     days = catalog.days
-    latest = days[0] if days else None
-    yield _page(
-        urls, "home", urls.home(), "home.html",
-        HomeContext(day=latest, earlier_days=days[1 : 1 + config.pages.home_days]),
-    )  # fmt: skip
+    yield _page(urls, "home", urls.home(), "home.html", front_page(catalog, config, now))
     for i, day in enumerate(days):
         context = DayContext(
             day=day,
@@ -105,6 +106,8 @@ def plan_pages(catalog: Catalog, config: Config, urls: Urls) -> Iterator[Page]:
     yield _page(urls, "sources", urls.sources(), "sources.html", sources)
     for group in catalog.sources:
         yield from _listing(urls, "source", group, config.pages.source_page_size, urls.source)
+    tags = GroupsContext(groups=_summaries(catalog.tags))
+    yield _page(urls, "tags", urls.tags(), "tags.html", tags)
     for group in catalog.tags:
         yield from _listing(urls, "tag", group, config.pages.topic_page_size, urls.tag)
 
@@ -117,5 +120,9 @@ def plan_pages(catalog: Catalog, config: Config, urls: Urls) -> Iterator[Page]:
                 ArticleContext(entry=entry, topic=ref, older=older, newer=newer),
             )  # fmt: skip
 
+    search = SearchContext(
+        topics=tuple(g.name for g in catalog.topics), sources=tuple(g.name for g in catalog.sources)
+    )
+    yield _page(urls, "search", urls.search(), "search.html", search)
     yield _page(urls, "404", urls.page("404.html"), "404.html", NoContext())
     yield _page(urls, "robots", urls.page("robots.txt"), "robots.txt", NoContext())

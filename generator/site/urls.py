@@ -62,8 +62,18 @@ class Urls:
     def source(self, slug: str, page: int = 1) -> str:
         return self.page(f"sources/{slug}/" + (f"page/{page}/" if page > 1 else ""))
 
+    def tags(self) -> str:
+        return self.page("tags/")
+
     def tag(self, slug: str, page: int = 1) -> str:
         return self.page(f"tags/{slug}/" + (f"page/{page}/" if page > 1 else ""))
+
+    def search(self) -> str:
+        return self.page("search/")
+
+    def search_index(self) -> str:
+        """Pagefind's script, beside the index the build's last stage writes."""
+        return self.page("pagefind/pagefind.js")
 
     def static(self, name: str) -> str:
         return self.page(f"static/{name}")

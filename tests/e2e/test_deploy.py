@@ -65,7 +65,7 @@ def test_no_push_commits_the_site_with_nojekyll_and_leaves_the_checkout_alone(pr
     result = deploy("--no-push")
     assert result.exit_code == 0, result.output
     files = tree(site.root, "gh-pages")
-    assert files == set(site.snapshot())
+    assert files == set(site.snapshot(search=True))
     assert ".nojekyll" in files and "index.html" in files and "feed.xml" in files
     assert git(site.root, "show", "gh-pages:index.html") == site.read("index.html").rstrip("\n")
     assert git(site.root, "rev-parse", "--abbrev-ref", "HEAD") == "main"
@@ -78,7 +78,7 @@ def test_deploy_pushes_and_only_commits_when_the_site_changed(project):
     assert deploy("-m", "Publish 1").exit_code == 0
     first = git(bare, "rev-parse", "gh-pages")
     assert git(bare, "log", "-1", "--format=%s", "gh-pages") == "Publish 1"
-    assert tree(bare, "gh-pages") == set(site.snapshot())
+    assert tree(bare, "gh-pages") == set(site.snapshot(search=True))
 
     again = deploy()
     assert again.exit_code == 0 and "unchanged" in again.output

@@ -7,18 +7,15 @@ into node_modules/). Without them these tests skip, unless DIGEST_REQUIRE_CHECKE
 
 from __future__ import annotations
 
-import functools
 import json
 import os
 import shutil
 import subprocess
-import threading
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
 from generator.publish.check import check_site
-from tests.support.sites import CHROMIUM_ARGS, REPO, Site
+from tests.support.sites import CHROMIUM_ARGS, REPO, local_only
 
 NODE_MODULES = REPO / "node_modules"
 VNU = NODE_MODULES / "vnu-jar" / "build" / "dist" / "vnu.jar"
@@ -32,32 +29,6 @@ def need(path, what: str) -> None:
     if os.environ.get("DIGEST_REQUIRE_CHECKERS") == "1":
         pytest.fail(message)
     pytest.skip(message)
-
-
-class _Quiet(SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
-
-@pytest.fixture(scope="module")
-def served(tmp_path_factory):
-    """The example site built for and served at http://127.0.0.1:PORT/news/."""
-    root = tmp_path_factory.mktemp("quality")
-    server = ThreadingHTTPServer(
-        ("127.0.0.1", 0), functools.partial(_Quiet, directory=str(root / "www"))
-    )
-    base = f"http://127.0.0.1:{server.server_port}/news/"
-    site = Site(root / "example")
-    shutil.copytree(REPO / "content", site.root / "content", dirs_exist_ok=True)
-    shutil.copy(REPO / "digest.toml", site.root / "digest.toml")
-    site.build(overrides={"base_url": base, "import.paths": []})
-    (root / "www").mkdir()
-    (root / "www" / "news").symlink_to(site.out, target_is_directory=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield site, base
-    server.shutdown()
-    server.server_close()
 
 
 def test_nu_html_checker_finds_no_errors_on_any_page(served):
@@ -113,6 +84,9 @@ AXE_PAGES = {
     "day": "2025/06/10/",
     "topic": "topics/business/",
     "article": "2025/08/16/invisible-lives/",
+    "search": "search/",
+    "archive": "archive/",
+    "tags": "tags/",
 }
 
 
@@ -128,7 +102,7 @@ def test_axe_finds_no_violations(served):
         try:
             page = browser.new_page()
             # the example's lead images live on news sites; keep the test on 127.0.0.1
-            page.route("**/*", _local_only)
+            page.route("**/*", local_only)
             for name, rel in AXE_PAGES.items():
                 assert (site.out / rel / "index.html").is_file(), rel
                 page.goto(base + rel)
@@ -141,10 +115,3 @@ def test_axe_finds_no_violations(served):
         finally:
             browser.close()
     assert not failures, "\n".join(failures)
-
-
-def _local_only(route):
-    if route.request.url.startswith("http://127.0.0.1:"):
-        route.continue_()
-    else:
-        route.abort()

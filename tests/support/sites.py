@@ -2,19 +2,25 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import functools
 import os
 import signal
 import subprocess
 import sys
 import textwrap
+import threading
 import time
+from collections.abc import Iterator
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
 
 from generator.build.pipeline import BuildOptions, build
 from generator.build.report import BuildReport
+from generator.build.search_index import INDEX, STAMP
 from generator.core.config import load_config
 
 REPO = Path(__file__).resolve().parents[2]
@@ -28,6 +34,45 @@ CHROMIUM_ARGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
     "--disable-component-update", "--disable-sync", "--no-first-run",
 ]  # fmt: skip
+
+
+class _Quiet(SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+@contextlib.contextmanager
+def served_under(www: Path, prefix: str) -> Iterator[str]:
+    """An HTTP server on 127.0.0.1 for the folder `www` (made here); yields the base URL of
+    its sub-path `prefix`, where a test links or builds its site."""
+    www.mkdir(parents=True, exist_ok=True)
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(www)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}/{prefix}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+SEARCH_STAMP = f"{INDEX}/{STAMP}"
+
+
+def comparable(files: dict[str, bytes]) -> dict[str, bytes]:
+    """A site's files as two builds of the same input must agree on them: Pagefind's index is
+    not byte-reproducible (its filters come out in a different order each run), so its stamp
+    (what it was built from) stands for it."""
+    return {k: v for k, v in files.items() if not k.startswith(f"{INDEX}/") or k == SEARCH_STAMP}
+
+
+def local_only(route) -> None:
+    """Playwright route handler: keep a page on 127.0.0.1 (the example's lead images live on
+    news sites, which this offline machine cannot reach)."""
+    if route.request.url.startswith("http://127.0.0.1:"):
+        route.continue_()
+    else:
+        route.abort()
 
 
 def wait_for_trash(folder: Path, seconds: float = 30) -> None:
@@ -50,11 +95,14 @@ def wait_for_group(pgid: int, what: str = "build") -> None:
     pytest.fail(f"a worker process outlived its killed {what}")
 
 
-def run_digest(cwd: Path, *args: str, timeout: float = 120) -> subprocess.CompletedProcess:
+def run_digest(
+    cwd: Path, *args: str, timeout: float = 120, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess:
     """`digest ARGS` as a user runs it: a real process, its exit code and output."""
     return subprocess.run(
         [sys.executable, "-m", "generator", *args],
         cwd=cwd,
+        env=env,
         capture_output=True,
         text=True,
         timeout=timeout,
@@ -117,10 +165,12 @@ class Site:
     def read(self, rel: str) -> str:
         return (self.out / rel).read_text(encoding="utf-8")
 
-    def snapshot(self) -> dict[str, bytes]:
-        """Every output file and its bytes, for byte-for-byte comparisons."""
-        return {
+    def snapshot(self, search: bool = False) -> dict[str, bytes]:
+        """Every output file and its bytes, for byte-for-byte comparisons; unless `search`,
+        Pagefind's index is `comparable`'s stamp."""
+        found = {
             p.relative_to(self.out).as_posix(): p.read_bytes()
             for p in sorted(self.out.rglob("*"))
             if p.is_file()
         }
+        return found if search else comparable(found)

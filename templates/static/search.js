@@ -1,0 +1,139 @@
+// The search page: queries the Pagefind index that `digest build` writes beside the pages.
+// Results are built with DOM calls (text as text); only Pagefind's <mark> survives in excerpts.
+const form = document.getElementById("search-form");
+const status = document.getElementById("search-status");
+const list = document.getElementById("search-results");
+const more = document.getElementById("search-more");
+const PAGE = 20;
+const WAIT_MS = 120; // after the last keystroke
+let engine = null;
+let turn = 0;
+let timer = 0;
+let found = [];
+let shown = 0;
+
+const fields = () => ({
+  q: form.elements.q.value.trim(),
+  topic: form.elements.topic.value,
+  source: form.elements.source.value,
+});
+
+async function load() {
+  if (!engine) {
+    const module = await import(form.dataset.index);
+    // records carry site-relative URLs that already start with the base path
+    await module.options({ baseUrl: "/", excerptLength: 30 });
+    engine = module;
+  }
+  return engine;
+}
+
+function excerpt(text) {
+  // Pagefind escapes the text and wraps matches in <mark>; keep only those marks.
+  const holder = document.createElement("template");
+  holder.innerHTML = text;
+  const out = document.createElement("p");
+  out.className = "summary";
+  for (const node of holder.content.childNodes) {
+    if (node.nodeName === "MARK") {
+      const mark = document.createElement("mark");
+      mark.textContent = node.textContent;
+      out.append(mark);
+    } else {
+      out.append(node.textContent);
+    }
+  }
+  return out;
+}
+
+function item(data) {
+  const li = document.createElement("li");
+  li.className = "entry";
+  const heading = document.createElement("h2");
+  heading.className = "entry-title";
+  const link = document.createElement("a");
+  link.href = data.url;
+  link.textContent = data.meta.title || data.url;
+  heading.append(link);
+  const meta = document.createElement("p");
+  meta.className = "meta";
+  const time = document.createElement("time");
+  time.dateTime = data.meta.datetime || "";
+  time.textContent = data.meta.date || "";
+  meta.append(time);
+  for (const key of ["source", "topic"]) {
+    if (data.meta[key]) {
+      const span = document.createElement("span");
+      span.className = key;
+      span.textContent = data.meta[key];
+      meta.append(span);
+    }
+  }
+  li.append(heading, meta, excerpt(data.excerpt || ""));
+  return li;
+}
+
+async function showMore() {
+  const mine = turn;
+  const next = await Promise.all(found.slice(shown, shown + PAGE).map((r) => r.data()));
+  if (mine !== turn) return;
+  list.append(...next.map(item));
+  shown += next.length;
+  more.hidden = shown >= found.length;
+}
+
+async function run() {
+  const mine = ++turn;
+  const { q, topic, source } = fields();
+  const query = new URLSearchParams(Object.entries({ q, topic, source }).filter(([, v]) => v));
+  history.replaceState(null, "", query.size ? `?${query}` : location.pathname);
+  if (!q && !topic && !source) {
+    list.replaceChildren();
+    more.hidden = true;
+    status.textContent = "Type a word, or choose a topic or a source.";
+    return;
+  }
+  let pagefind;
+  try {
+    pagefind = await load();
+  } catch {
+    status.textContent = "The search index is missing: no articles have been published yet.";
+    return;
+  }
+  const filters = {};
+  if (topic) filters.topic = topic;
+  if (source) filters.source = source;
+  const search = await pagefind.search(q || null, { filters, sort: q ? {} : { date: "desc" } });
+  if (mine !== turn || !search) return;
+  found = search.results;
+  shown = 0;
+  list.replaceChildren();
+  const count = found.length;
+  status.textContent = count
+    ? `${count} ${count === 1 ? "article" : "articles"} found.`
+    : "No articles found. Try other words, or fewer filters.";
+  await showMore();
+}
+
+if (form) {
+  const params = new URLSearchParams(location.search);
+  form.elements.q.value = params.get("q") || "";
+  for (const name of ["topic", "source"]) {
+    const wanted = params.get(name) || "";
+    const select = form.elements[name];
+    if ([...select.options].some((o) => o.value === wanted)) select.value = wanted;
+  }
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    clearTimeout(timer);
+    run();
+  });
+  form.elements.q.addEventListener("input", () => {
+    clearTimeout(timer);
+    timer = setTimeout(run, WAIT_MS);
+  });
+  form.elements.topic.addEventListener("change", run);
+  form.elements.source.addEventListener("change", run);
+  more.addEventListener("click", showMore);
+  run();
+}

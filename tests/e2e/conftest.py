@@ -1,0 +1,22 @@
+"""What the end-to-end tests share: the example site, built for and served under /news/."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from tests.support.sites import REPO, Site, served_under
+
+
+@pytest.fixture(scope="package")
+def served(tmp_path_factory):
+    """The example site built for and served at http://127.0.0.1:PORT/news/."""
+    root = tmp_path_factory.mktemp("quality")
+    site = Site(root / "example")
+    shutil.copytree(REPO / "content", site.root / "content", dirs_exist_ok=True)
+    shutil.copy(REPO / "digest.toml", site.root / "digest.toml")
+    with served_under(root / "www", "news") as base:
+        site.build(overrides={"base_url": base, "import.paths": []})
+        (root / "www" / "news").symlink_to(site.out, target_is_directory=True)
+        yield site, base

@@ -1,0 +1,120 @@
+"""Search as a reader uses it: the example site served under /news/, in headless Chromium."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from tests.support.sites import CHROMIUM_ARGS, local_only
+
+pytestmark = pytest.mark.browser
+
+ARTICLE = "2025/06/10/heavy-imports-causing-trade-imbalances/"  # Business, Dawn
+BODY_WORD = "soyabean"  # only in that article's body, not its title or summary
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        chromium = pw.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context()
+    tab = context.new_page()
+    tab.route("**/*", local_only)
+    yield tab
+    context.close()
+
+
+def result_links(page) -> list[str]:
+    return page.locator("#search-results a").evaluate_all("links => links.map(a => a.href)")
+
+
+def test_a_word_from_an_article_body_finds_it_under_news(served, page):
+    site, base = served
+    assert BODY_WORD not in site.read(ARTICLE + "index.html").split('<div class="body">')[0]
+    page.goto(base + "search/")
+    search_box = page.locator("main input[type=search]")
+    search_box.type(BODY_WORD, delay=30)
+    typed = time.monotonic()
+    # earlier keystrokes may show results for a prefix first: wait for the whole word's
+    page.wait_for_function(
+        "() => document.getElementById('search-status').textContent === '1 article found.'"
+        " && document.querySelector('#search-results a')"
+    )
+    waited = time.monotonic() - typed
+    assert result_links(page) == [base + ARTICLE]
+    item = page.locator("#search-results li").first
+    assert "Heavy imports causing trade imbalances" in item.locator("h2").inner_text()
+    assert item.locator("time").get_attribute("datetime").startswith("2025-06-10T")
+    assert item.locator(".source").inner_text() == "Dawn"
+    assert BODY_WORD in item.locator("mark").first.inner_text().lower()
+    assert waited < 2.0, f"results {waited:.2f} s after the last keystroke"
+    page.locator("#search-results a").first.click()
+    page.wait_for_url(base + ARTICLE)
+    assert page.locator("h1").inner_text() == "Heavy imports causing trade imbalances"
+
+
+def test_the_topic_filter_narrows_the_results(served, page):
+    _, base = served
+    page.goto(base + "search/")
+    page.locator("#search-q").fill("Pakistan")
+    page.wait_for_selector("#search-results a")
+    everything = result_links(page)
+    assert len(everything) > 1
+    page.locator("#search-topic").select_option("Business")
+    page.wait_for_function(
+        "n => document.querySelectorAll('#search-results a').length < n", arg=len(everything)
+    )
+    topics = page.locator("#search-results .topic").all_inner_texts()
+    assert topics and set(topics) == {"Business"}
+    assert base + ARTICLE in result_links(page)
+    assert page.url == base + "search/?q=Pakistan&topic=Business"  # the search can be shared
+
+
+def test_the_header_search_box_leads_to_the_search_page(served, page):
+    _, base = served
+    page.goto(base + "2021/08/11/")
+    page.locator("header input[type=search]").fill(BODY_WORD)
+    page.locator("header input[type=search]").press("Enter")
+    page.wait_for_url(base + f"search/?q={BODY_WORD}")
+    page.wait_for_selector("#search-results a")
+    assert result_links(page) == [base + ARTICLE]
+    assert page.locator("main input[type=search]").input_value() == BODY_WORD
+
+
+def test_without_javascript_the_search_page_says_what_to_do_instead(served, browser):
+    _, base = served
+    context = browser.new_context(java_script_enabled=False)
+    try:
+        tab = context.new_page()
+        tab.route("**/*", local_only)
+        tab.goto(base + f"search/?q={BODY_WORD}")
+        notice = tab.locator("main .notice")
+        assert notice.is_visible()
+        assert notice.inner_text() == (
+            "Search runs in your browser and needs JavaScript, which is off. Without it, "
+            "find articles by topic, by source or by day in the archive."
+        )
+    finally:
+        context.close()
+
+
+def test_search_results_have_no_axe_violations(served, page):
+    from tests.e2e.test_quality import AXE, need
+
+    need(AXE, "axe-core (npm axe-core)")
+    _, base = served
+    page.goto(base + "search/?q=Pakistan")
+    page.wait_for_selector("#search-results a")
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate("async () => await axe.run(document)")
+    assert result["passes"]
+    assert not [f"{v['id']}: {v['help']}" for v in result["violations"]]

@@ -1,0 +1,99 @@
+"""The front page: never near-empty after midnight, by day ("Today", "Yesterday") and topic."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from tests.support.sites import Site
+
+CLOCK = dt.datetime(2025, 3, 3, 8, 0, tzinfo=dt.UTC)
+
+
+def newsroom(site: Site, yesterday: int = 40, config: str = "") -> None:
+    """One story just after midnight today, `yesterday` stories spread over yesterday, and
+    five the day before."""
+    site.config('base_url = "https://example.github.io/news/"\n' + config)
+    site.add("new", "Just after midnight", "2025-03-03T00:10:00+00:00", topic="Courts")
+    for i in range(yesterday):
+        minute = 23 * 60 - i * 30  # from 23:00 back, every half hour
+        site.add(
+            f"y{i}", f"Yesterday {i}", f"2025-03-02T{minute // 60:02d}:{minute % 60:02d}:00+00:00",
+            topic=["Economy", "Sport"][i % 2],
+        )  # fmt: skip
+    for i in range(5):
+        site.add(f"o{i}", f"Older {i}", f"2025-03-01T1{i}:00:00+00:00", topic="Economy")
+
+
+def headings(html: str, level: int) -> list[str]:
+    return [
+        re.sub(r"<[^>]+>", "", h) for h in re.findall(rf"<h{level}[^>]*>(.*?)</h{level}>", html)
+    ]
+
+
+def test_just_after_midnight_the_front_page_still_shows_yesterday(site):
+    newsroom(site, yesterday=40)
+    site.build(clock=CLOCK)
+    home = site.read("index.html")
+    assert headings(home, 2)[:2] == ["Today Monday, 3 March 2025", "Yesterday Sunday, 2 March 2025"]
+    # the last 24 hours before the newest story: it and yesterday's from 00:10 on (all 40)
+    assert len(re.findall(r'<h4 class="entry-title">', home)) == 41
+    assert "The newest 41 stories, from 2 March 2025 to 3 March 2025." in home
+    assert headings(home, 3) == ["Courts", "Economy", "Sport"]
+    assert "Older 0" not in home
+    assert re.findall(r'<li><a href="/news/(\d{4}/\d\d/\d\d)/">', home) == ["2025/03/01"]
+
+
+def test_a_quiet_day_is_topped_up_to_the_minimum(site):
+    newsroom(site, yesterday=3, config="[pages]\nhome_min_articles = 6\n")
+    site.build(clock=CLOCK)
+    home = site.read("index.html")
+    assert len(re.findall(r'<h4 class="entry-title">', home)) == 6  # 1 + 3 + 2 older
+    assert headings(home, 2)[2] == "Saturday, 1 March 2025"  # neither today nor yesterday
+    assert "Older 4" in home and "Older 3" in home and "Older 2" not in home
+    assert '<a href="/news/2025/03/01/">All 5 stories of 1 March 2025</a>' in home
+    # the day shown in part is still listed among the earlier days
+    assert re.findall(r'<li><a href="/news/(\d{4}/\d\d/\d\d)/">', home) == ["2025/03/01"]
+
+
+def test_a_smaller_window_and_minimum(site):
+    newsroom(site, config="[pages]\nhome_hours = 2\nhome_min_articles = 1\n")
+    site.build(clock=CLOCK)
+    home = site.read("index.html")
+    # 22:10 yesterday to 00:10 today: the newest story and yesterday's 23:00, 22:30
+    assert re.findall(r'<h4 class="entry-title"><a [^>]+>([^<]+)</a>', home) == [
+        "Just after midnight", "Yesterday 0", "Yesterday 1",
+    ]  # fmt: skip
+    assert '<a href="/news/2025/03/02/">All 40 stories of 2 March 2025</a>' in home
+
+
+def test_labels_follow_the_clock_and_the_rest_does_not(site):
+    newsroom(site, yesterday=2)
+    site.build(clock=CLOCK)
+    first = site.read("index.html")
+    site.build(clock=CLOCK + dt.timedelta(days=3))
+    later = site.read("index.html")
+    assert headings(first, 2)[:2] == [
+        "Today Monday, 3 March 2025",
+        "Yesterday Sunday, 2 March 2025",
+    ]
+    assert headings(later, 2)[:2] == ["Monday, 3 March 2025", "Sunday, 2 March 2025"]
+    assert re.sub(r"<h2 id=[^>]+>.*?</h2>", "", first) == re.sub(
+        r"<h2 id=[^>]+>.*?</h2>", "", later
+    )
+
+
+def test_a_day_page_has_a_topic_index_and_back_to_top_after_long_sections(site):
+    newsroom(site, yesterday=14)
+    site.build(clock=CLOCK)
+    day = site.read("2025/03/02/index.html")
+    index = re.search(r'<nav class="topic-index" aria-label="Topics">(.*?)</nav>', day, re.S).group(
+        1
+    )
+    assert re.findall(r'<a href="#(t-[^"]+)">([^<]+)</a> <span class="count">(\d+)</span>', index) == [
+        ("t-economy", "Economy", "7"), ("t-sport", "Sport", "7"),
+    ]  # fmt: skip
+    assert day.count('<p class="to-top"><a href="#main">Back to top</a></p>') == 2
+    assert 'id="t-economy"' in day and 'id="t-sport"' in day
+    one_topic = site.read("2025/03/03/index.html")
+    assert "topic-index" not in one_topic and "Back to top" not in one_topic
