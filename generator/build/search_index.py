@@ -101,11 +101,29 @@ def update_search_index(
         _run_pagefind((record(e, language) for e in entries), language, fresh)
         (fresh / STAMP).write_text(stamp + "\n", encoding="utf-8")
         if live.exists():
+            _keep_unchanged(live, fresh)
             _retire(output, live, len(entries))
         os.rename(fresh, live)
     finally:
         shutil.rmtree(fresh, ignore_errors=True)
     return len(entries)
+
+
+def _keep_unchanged(live: Path, fresh: Path) -> None:
+    """Move each old index file whose bytes the new index repeats into the new index, so
+    an unchanged file keeps its mtime (mirrors and the daily loop see only real changes)."""
+    for root, _dirs, names in os.walk(fresh):
+        for name in names:
+            new = Path(root, name)
+            old = live / new.relative_to(fresh)
+            try:
+                same = old.stat().st_size == new.stat().st_size and (
+                    old.read_bytes() == new.read_bytes()
+                )
+            except OSError:
+                continue
+            if same:
+                os.replace(old, new)
 
 
 def _retire(output: Path, folder: Path, size: int) -> None:

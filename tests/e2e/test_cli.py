@@ -13,7 +13,7 @@ def test_build_succeeds_with_summary_line(site):
     site.add("a", "Hello", "2025-01-01")
     result = digest("build", "--clock", "2026-01-01T00:00:00Z", cwd=site.root)
     assert result.returncode == 0, result.stderr
-    assert result.stdout.startswith("Built 1 article into 11 pages and 4 feeds in ")
+    assert result.stdout.startswith("Built 1 article into 13 pages and 4 feeds in ")
     assert "Traceback" not in result.stderr
 
 
