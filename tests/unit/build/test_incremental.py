@@ -50,6 +50,8 @@ EDITS = {
     "config_timezone": lambda s: s.config('title = "Inc"\nbase_url = "https://example.github.io/news/"\ntimezone = "Pacific/Auckland"\n[pages]\ntopic_page_size = 3\n'),
     "config_feeds": lambda s: s.config('title = "Inc"\nbase_url = "https://example.github.io/news/"\n[pages]\ntopic_page_size = 3\n[feeds]\ncontent = "summary"\n'),
     "draft": lambda s: s.add("a2", "Story 2", "2025-03-03T10:00:00+00:00", topic="Courts", draft=True),
+    "add_newest": lambda s: [s.add(f"n{i}", f"Today {i}", f"2025-03-06T{8 + i:02d}:00:00+00:00", topic="Economy", source="Dawn", tags=["Budget"]) for i in range(7)],
+    "add_back_dated": lambda s: [s.add(f"o{i}", f"Old {i}", f"2025-02-0{1 + i}T08:00:00+00:00", topic="Sport", source="APP", tags=["Budget"]) for i in range(5)],
 }  # fmt: skip
 
 
@@ -118,3 +120,63 @@ def test_cache_from_other_code_is_not_trusted(site):
     report = site.build()
     assert any("another digest version" in w for w in report.warnings)
     assert b"Poisoned" not in b"".join(site.snapshot().values())
+
+
+def _listings(snapshot: dict[str, bytes]) -> dict[str, bytes]:
+    return {p: b for p, b in snapshot.items() if p.split("/")[0] in ("topics", "sources", "tags")
+            and p.endswith("index.html") and p.count("/") > 1}  # fmt: skip
+
+
+def test_new_articles_leave_archived_listing_pages_alone(site, tmp_path):
+    """Pages numbered from the oldest: adding today's article re-renders at most three
+    listing pages per group it joins (the group's own page, a newly archived page and its
+    newer neighbour), however many pages the groups have."""
+    site.config('base_url = "https://example.github.io/news/"\n[pages]\ntopic_page_size = 4\n'
+                "source_page_size = 4\n")  # fmt: skip
+    for i in range(240):
+        site.add(
+            f"a{i}", f"Story {i}", f"2025-0{1 + i % 6}-{1 + i % 28:02d}T{i % 24:02d}:{i % 60:02d}:00+00:00",
+            topic=["Economy", "Sport", "Courts"][i % 3], source=["Dawn", "APP"][i % 2],
+            tags=["Budget"] if i % 4 == 0 else [], url=f"https://news.example/{i}",
+        )  # fmt: skip
+    site.build()
+    for n in range(5):  # the newest page fills up, then a page is archived
+        before = site.snapshot()
+        site.add(f"new{n}", f"Today {n}", f"2025-07-01T0{n}:00:00+00:00", topic="Economy",
+                 source="Dawn", tags=["Budget"])  # fmt: skip
+        report = site.build()
+        after = site.snapshot()
+        changed = {p for p in after if before.get(p) != after[p]}
+        listings = sorted(p for p in _listings(after) if p in changed)
+        groups = {p.split("/page/")[0].rsplit("/index.html")[0] for p in listings}
+        assert groups <= {"topics/economy", "sources/dawn", "tags/budget"}, listings
+        for group in groups:
+            assert sum(p.startswith(group + "/") for p in listings) <= 3, listings
+        assert len(_listings(after)) > 100
+        # the article, its neighbour, day, month, year, archive, home, 2 indexes,
+        # at most 9 listing pages, 5 feeds, the sitemap
+        assert report.written == len(changed) <= 24
+        assert all(before[p] == after[p] for p in _listings(before) if p not in changed)
+    assert site.snapshot() == clean_build(site, tmp_path)
+
+
+def test_listing_pages_are_numbered_from_the_oldest(site):
+    site.config('base_url = "https://example.github.io/news/"\n[pages]\ntopic_page_size = 2\n')
+    for i in range(7):
+        site.add(f"a{i}", f"Story {i}", f"2025-03-0{1 + i}T10:00:00+00:00", topic="Economy")
+    site.build()
+    oldest, second, newest = (
+        site.read(f"topics/economy/{rel}index.html") for rel in ("page/1/", "page/2/", "")
+    )
+    assert "Story 0" in oldest and "Story 1" in oldest and "Story 2" not in oldest
+    assert "Story 2" in second and "Story 3" in second and "Story 4" not in second
+    assert all(f"Story {i}" in newest for i in (4, 5, 6)) and "Story 3" not in newest
+    assert oldest.index("Story 1") < oldest.index("Story 0")  # newest first within a page
+    assert '<a rel="prev" href="/news/topics/economy/page/2/">' in oldest
+    assert 'rel="next"' not in oldest and "<span>Page 1</span>" in oldest
+    assert '<a rel="prev" href="/news/topics/economy/">' in second
+    assert '<a rel="next" href="/news/topics/economy/page/1/">' in second
+    assert '<a rel="next" href="/news/topics/economy/page/2/">' in newest
+    assert 'rel="prev"' not in newest and "<span>Page 3 of 3</span>" in newest
+    assert "7 articles" in newest and "7 articles" not in oldest
+    assert "<title>Economy (page 1) · News digest</title>" in oldest
