@@ -17,6 +17,8 @@ class BuildReport:
     written: int = 0
     unchanged: int = 0
     removed: int = 0
+    parsed: int = 0  # articles parsed (not taken from the cache)
+    rendered: int = 0  # pages and feeds rendered (their inputs or files changed)
     skipped: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     seconds: float = 0.0

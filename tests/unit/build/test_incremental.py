@@ -3,7 +3,10 @@ the site a clean build without the cache gives."""
 
 from __future__ import annotations
 
+import os
 import shutil
+import sqlite3
+import time
 
 import pytest
 
@@ -180,3 +183,49 @@ def test_listing_pages_are_numbered_from_the_oldest(site):
     assert 'rel="prev"' not in newest and "<span>Page 3 of 3</span>" in newest
     assert "7 articles" in newest and "7 articles" not in oldest
     assert "<title>Economy (page 1) · News digest</title>" in oldest
+
+
+def _fresh_checkout(site, tmp_path) -> Site:
+    """The whole site folder (content, cache, output) at another path, every mtime new: what
+    CI sees after a checkout and a restored cache."""
+    target = tmp_path / "elsewhere" / "checkout"
+    shutil.copytree(site.root, target)
+    moved = Site(target)
+    now = time.time_ns() + 5_000_000_000
+    for path in [moved.root, *moved.root.rglob("*")]:
+        os.utime(path, ns=(now, now), follow_symlinks=False)
+    return moved
+
+
+def test_cache_holds_no_absolute_paths(site):
+    populate(site)
+    site.build()
+    dump = "\n".join(sqlite3.connect(site.root / ".digest-cache/cache.sqlite").iterdump())
+    assert str(site.root) not in dump and str(site.root.resolve()) not in dump
+
+
+def test_cache_survives_a_move_to_a_fresh_checkout(site, tmp_path, jobs):
+    populate(site)
+    site.build(jobs=jobs)
+    moved = _fresh_checkout(site, tmp_path)
+    before = {p: (moved.out / p).stat().st_mtime_ns for p in moved.snapshot()}
+    report = moved.build(jobs=jobs)
+    assert (report.written, report.removed, report.parsed, report.rendered) == (0, 0, 0, 0)
+    assert {p: (moved.out / p).stat().st_mtime_ns for p in moved.snapshot()} == before
+    assert moved.snapshot() == clean_build(moved, tmp_path)
+    again = moved.build(jobs=jobs)  # the new stats were recorded: no hashing this time
+    assert (again.written, again.parsed, again.rendered) == (0, 0, 0)
+
+
+def test_moved_cache_still_sees_a_changed_page(site, tmp_path):
+    """A content hash is trusted only while the page's inputs are unchanged, and a live file
+    edited by hand is caught by its hash, however its stat looks."""
+    populate(site)
+    site.build()
+    moved = _fresh_checkout(site, tmp_path)
+    tampered = moved.out / "2025/03/01/index.html"
+    tampered.write_bytes(tampered.read_bytes().replace(b"Story", b"Stor!"))
+    moved.add("new", "Brand new", "2025-03-05T09:00:00+00:00", topic="Economy", source="Dawn")
+    report = moved.build()
+    assert report.parsed == 1 and report.written > 1
+    assert moved.snapshot() == clean_build(moved, tmp_path)
