@@ -48,6 +48,7 @@ def fresh_checkout(root: Path) -> Path:
     for folder, dirs, files in os.walk(moved):
         for name in [*dirs, *files]:
             os.utime(os.path.join(folder, name), ns=(now, now), follow_symlinks=False)
+    os.sync()  # a restored cache is on disk before the build starts, not still being written
     return moved
 
 
