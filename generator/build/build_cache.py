@@ -2,6 +2,9 @@
 
 SQLite, never pickle: a cache file is data, so a corrupt or foreign one can be
 detected and thrown away (with a warning) instead of trusted or executed.
+Portable: every path in it is relative to the site root, and each record carries a
+content hash, so a cache restored on another machine or checkout path (where every
+file's mtime is new) is trusted by hashes after a cheap stat mismatch.
 Article bodies live in their own table and are read only when a page or feed
 that shows them is rendered, so a rebuild neither decodes nor holds them all.
 """
@@ -21,7 +24,7 @@ from generator import __version__
 from generator.content.article import Article, LazyText
 from generator.core.errors import DigestError, Problem
 
-SCHEMA = "3"
+SCHEMA = "4"
 _TABLES = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS articles (path TEXT PRIMARY KEY, key TEXT NOT NULL,
@@ -29,9 +32,21 @@ CREATE TABLE IF NOT EXISTS articles (path TEXT PRIMARY KEY, key TEXT NOT NULL,
 CREATE TABLE IF NOT EXISTS bodies (key TEXT PRIMARY KEY, html TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS pages (site TEXT NOT NULL, output TEXT NOT NULL,
     fingerprint TEXT NOT NULL, size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL,
-    PRIMARY KEY (site, output));
+    hash TEXT NOT NULL, PRIMARY KEY (site, output));
 """
 _DATES = ("date", "updated")
+PageRecord = tuple[str, int, int, str]  # fingerprint, size, mtime_ns, content hash
+
+
+def output_hash(data: bytes) -> str:
+    """The content hash a page record keeps of an output file."""
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+def site_key(output: Path, root: Path) -> str:
+    """An output folder as the cache knows it: relative to the site root, so the cache
+    stays valid when the checkout moves."""
+    return Path(os.path.relpath(output, root.resolve())).as_posix()
 
 
 # The subpackages whose code decides what a build writes; editing the CLI, the importer,
@@ -149,29 +164,27 @@ class BuildCache:
             self.db.execute("DELETE FROM bodies WHERE key NOT IN (SELECT key FROM articles)")
         self.db.commit()
 
-    def pages(self, site: Path) -> dict[str, tuple[str, int, int]]:
-        """output path → (fingerprint, size, mtime_ns) as of the last successful build of `site`
-        (kept per output folder, so the preview and site/ do not evict each other)."""
+    def pages(self, site: str) -> dict[str, PageRecord]:
+        """output path → (fingerprint, size, mtime_ns, content hash) as of the last successful
+        build of `site` (the output folder relative to the site root: the preview and site/
+        do not evict each other)."""
         rows = self.db.execute(
-            "SELECT output, fingerprint, size, mtime_ns FROM pages WHERE site = ?", (str(site),)
+            "SELECT output, fingerprint, size, mtime_ns, hash FROM pages WHERE site = ?", (site,)
         )
-        return {o: (f, s, m) for o, f, s, m in rows}
+        return {o: (f, s, m, h) for o, f, s, m, h in rows}
 
     def save_pages(
-        self,
-        site: Path,
-        pages: dict[str, tuple[str, int, int]],
-        previous: dict[str, tuple[str, int, int]],
+        self, site: str, pages: dict[str, PageRecord], previous: dict[str, PageRecord]
     ) -> None:
         """Record the output of a successful build of `site`: only rows that differ are written."""
         with self.db:
             self.db.executemany(
                 "DELETE FROM pages WHERE site = ? AND output = ?",
-                [(str(site), o) for o in previous.keys() - pages.keys()],
+                [(site, o) for o in previous.keys() - pages.keys()],
             )
             self.db.executemany(
-                "INSERT OR REPLACE INTO pages VALUES (?, ?, ?, ?, ?)",
-                [(str(site), o, *v) for o, v in pages.items() if previous.get(o) != v],
+                "INSERT OR REPLACE INTO pages VALUES (?, ?, ?, ?, ?, ?)",
+                [(site, o, *v) for o, v in pages.items() if previous.get(o) != v],
             )
 
     def close(self) -> None:

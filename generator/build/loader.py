@@ -47,6 +47,7 @@ class Loaded:
     articles: list[Article]
     problems: list[Problem]
     keys: dict[str, str]  # source path → content key
+    parsed: int = 0  # files parsed, not taken from the cache
 
 
 def _content_salt(config: Config) -> str:
@@ -89,6 +90,7 @@ def load_articles(
         loaded.keys[name] = row[0]
     state = (config.tz, config.build.max_article_bytes, MarkdownRenderer(), cache is not None)
     items = [(shown, data) for shown, data, _key, _stat in todo.values()]
+    loaded.parsed = len(items)
     jobs = jobs if len(items) > PARALLEL_PARSE else 1
     for n, result in enumerate(fork_map(_parse_one, state, items, jobs), start=1):
         if isinstance(result, DigestError):

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from generator.build.build_cache import BuildCache, code_digest
+from generator.build.build_cache import BuildCache, PageRecord, code_digest, output_hash, site_key
 from generator.build.fingerprint import Fingerprinter, files_digest
 from generator.build.loader import load_articles, resolve_duplicates
 from generator.build.render import Renderer, theme_dir
@@ -152,13 +152,14 @@ class _RenderState:
     urls: Urls
 
 
-def _render_one(state: _RenderState, index: int) -> tuple[str, bool]:
-    """Render output number `index` (pages first, then feeds) into staging."""
+def _render_one(state: _RenderState, index: int) -> tuple[str, bool, str]:
+    """Render output number `index` (pages first, then feeds) into staging: its path,
+    whether it changed, and its content hash for the page record."""
     if index < len(state.pages):
         out = state.renderer.render(state.pages[index])
     else:
         out = render_feed(state.feeds[index - len(state.pages)], state.config, state.urls)
-    return out.path, state.staging.put(out.path, out.data)
+    return out.path, state.staging.put(out.path, out.data), output_hash(out.data)
 
 
 def _live_files(output: Path, paths: Iterable[str]) -> dict[str, tuple[int, int]]:
@@ -184,10 +185,23 @@ class _FingerprintState:
     pages: list[Page]
     feeds: list[Feed]
     output: Path | None  # None: no record of the last build, nothing worth a stat
+    previous: dict[str, PageRecord]
 
 
-def _fingerprint_slice(state: _FingerprintState, bounds: tuple[int, int]) -> tuple[int, list, dict]:
-    """Fingerprints of outputs start..stop-1 (pages first, then feeds), and their files' stats."""
+def _same_content(path: Path, known: str) -> bool:
+    try:
+        with open(path, "rb") as handle:
+            return output_hash(handle.read()) == known
+    except OSError:
+        return False
+
+
+def _fingerprint_slice(
+    state: _FingerprintState, bounds: tuple[int, int]
+) -> tuple[int, list, dict, list]:
+    """Fingerprints of outputs start..stop-1 (pages first, then feeds), their files' stats,
+    and the outputs whose stat changed but whose bytes are what the last build wrote (a
+    restored cache on a fresh checkout: every mtime is new)."""
     start, stop = bounds
     n_pages, fingerprints, paths = len(state.pages), [], []
     for i in range(start, stop):
@@ -200,24 +214,33 @@ def _fingerprint_slice(state: _FingerprintState, bounds: tuple[int, int]) -> tup
             fingerprints.append(state.fingerprinter.page({"feed": feed}, "feed"))
             paths.append(feed.path)
     stats = _live_files(state.output, paths) if state.output else {}
-    return start, fingerprints, stats
+    verified = []
+    for path, fingerprint in zip(paths, fingerprints, strict=True):
+        known, live = state.previous.get(path), stats.get(path)
+        if known and live and known[:2] == (fingerprint, live[0]) and known[2] != live[1]:
+            assert state.output is not None
+            if _same_content(state.output / path, known[3]):
+                verified.append(path)
+    return start, fingerprints, stats, verified
 
 
 def _fingerprint_outputs(
     state: _FingerprintState, jobs: int
-) -> tuple[list[str], dict[str, tuple[int, int]]]:
-    """Every output's fingerprint and the stats of the live files: in parallel on big sites,
-    as this is most of what a no-change build does."""
+) -> tuple[list[str], dict[str, tuple[int, int]], set[str]]:
+    """Every output's fingerprint, the stats of the live files, and the files verified by
+    content: in parallel on big sites, as this is most of what a no-change build does."""
     total = len(state.pages) + len(state.feeds)
     jobs = jobs if total > PARALLEL_FINGERPRINT else 1
     step = -(-total // jobs) if total else 1
     fingerprints: list[str] = [""] * total
     stats: dict[str, tuple[int, int]] = {}
+    verified: set[str] = set()
     slices = [(i, min(i + step, total)) for i in range(0, total, step)]
-    for start, found, seen in fork_map(_fingerprint_slice, state, slices, jobs, chunksize=1):
+    for start, found, seen, same in fork_map(_fingerprint_slice, state, slices, jobs, chunksize=1):
         fingerprints[start : start + len(found)] = found
         stats.update(seen)
-    return fingerprints, stats
+        verified.update(same)
+    return fingerprints, stats, verified
 
 
 def build(config: Config, options: BuildOptions) -> BuildReport:
@@ -269,6 +292,7 @@ def _build(
     if notices and options.strict:
         raise DigestError(notices, strict_advice(len(notices)))
     report.warnings.extend(str(p) for p in notices)
+    report.parsed = loaded.parsed
     lap("load")
 
     urls = Urls(config.base_url)
@@ -300,11 +324,12 @@ def _build(
     keys = {a.id: loaded.keys[str(a.source_path)] for a in articles}
     paths = [p.output for p in pages] + [f.path for f in feeds]
     recover(output)  # a build killed mid-commit is rolled back before anything is trusted
-    previous = cache.pages(output) if cache is not None else {}
+    cache_site = site_key(output, config.root)
+    previous = cache.pages(cache_site) if cache is not None else {}
     fingerprint_state = _FingerprintState(
-        Fingerprinter(salt, keys), pages, feeds, output if previous else None
+        Fingerprinter(salt, keys), pages, feeds, output if previous else None, previous
     )
-    fingerprints, live = _fingerprint_outputs(fingerprint_state, options.jobs)
+    fingerprints, live, verified = _fingerprint_outputs(fingerprint_state, options.jobs)
     planned = set(paths) | {o.path for o in others}
     if previous:
         live.update(_live_files(output, [o.path for o in others]))
@@ -312,9 +337,16 @@ def _build(
     else:  # every file but the search index, which its own stage keeps
         live = {p: s for p, s in existing_files(output).items() if not p.startswith(INDEX + "/")}
     todo: list[int] = []
+    hashes: dict[str, str] = {}  # content hash of each output, for its page record
     for i, path in enumerate(paths):
         known = previous.get(path)
-        if not (known and known[0] == fingerprints[i] and known[1:] == live.get(path)):
+        if (
+            known
+            and known[0] == fingerprints[i]
+            and (known[1:3] == live.get(path) or path in verified)
+        ):
+            hashes[path] = known[3]
+        else:
             todo.append(i)
     others_same = all(
         o.path in live
@@ -324,7 +356,7 @@ def _build(
     )
     lap("fingerprint")
 
-    report.articles, report.pages = len(catalog.entries), len(pages)
+    report.articles, report.pages, report.rendered = len(catalog.entries), len(pages), len(todo)
     if not todo and others_same and planned == set(live):
         report.unchanged = len(planned)
     else:
@@ -334,9 +366,10 @@ def _build(
             renderer = Renderer(config, urls, site)
             jobs = options.jobs if len(todo) > PARALLEL_RENDER else 1
             state = _RenderState(pages, feeds, renderer, staging, config, urls)
-            for n, (path, written) in enumerate(
+            for n, (path, written, digest) in enumerate(
                 fork_map(_render_one, state, todo, jobs, chunksize=32), start=1
             ):
+                hashes[path] = digest
                 if written:
                     changed.append(path)
                 if options.progress and n % 200 == 0:
@@ -352,10 +385,12 @@ def _build(
         report.unchanged = len(planned) - report.written
         live.update(_live_files(output, changed))
     if cache is not None:
-        record = {path: (fingerprints[i], *live[path]) for i, path in enumerate(paths)}
-        record.update({o.path: ("", *live[o.path]) for o in others})
+        record = {
+            path: (fingerprints[i], *live[path], hashes[path]) for i, path in enumerate(paths)
+        }
+        record.update({o.path: ("", *live[o.path], output_hash(o.data)) for o in others})
         if record != previous:
-            cache.save_pages(output, record, previous)
+            cache.save_pages(cache_site, record, previous)
     lap("write")
     if options.search:
         found = update_search_index(output, catalog.entries, keys, config.language, code_digest())

@@ -22,7 +22,8 @@ class BuildReport:
     skipped: list[str] = field(default_factory=list)  # content/ files left out (--skip-invalid)
     sources_skipped: list[str] = field(default_factory=list)  # source records that failed
     search_records: int = 0  # articles indexed for search; 0 when the index was up to date
-
+    parsed: int = 0  # articles parsed (not taken from the cache)
+    rendered: int = 0  # pages and feeds rendered (their inputs or files changed)
     warnings: list[str] = field(default_factory=list)
     seconds: float = 0.0
     timings: dict[str, float] = field(default_factory=dict)

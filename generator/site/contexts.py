@@ -32,17 +32,14 @@ class SiteView:
 
 @dataclass(frozen=True, slots=True)
 class Pagination:
-    number: int
-    total: int
-    urls: tuple[str, ...]
+    """Where a listing page sits. Pages are numbered from the oldest, and an archived page
+    (every one but the group's own URL) holds nothing that changes as articles arrive: no
+    page total, no group count; so adding today's articles re-renders a few pages per group."""
 
-    @property
-    def prev_url(self) -> str | None:
-        return self.urls[self.number - 2] if self.number > 1 else None
-
-    @property
-    def next_url(self) -> str | None:
-        return self.urls[self.number] if self.number < self.total else None
+    number: int  # 1: the oldest articles; the newest page has the highest number
+    newest: bool  # the group's own URL
+    prev_url: str | None  # the next newer page (rel=prev)
+    next_url: str | None  # the next older page (rel=next)
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,7 +154,7 @@ class GroupsContext(TypedDict):
 class ListingContext(TypedDict):
     """topic.html, source.html and tag.html: one page of a group's articles."""
 
-    group: GroupSummary
+    group: GroupSummary | Ref  # GroupSummary (with the count) on the newest page only
     entries: tuple[Entry, ...]  # this page's articles, newest first
     pagination: Pagination
 

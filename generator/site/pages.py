@@ -53,20 +53,33 @@ def _years(catalog: Catalog, urls: Urls) -> tuple[YearSummary, ...]:
 
 
 def _listing(
-    urls: Urls, kind: str, group: Group, size: int, url_for: Callable[[str, int], str]
+    urls: Urls, kind: str, group: Group, size: int, url_for: Callable[[str, int | None], str]
 ) -> Iterator[Page]:
-    """A group's entries split into pages of `size`; page 1 at the group's own URL."""
-    # The page shows the group's name and size, not its members: keep those out of the
-    # context so a new article elsewhere in the group does not re-render every page.
-    summary = GroupSummary(group.name, group.slug, len(group.entries))
-    chunks = [group.entries[i : i + size] for i in range(0, len(group.entries), size)] or [()]
-    page_urls = tuple(url_for(group.slug, n) for n in range(1, len(chunks) + 1))
-    for n, chunk in enumerate(chunks, start=1):
+    """A group's entries in pages numbered from the oldest: page k (page/k/) holds the k-th
+    oldest `size` articles and keeps them, its number and its links as articles arrive, so
+    adding today's articles re-renders at most three listing pages per group (instead of
+    shifting every page). The group's own URL shows the newest size to 2×size−1 articles
+    (all of a smaller group), so it is never a nearly empty page."""
+    entries, slug = group.entries, group.slug  # newest first
+    archived = max(len(entries) // size - 1, 0)
+    own = url_for(slug, None)
+
+    def url(k: int) -> str | None:
+        return None if k < 1 else own if k > archived else url_for(slug, k)
+
+    # Only the newest page shows the count: an archived page's context must not change.
+    summary = GroupSummary(group.name, slug, len(entries))
+    newest = entries[: len(entries) - archived * size]
+    pagination = Pagination(archived + 1, True, None, url(archived))
+    yield _page(urls, kind, own, f"{kind}.html",
+                ListingContext(group=summary, entries=newest, pagination=pagination))  # fmt: skip
+    ref = Ref(group.name, slug)
+    for k in range(archived, 0, -1):
+        stop = len(entries) - (k - 1) * size
+        pagination = Pagination(k, False, url(k + 1), url(k - 1))
         yield _page(
-            urls, kind, page_urls[n - 1], f"{kind}.html",
-            ListingContext(
-                group=summary, entries=chunk, pagination=Pagination(n, len(chunks), page_urls)
-            ),
+            urls, kind, url_for(slug, k), f"{kind}.html",
+            ListingContext(group=ref, entries=entries[stop - size : stop], pagination=pagination),
         )  # fmt: skip
 
 

@@ -50,23 +50,25 @@ class Urls:
     def archive(self) -> str:
         return self.page("archive/")
 
+    # A group's own URL shows its newest articles; archived listing pages are numbered
+    # from the oldest (page/1/ holds the oldest), so they keep their content (pages.py).
     def topics(self) -> str:
         return self.page("topics/")
 
-    def topic(self, slug: str, page: int = 1) -> str:
-        return self.page(f"topics/{slug}/" + (f"page/{page}/" if page > 1 else ""))
+    def topic(self, slug: str, page: int | None = None) -> str:
+        return self.page(f"topics/{slug}/" + (f"page/{page}/" if page else ""))
 
     def sources(self) -> str:
         return self.page("sources/")
 
-    def source(self, slug: str, page: int = 1) -> str:
-        return self.page(f"sources/{slug}/" + (f"page/{page}/" if page > 1 else ""))
+    def source(self, slug: str, page: int | None = None) -> str:
+        return self.page(f"sources/{slug}/" + (f"page/{page}/" if page else ""))
 
     def tags(self) -> str:
         return self.page("tags/")
 
-    def tag(self, slug: str, page: int = 1) -> str:
-        return self.page(f"tags/{slug}/" + (f"page/{page}/" if page > 1 else ""))
+    def tag(self, slug: str, page: int | None = None) -> str:
+        return self.page(f"tags/{slug}/" + (f"page/{page}/" if page else ""))
 
     def search(self) -> str:
         return self.page("search/")

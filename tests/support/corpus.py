@@ -34,6 +34,7 @@ TOPICS = [
 TOPICS += [f"Region {i}" for i in range(20)]
 SOURCES = [f"Source {i}" for i in range(20)]
 START = dt.datetime(2025, 1, 1, tzinfo=dt.UTC)
+TODAY = dt.date(2026, 1, 1)  # the day after the corpus's year: articles on it are the newest
 
 
 def _sentence(rng: random.Random) -> str:
@@ -58,9 +59,12 @@ def body_text(rng: random.Random, size: int = 4000) -> str:
     return "\n\n".join(parts)
 
 
-def article_text(i: int, rng: random.Random) -> tuple[str, str]:
-    """(relative path, file text) of generated article number i."""
+def article_text(i: int, rng: random.Random, day: dt.date | None = None) -> tuple[str, str]:
+    """(relative path, file text) of generated article number i: a time in the corpus's year,
+    or on `day` (newer than the whole corpus for a day after it: today's news)."""
     when = START + dt.timedelta(minutes=rng.randint(0, 365 * 24 * 60))
+    if day is not None:
+        when = dt.datetime.combine(day, when.time(), tzinfo=dt.UTC)
     title = " ".join(rng.choices(WORDS, k=rng.randint(5, 10))).capitalize() + f" {i}"
     meta = {
         "title": title,
@@ -75,12 +79,15 @@ def article_text(i: int, rng: random.Random) -> tuple[str, str]:
     return f"{when:%Y/%m/%d}/a{i}.md", f"---\n{front}\n---\n\n{body_text(rng)}\n"
 
 
-def generate(root: Path, n: int, start: int = 0, seed: int = 7) -> list[Path]:
-    """Write articles number start .. start+n-1 under root/content/; returns their paths."""
+def generate(
+    root: Path, n: int, start: int = 0, seed: int = 7, day: dt.date | None = None
+) -> list[Path]:
+    """Write articles number start .. start+n-1 under root/content/ (all on `day` if given);
+    returns their paths."""
     rng = random.Random(seed + start)
     paths = []
     for i in range(start, start + n):
-        rel, text = article_text(i, rng)
+        rel, text = article_text(i, rng, day)
         path = root / "content" / rel
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")

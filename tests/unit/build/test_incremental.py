@@ -3,7 +3,10 @@ the site a clean build without the cache gives."""
 
 from __future__ import annotations
 
+import os
 import shutil
+import sqlite3
+import time
 
 import pytest
 
@@ -51,6 +54,8 @@ EDITS = {
     "config_feeds": lambda s: s.config('title = "Inc"\nbase_url = "https://example.github.io/news/"\n[pages]\ntopic_page_size = 3\n[feeds]\ncontent = "summary"\n'),
     "topic_alias": lambda s: s.config('title = "Inc"\nbase_url = "https://example.github.io/news/"\n[pages]\ntopic_page_size = 3\n[topics]\naliases = { "Sport" = "Sports", "Courts" = "Law" }\n'),
     "draft": lambda s: s.add("a2", "Story 2", "2025-03-03T10:00:00+00:00", topic="Courts", draft=True),
+    "add_newest": lambda s: [s.add(f"n{i}", f"Today {i}", f"2025-03-06T{8 + i:02d}:00:00+00:00", topic="Economy", source="Dawn", tags=["Budget"]) for i in range(7)],
+    "add_back_dated": lambda s: [s.add(f"o{i}", f"Old {i}", f"2025-02-0{1 + i}T08:00:00+00:00", topic="Sport", source="APP", tags=["Budget"]) for i in range(5)],
 }  # fmt: skip
 
 
@@ -119,3 +124,110 @@ def test_cache_from_other_code_is_not_trusted(site):
     report = site.build()
     assert any("another digest version" in w for w in report.warnings)
     assert b"Poisoned" not in b"".join(site.snapshot().values())
+
+
+def _listings(snapshot: dict[str, bytes]) -> dict[str, bytes]:
+    return {p: b for p, b in snapshot.items() if p.split("/")[0] in ("topics", "sources", "tags")
+            and p.endswith("index.html") and p.count("/") > 1}  # fmt: skip
+
+
+def test_new_articles_leave_archived_listing_pages_alone(site, tmp_path):
+    """Pages numbered from the oldest: adding today's article re-renders at most three
+    listing pages per group it joins (the group's own page, a newly archived page and its
+    newer neighbour), however many pages the groups have."""
+    site.config('base_url = "https://example.github.io/news/"\n[pages]\ntopic_page_size = 4\n'
+                "source_page_size = 4\n")  # fmt: skip
+    for i in range(240):
+        site.add(
+            f"a{i}", f"Story {i}", f"2025-0{1 + i % 6}-{1 + i % 28:02d}T{i % 24:02d}:{i % 60:02d}:00+00:00",
+            topic=["Economy", "Sport", "Courts"][i % 3], source=["Dawn", "APP"][i % 2],
+            tags=["Budget"] if i % 4 == 0 else [], url=f"https://news.example/{i}",
+        )  # fmt: skip
+    site.build()
+    for n in range(5):  # the newest page fills up, then a page is archived
+        before = site.snapshot()
+        site.add(f"new{n}", f"Today {n}", f"2025-07-01T0{n}:00:00+00:00", topic="Economy",
+                 source="Dawn", tags=["Budget"])  # fmt: skip
+        report = site.build()
+        after = site.snapshot()
+        # the search index has its own stage and tests; these are the build's pages
+        changed = {p for p in after if before.get(p) != after[p] and not p.startswith("pagefind/")}
+        listings = sorted(p for p in _listings(after) if p in changed)
+        groups = {p.split("/page/")[0].rsplit("/index.html")[0] for p in listings}
+        assert groups <= {"topics/economy", "sources/dawn", "tags/budget"}, listings
+        for group in groups:
+            assert sum(p.startswith(group + "/") for p in listings) <= 3, listings
+        assert len(_listings(after)) > 100
+        # the article, its neighbour, day, month, year, archive, home, 3 indexes (topics,
+        # sources, tags), at most 9 listing pages, 5 feeds, the sitemap
+        assert report.written == len(changed) <= 25, " ".join(sorted(changed))
+        assert all(before[p] == after[p] for p in _listings(before) if p not in changed)
+    assert site.snapshot() == clean_build(site, tmp_path)
+
+
+def test_listing_pages_are_numbered_from_the_oldest(site):
+    site.config('base_url = "https://example.github.io/news/"\n[pages]\ntopic_page_size = 2\n')
+    for i in range(7):
+        site.add(f"a{i}", f"Story {i}", f"2025-03-0{1 + i}T10:00:00+00:00", topic="Economy")
+    site.build()
+    oldest, second, newest = (
+        site.read(f"topics/economy/{rel}index.html") for rel in ("page/1/", "page/2/", "")
+    )
+    assert "Story 0" in oldest and "Story 1" in oldest and "Story 2" not in oldest
+    assert "Story 2" in second and "Story 3" in second and "Story 4" not in second
+    assert all(f"Story {i}" in newest for i in (4, 5, 6)) and "Story 3" not in newest
+    assert oldest.index("Story 1") < oldest.index("Story 0")  # newest first within a page
+    assert '<a rel="prev" href="/news/topics/economy/page/2/">' in oldest
+    assert 'rel="next"' not in oldest and "<span>Page 1</span>" in oldest
+    assert '<a rel="prev" href="/news/topics/economy/">' in second
+    assert '<a rel="next" href="/news/topics/economy/page/1/">' in second
+    assert '<a rel="next" href="/news/topics/economy/page/2/">' in newest
+    assert 'rel="prev"' not in newest and "<span>Page 3 of 3</span>" in newest
+    assert "7 articles" in newest and "7 articles" not in oldest
+    assert "<title>Economy (page 1) · News digest</title>" in oldest
+
+
+def _fresh_checkout(site, tmp_path) -> Site:
+    """The whole site folder (content, cache, output) at another path, every mtime new: what
+    CI sees after a checkout and a restored cache."""
+    target = tmp_path / "elsewhere" / "checkout"
+    shutil.copytree(site.root, target)
+    moved = Site(target)
+    now = time.time_ns() + 5_000_000_000
+    for path in [moved.root, *moved.root.rglob("*")]:
+        os.utime(path, ns=(now, now), follow_symlinks=False)
+    return moved
+
+
+def test_cache_holds_no_absolute_paths(site):
+    populate(site)
+    site.build()
+    dump = "\n".join(sqlite3.connect(site.root / ".digest-cache/cache.sqlite").iterdump())
+    assert str(site.root) not in dump and str(site.root.resolve()) not in dump
+
+
+def test_cache_survives_a_move_to_a_fresh_checkout(site, tmp_path, jobs):
+    populate(site)
+    site.build(jobs=jobs)
+    moved = _fresh_checkout(site, tmp_path)
+    before = {p: (moved.out / p).stat().st_mtime_ns for p in moved.snapshot()}
+    report = moved.build(jobs=jobs)
+    assert (report.written, report.removed, report.parsed, report.rendered) == (0, 0, 0, 0)
+    assert {p: (moved.out / p).stat().st_mtime_ns for p in moved.snapshot()} == before
+    assert moved.snapshot() == clean_build(moved, tmp_path)
+    again = moved.build(jobs=jobs)  # the new stats were recorded: no hashing this time
+    assert (again.written, again.parsed, again.rendered) == (0, 0, 0)
+
+
+def test_moved_cache_still_sees_a_changed_page(site, tmp_path):
+    """A content hash is trusted only while the page's inputs are unchanged, and a live file
+    edited by hand is caught by its hash, however its stat looks."""
+    populate(site)
+    site.build()
+    moved = _fresh_checkout(site, tmp_path)
+    tampered = moved.out / "2025/03/01/index.html"
+    tampered.write_bytes(tampered.read_bytes().replace(b"Story", b"Stor!"))
+    moved.add("new", "Brand new", "2025-03-05T09:00:00+00:00", topic="Economy", source="Dawn")
+    report = moved.build()
+    assert report.parsed == 1 and report.written > 1
+    assert moved.snapshot() == clean_build(moved, tmp_path)
