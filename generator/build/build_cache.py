@@ -123,8 +123,10 @@ class BuildCache:
                 self.warnings.append(
                     f"{self.path}: cache made by another digest version; starting afresh"
                 )
+            # Dropped, not emptied: another schema's tables may have other columns.
             db.executescript(
-                "DELETE FROM articles; DELETE FROM bodies; DELETE FROM pages; DELETE FROM meta;"
+                "DROP TABLE articles; DROP TABLE bodies; DROP TABLE pages; DROP TABLE meta;"
+                + _TABLES
             )
             db.executemany("INSERT INTO meta VALUES (?, ?)", list(wanted.items()))
             db.commit()

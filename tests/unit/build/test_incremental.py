@@ -231,3 +231,21 @@ def test_moved_cache_still_sees_a_changed_page(site, tmp_path):
     report = moved.build()
     assert report.parsed == 1 and report.written > 1
     assert moved.snapshot() == clean_build(moved, tmp_path)
+
+
+def test_cache_of_an_older_schema_is_replaced(site, tmp_path):
+    """Schema 3 kept page records without a content hash: its tables are dropped, not reused."""
+    populate(site)
+    (site.root / ".digest-cache").mkdir()
+    old = sqlite3.connect(site.root / ".digest-cache/cache.sqlite")
+    old.executescript(
+        "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);"
+        "INSERT INTO meta VALUES ('schema', '3'), ('code', 'x');"
+        "CREATE TABLE pages (site TEXT NOT NULL, output TEXT NOT NULL, fingerprint TEXT NOT NULL,"
+        " size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL, PRIMARY KEY (site, output));"
+    )
+    old.close()
+    report = site.build()
+    assert any("another digest version" in w for w in report.warnings)
+    assert site.build().written == 0
+    assert site.snapshot() == clean_build(site, tmp_path)
