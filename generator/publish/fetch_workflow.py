@@ -88,10 +88,7 @@ jobs:
         id: pages
         uses: actions/configure-pages@v6
 {install_step}
-      - name: Build
-        run: digest build --base-url "${{{{ steps.pages.outputs.base_url }}}}/"
-      - name: Check links and feeds
-        run: digest check --base-url "${{{{ steps.pages.outputs.base_url }}}}/"
+{build_steps}
       - uses: actions/upload-pages-artifact@v5
         with:
           path: site  # [paths] output in digest.toml
@@ -124,12 +121,21 @@ def fetch_config(feeds: tuple[str, ...]) -> str:
 
 
 def fetch_workflow(plain_workflow: str, python: str) -> str:
-    """The scheduled workflow, installing digest with the plain workflow's own step."""
-    return FETCH_WORKFLOW.format(python=python, install_step=install_step(plain_workflow))
+    """The scheduled workflow, installing, building and checking with the plain workflow's
+    own steps."""
+    return FETCH_WORKFLOW.format(
+        python=python,
+        install_step=steps(plain_workflow, "      - name: Install digest", "      - name:"),
+        build_steps=steps(
+            plain_workflow,
+            "      - name: Restore the build cache",
+            "      - uses: actions/upload-pages-artifact",
+        ),
+    )
 
 
-def install_step(workflow: str) -> str:
-    """The 'Install digest' step of a workflow, as written there (up to the next step)."""
-    start = workflow.index("      - name: Install digest")
-    end = workflow.index("      - name:", start + 1)
+def steps(workflow: str, first: str, until: str) -> str:
+    """A workflow's steps from the line starting `first` up to the next line starting `until`."""
+    start = workflow.index(first)
+    end = workflow.index(until, start + 1)
     return workflow[start:end].rstrip("\n")

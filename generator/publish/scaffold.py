@@ -135,6 +135,18 @@ jobs:
         # from a git repository instead, pinned to a tag:
         #   pip install "news-digest @ git+https://github.com/OWNER/REPO.git@v0.1.0"
         run: pip install "{install}"
+      - name: Restore the build cache of the last run
+        # digest's cache is portable: on a fresh runner, where every file looks new, it
+        # trusts content hashes, so unchanged articles are not parsed again and unchanged
+        # pages not rendered again. A new key whenever the content changes; the restore
+        # key finds the newest earlier one.
+        uses: actions/cache@v4
+        with:
+          path: |
+            .digest-cache
+            site
+          key: digest-build-${{{{ hashFiles('content/**', 'templates/**', 'static/**', 'digest.toml') }}}}
+          restore-keys: digest-build-
       - name: Build
         run: digest build --base-url "${{{{ steps.pages.outputs.base_url }}}}/"
       - name: Check links and feeds

@@ -7,8 +7,10 @@ import re
 
 import yaml
 
+from generator.publish.scaffold import WORKFLOW
 from tests.support.feed_server import feed_server
 from tests.support.sites import run_digest
+from tests.support.workflows import build_cache_step
 
 SUMMARY = r"Fetched (\d+) feeds \((\d+) unchanged\), (\d+) new articles, (\d+) failed in \d+ s\n"
 
@@ -98,6 +100,10 @@ def test_init_fetch_writes_a_scheduled_workflow_that_fetches_commits_builds_chec
         s for s in jobs["fetch"]["steps"] if s.get("uses", "").startswith("actions/cache@")
     )
     assert cached["with"]["path"] == ".digest-cache/fetch-state.json"
+    plain = yaml.safe_load(WORKFLOW.format(python="3.12", install="x"))
+    assert build_cache_step(jobs["build"]["steps"]) == build_cache_step(
+        plain["jobs"]["build"]["steps"]
+    )  # the build job restores its cache exactly as the plain workflow does
     built = run_digest(site, "build", "-q")  # the new site builds before any fetch
     assert built.returncode == 0, built.stderr
 

@@ -11,6 +11,7 @@ from click.testing import CliRunner
 
 from generator.cli import main
 from generator.core.config import Config
+from tests.support.workflows import build_cache_step
 
 
 def run(*args: str, cwd=None):
@@ -47,7 +48,7 @@ def test_workflow_is_valid_yaml_with_the_pages_permissions_and_pinned_actions(tm
     steps = flow["jobs"]["build"]["steps"] + flow["jobs"]["deploy"]["steps"]
     uses = {s["uses"].split("@")[0]: s["uses"].split("@")[1] for s in steps if "uses" in s}
     assert set(uses) == {
-        "actions/checkout", "actions/setup-python", "actions/configure-pages",
+        "actions/checkout", "actions/setup-python", "actions/configure-pages", "actions/cache",
         "actions/upload-pages-artifact", "actions/deploy-pages",
     }  # fmt: skip
     assert all(re.fullmatch(r"v\d+", v) for v in uses.values()), uses
@@ -63,6 +64,17 @@ def test_workflow_is_valid_yaml_with_the_pages_permissions_and_pinned_actions(tm
     assert upload["with"]["path"] == "site"
     assert flow["jobs"]["deploy"]["needs"] == "build"
     assert flow["jobs"]["deploy"]["environment"]["name"] == "github-pages"
+
+
+def test_workflow_restores_and_saves_the_build_cache_keyed_by_content(tmp_path):
+    assert run("init", str(tmp_path)).exit_code == 0
+    flow = yaml.safe_load((tmp_path / ".github/workflows/pages.yml").read_text())
+    cache = build_cache_step(flow["jobs"]["build"]["steps"])["with"]
+    assert cache["path"].split() == [".digest-cache", "site"]  # [paths] cache and output
+    assert cache["key"] == (
+        "digest-build-${{ hashFiles('content/**', 'templates/**', 'static/**', 'digest.toml') }}"
+    )
+    assert cache["restore-keys"] == "digest-build-"  # finds the newest earlier one
 
 
 def test_scaffold_config_lists_every_setting_and_loads(tmp_path):
