@@ -97,6 +97,11 @@ class ContentCache:
         if known.copy_key:
             self.by_copy_key.setdefault(known.copy_key, []).append(known)
 
+    def _where(self) -> str:
+        """content/ relative to the site root (the cache's parent), so the index stays valid
+        when the site is checked out elsewhere."""
+        return os.path.relpath(self.content, self.cache_file.parent.parent)
+
     def refresh(self, rel: str) -> None:
         """Re-stat a file the importer just wrote, so the next run trusts its entry."""
         st = (self.content / rel).stat()
@@ -110,7 +115,7 @@ class ContentCache:
         self._loaded = data
         if not isinstance(data, dict) or data.get("version") != _VERSION:
             return {}
-        if data.get("content") != str(self.content) or data.get("zone") != str(self.tz):
+        if data.get("content") != self._where() or data.get("zone") != str(self.tz):
             return {}
         files = data.get("files")
         return files if isinstance(files, dict) else {}
@@ -123,7 +128,7 @@ class ContentCache:
         }
         data = {
             "version": _VERSION,
-            "content": str(self.content),
+            "content": self._where(),
             "zone": str(self.tz),
             "files": files,
         }

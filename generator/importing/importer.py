@@ -56,6 +56,7 @@ class ImportOptions:
     dry_run: bool = False
     force: bool = False
     jobs: int | None = None  # worker processes; None picks by batch size
+    shown_from: Path | None = None  # files are named relative to this folder in messages
 
 
 def import_sources(
@@ -70,7 +71,7 @@ def import_sources(
     content, cache = config.path("content"), config.path("cache")
     if not options.dry_run:
         remove_temporaries(content)
-    files = discover(paths, content, cache, report)
+    files = discover(paths, content, cache, report, options.shown_from)
     ctx = ReadContext(
         timezone=config.timezone,
         zones=dict(config.import_.timezones),
@@ -93,7 +94,7 @@ def import_sources(
     replay: dict[Path, dict[str, Any]] = {}
     for task in tasks.values():
         result = results.get(task[0])
-        entry = sources.entries.get(str(task[0])) if result is None else None
+        entry = sources.entry(task[0]) if result is None else None
         if entry is not None and _still_imported(entry, index):
             replay[task[0]] = entry
         else:
@@ -205,7 +206,8 @@ def import_configured(
     """Import the `[import] paths` of digest.toml: what `digest build` and `digest serve` do
     before each build, so one command takes raw sources to a site."""
     paths = [config.root / p for p in config.import_.paths]
-    report = import_sources(config, paths, ImportOptions(now=now), progress)
+    options = ImportOptions(now=now, shown_from=config.root)
+    report = import_sources(config, paths, options, progress)
     return report, [Problem(i.origin, i.reason) for i in report.failed]
 
 
@@ -224,7 +226,11 @@ GLOB = re.compile(r"[*?\[]")
 
 
 def discover(
-    paths: Iterable[Path], content: Path, cache: Path, report: ImportReport
+    paths: Iterable[Path],
+    content: Path,
+    cache: Path,
+    report: ImportReport,
+    shown_from: Path | None = None,
 ) -> list[tuple[Path, str]]:
     """Files named (or matched by a glob), and the text files under folders named (hidden
     ones skipped), in a stable order; one warning sums up what a folder held that is not
@@ -256,6 +262,12 @@ def discover(
             f"skipped {plural(total, 'file')} that {'is' if total == 1 else 'are'} not "
             f"scraped text or JSON ({kinds}); name a file to import it anyway"
         )
+    if shown_from is not None:  # digest.toml's [import] paths: named as written there
+        base = shown_from.resolve()
+        found = {
+            real: os.path.relpath(shown, base) if Path(shown).is_relative_to(base) else shown
+            for real, shown in found.items()
+        }
     return sorted(found.items())
 
 

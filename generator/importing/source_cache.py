@@ -16,7 +16,7 @@ from pathlib import Path
 from generator.core.atomic import write_json
 
 CACHE_NAME = "import-sources.json"
-_VERSION = 3  # 2: each story with its hashes, title and copy keys; 3: size and mtime
+_VERSION = 4  # 2: stories with hashes and keys; 3: size and mtime; 4: keys relative to the root
 
 
 def file_hash(data: bytes, key: str) -> str:
@@ -39,6 +39,7 @@ def _key_digest(key: str) -> str:
 class SourceCache:
     def __init__(self, cache: Path):
         self.file = cache / CACHE_NAME
+        self.base = cache.parent.resolve()  # the site root: keys are relative to it
         self.entries: dict[str, dict] = {}
         self._loaded: object = None  # the cache as read: an unchanged one is not rewritten
 
@@ -53,13 +54,22 @@ class SourceCache:
             self.entries = entries if isinstance(entries, dict) else {}
         return self
 
+    def key_of(self, path: Path) -> str:
+        """A file's key: its path relative to the site root, so a cache restored in another
+        checkout (GitHub Actions) still knows its files; absolute for files outside it."""
+        return str(path.relative_to(self.base)) if path.is_relative_to(self.base) else str(path)
+
+    def entry(self, path: Path) -> dict | None:
+        found = self.entries.get(self.key_of(path))
+        return found if isinstance(found, dict) else None
+
     def hash_of(self, path: Path) -> str | None:
-        entry = self.entries.get(str(path))
+        entry = self.entry(path)
         return entry.get("hash") if isinstance(entry, dict) else None
 
     def unchanged(self, path: Path, key: str, stat: list[int] | None) -> bool:
         """The file is as it was when last read, with the same reading options."""
-        entry = self.entries.get(str(path))
+        entry = self.entry(path)
         return (
             stat is not None
             and isinstance(entry, dict)
@@ -77,7 +87,7 @@ class SourceCache:
         problems: list[tuple[str, str]],
         warnings: list[str],
     ) -> None:
-        self.entries[str(path)] = {
+        self.entries[self.key_of(path)] = {
             "hash": digest,
             "key": _key_digest(key),
             "stat": stat,

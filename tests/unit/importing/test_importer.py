@@ -235,6 +235,25 @@ def test_reimport_skips_files_by_size_and_mtime_without_reading_them(isite):
     assert outcomes(isite.run()) == {"updated": 1}
 
 
+def test_import_caches_hold_no_absolute_paths_and_survive_a_move(isite, tmp_path):
+    for name in (DUMP, "dawn-record.json", "scrape-batch.jsonl"):
+        isite.sample(name)
+    isite.run(shown_from=isite.root)  # as `digest build` imports [import] paths
+    cached = [p.read_text("utf-8") for p in (isite.root / ".digest-cache").glob("import-*.json")]
+    assert len(cached) == 2 and not any(str(isite.root) in text for text in cached)
+    moved = ImportSite.__new__(ImportSite)
+    moved.root, moved.src = tmp_path / "elsewhere", tmp_path / "elsewhere" / "src"
+    shutil.copytree(isite.root, moved.root)
+    for path in moved.root.rglob("*"):  # a fresh checkout: every mtime is new
+        os.utime(path, ns=(2_000_000_000_000_000_000, 2_000_000_000_000_000_000))
+    again = moved.run(shown_from=moved.root)
+    assert outcomes(again) == {"unchanged": 6}
+    assert {item.origin.split(":")[0].split(" (")[0] for item in again.items} == {
+        f"src/{name}" for name in (DUMP, "dawn-record.json", "scrape-batch.jsonl")
+    }
+    assert moved.files() == isite.files()
+
+
 def test_changed_record_updates_one_file_and_keeps_id_date_and_slug(isite):
     other_story = record(link="https://www.dawn.com/news/101/x", content="Gold rose.\n\nBy Rs500.")
     isite.source("a.jsonl", record() + "\n" + other_story)
