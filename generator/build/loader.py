@@ -11,7 +11,8 @@ from pathlib import Path
 
 from generator.build.build_cache import BuildCache, article_from_meta, article_meta, code_digest
 from generator.content.article import Article
-from generator.content.front_matter import content_files, parse_article, read_limited
+from generator.content.files import content_files, read_limited
+from generator.content.front_matter import parse_article
 from generator.content.markup import MarkdownRenderer
 from generator.core.config import Config
 from generator.core.errors import DigestError, Problem

@@ -14,7 +14,8 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator.content.front_matter import article_identity, content_files, split_front_matter
+from generator.content.files import content_files
+from generator.content.front_matter import article_identity, split_front_matter
 from generator.core.atomic import write_json
 from generator.core.dates import to_aware
 from generator.core.errors import DigestError

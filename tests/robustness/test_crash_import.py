@@ -13,7 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from generator.content.front_matter import find_content, parse_article, read_limited
+from generator.content.files import find_content, read_limited
+from generator.content.front_matter import parse_article
 from generator.content.markup import MarkdownRenderer
 from generator.core.config import load_config
 from tests.support.corpus import make_batch

@@ -10,7 +10,8 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from generator.content.front_matter import find_content, parse_article
+from generator.content.files import find_content
+from generator.content.front_matter import parse_article
 from generator.content.markup import MarkdownRenderer
 from generator.core.config import load_config
 from generator.core.sanitise import plain_text

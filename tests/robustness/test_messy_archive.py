@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from generator.content.front_matter import find_content, split_front_matter
+from generator.content.files import find_content
+from generator.content.front_matter import split_front_matter
 from generator.core.config import load_config
 from generator.importing.importer import ImportOptions, import_sources
 from tests.support.messy_archive import BANNER, Archive, write_archive

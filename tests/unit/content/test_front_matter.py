@@ -8,7 +8,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from generator.content.front_matter import DEFAULT_TOPIC, parse_article, read_limited
+from generator.content.files import read_limited
+from generator.content.front_matter import DEFAULT_TOPIC, parse_article
 from generator.content.markup import MarkdownRenderer
 from generator.core.errors import DigestError
 from generator.core.identity import article_id

@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from generator.content.front_matter import find_content, parse_article, split_front_matter
+from generator.content.files import find_content
+from generator.content.front_matter import parse_article, split_front_matter
 from generator.content.markup import MarkdownRenderer
 from generator.core.config import load_config
 from generator.importing.importer import ImportOptions, import_sources
