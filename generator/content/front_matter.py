@@ -315,6 +315,7 @@ def parse_article(
     topic = f.text("topic") or DEFAULT_TOPIC
     source = f.text("source")
     url = f.link("url")
+    f.text("id")  # checked here so a bad id is reported; article_identity derives the id
     given_slug = f.text("slug")
     summary = f.text("summary")
     day_only_update = is_day_only(meta.get("updated"))

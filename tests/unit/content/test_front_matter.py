@@ -72,6 +72,7 @@ def test_bom_and_crlf_are_accepted():
             "field 'title': must be text, not a mapping",
         ),
         ("---\ntitle: T\ndate: 2025-01-01\ntags: 5\n---\n", "field 'tags': must be a list"),
+        ("---\ntitle: T\ndate: 2025-01-01\nid: []\n---\n", "field 'id': must be text, not a list"),
         (
             "---\ntitle: T\ndate: 2025-01-01\ndraft: maybe\n---\n",
             "field 'draft': must be true or false",
