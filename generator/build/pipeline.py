@@ -137,6 +137,7 @@ def site_view(config: Config, urls: Urls) -> SiteView:
         base_url=config.base_url,
         base_path=config.base_path,
         urls=urls,
+        search=config.search.enabled,
     )
 
 
@@ -393,7 +394,8 @@ def _build(
             cache.save_pages(cache_site, record, previous)
     lap("write")
     if options.search:
-        found = update_search_index(output, catalog.entries, keys, config.language, code_digest())
+        entries = catalog.entries if config.search.enabled else ()  # off: an old index goes
+        found = update_search_index(output, entries, keys, config.language, code_digest())
         report.search_records = found or 0
         lap("search")
     report.seconds = time.perf_counter() - started

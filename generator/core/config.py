@@ -85,6 +85,13 @@ class Topics(_Section):
         return value
 
 
+class Search(_Section):
+    # The Pagefind index, the search page and the header's search box. Indexing re-reads the
+    # whole archive whenever an article changes (issue 16's follow-up): a big archive built
+    # often may turn it off.
+    enabled: bool = True
+
+
 class Build(_Section):
     max_article_bytes: int = Field(5_000_000, ge=1)
     drafts: bool = False
@@ -126,6 +133,7 @@ class Config(_Section):
     feeds: Feeds = Feeds()
     import_: Import = Field(Import(), alias="import")
     topics: Topics = Topics()
+    search: Search = Search()
     build: Build = Build()
     fetch: Fetch = Fetch()
     # Not from the file: where digest.toml lives (or the working folder without one).

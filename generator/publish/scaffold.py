@@ -57,6 +57,9 @@ base_url = "http://127.0.0.1:8000/"
 [topics]
 # aliases = { "Sports" = "Sport", "Global" = "World" }   # show a topic under another name
 
+[search]
+# enabled = true                  # a search page and box; indexing costs time on big archives
+
 [build]
 # max_article_bytes = 5000000     # larger content files are rejected
 # drafts = false                  # publish articles marked draft: true

@@ -28,6 +28,7 @@ class SiteView:
     base_url: str
     base_path: str
     urls: Urls
+    search: bool  # [search] enabled: the search page and the header's search box exist
 
 
 @dataclass(frozen=True, slots=True)

@@ -133,9 +133,11 @@ def plan_pages(
                 ArticleContext(entry=entry, topic=ref, older=older, newer=newer),
             )  # fmt: skip
 
-    search = SearchContext(
-        topics=tuple(g.name for g in catalog.topics), sources=tuple(g.name for g in catalog.sources)
-    )
-    yield _page(urls, "search", urls.search(), "search.html", search)
+    if config.search.enabled:
+        search = SearchContext(
+            topics=tuple(g.name for g in catalog.topics),
+            sources=tuple(g.name for g in catalog.sources),
+        )
+        yield _page(urls, "search", urls.search(), "search.html", search)
     yield _page(urls, "404", urls.page("404.html"), "404.html", NoContext())
     yield _page(urls, "robots", urls.page("robots.txt"), "robots.txt", NoContext())

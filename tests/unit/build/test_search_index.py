@@ -88,6 +88,24 @@ def test_an_empty_site_has_no_index_and_emptying_a_site_removes_it(site):
     assert not list(site.root.glob(".site.*"))
 
 
+def test_search_switched_off_has_no_index_page_or_box_and_back_on_restores_them(site):
+    populate(site)
+    site.build()
+    assert (site.out / "search/index.html").is_file()
+    assert 'class="site-search"' in (site.out / "index.html").read_text()
+    site.config('base_url = "https://example.github.io/news/"\n[search]\nenabled = false\n')
+    report = site.build()
+    assert report.search_records == 0
+    assert not (site.out / INDEX).exists() and not (site.out / "search").exists()
+    assert "site-search" not in (site.out / "index.html").read_text()
+    assert "/search/" not in (site.out / "sitemap.xml").read_text()
+    wait_for_trash(site.root)
+    site.config('base_url = "https://example.github.io/news/"\n[search]\nenabled = true\n')
+    assert site.build().search_records == 3
+    assert (site.out / "search/index.html").is_file()
+    assert 'class="site-search"' in (site.out / "index.html").read_text()
+
+
 def test_a_record_holds_the_words_a_reader_sees_and_the_filters(site, monkeypatch):
     populate(site, 2)
     site.build()
