@@ -121,6 +121,8 @@ def test_browser_fifty_files_saved_at_once_rebuild_once(news: Site, serve, brows
             article(f"Batch story {i}", f"2025-06-12T{i % 24:02d}:{i % 60:02d}:00+00:00"),
         )
     expect(page.locator("body")).to_contain_text("Batch story", timeout=WAIT * 1000)
+    # The text shows while the page parses; its load event can come later on a busy machine.
+    page.wait_for_load_state("load", timeout=WAIT * 1000)
     time.sleep(1.5)  # room for any stray second rebuild or reload to show itself
 
     assert running.builds == before + 1, running.log
