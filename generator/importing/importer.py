@@ -23,11 +23,12 @@ from generator.core.atomic import remove_temporaries
 from generator.core.config import Config
 from generator.core.errors import Problem
 from generator.core.progress import Progress
+from generator.core.wording import plural
 from generator.importing.content_cache import ContentCache
 from generator.importing.placement import Placement, PlacementRules
 from generator.importing.readers import JSONL_SUFFIXES, ReadContext
 from generator.importing.record import SourceRecord
-from generator.importing.report import ImportReport, plural
+from generator.importing.report import ImportReport
 from generator.importing.resolve import (
     JUNK_TITLES,
     fix_titles,

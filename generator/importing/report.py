@@ -6,12 +6,9 @@ import json
 from collections import Counter
 from dataclasses import asdict, dataclass, field
 
+from generator.core.wording import plural
+
 OUTCOMES = ("new", "updated", "unchanged", "duplicate", "merged", "kept", "failed")
-
-
-def plural(count: int, word: str, words: str | None = None) -> str:
-    """'1 item', '2 items'."""
-    return f"{count} {word if count == 1 else words or word + 's'}"
 
 
 @dataclass(frozen=True)
