@@ -40,7 +40,7 @@ _DATE_FORMATS = {
 }
 
 
-def _datefmt(value: dt.datetime | dt.date, fmt: str = "long") -> str:
+def datefmt(value: dt.datetime | dt.date, fmt: str = "long") -> str:
     return value.strftime(_DATE_FORMATS.get(fmt, fmt))
 
 
@@ -83,7 +83,7 @@ class Renderer:
             lstrip_blocks=True,
             keep_trailing_newline=True,
         )
-        self.env.filters["datefmt"] = _datefmt
+        self.env.filters["datefmt"] = datefmt
         self.env.filters["absolute"] = urls.absolute
         self.env.filters["slug"] = slugify
         self.env.filters["plural"] = plural

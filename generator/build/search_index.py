@@ -31,7 +31,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import IO, Any
 
-from generator.build.render import _datefmt
+from generator.build.render import datefmt
 from generator.build.writer import DETACHED_DELETE, delete_detached, safe_relpath
 from generator.core.errors import DigestError, Problem
 from generator.core.sanitise import plain_text
@@ -55,7 +55,7 @@ def record(entry: Entry, language: str) -> dict[str, Any]:
     a = entry.article
     meta = {
         "title": a.title,
-        "date": _datefmt(entry.local, "day"),
+        "date": datefmt(entry.local, "day"),
         "datetime": entry.local.isoformat(),
         "topic": a.topic,
     }
