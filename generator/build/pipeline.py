@@ -8,15 +8,14 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
-import os
 import time
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from generator.build.build_cache import BuildCache, PageRecord, code_digest, output_hash, site_key
+from generator.build.build_cache import BuildCache, code_digest, output_hash, site_key
 from generator.build.fingerprint import Fingerprinter, files_digest
+from generator.build.freshness import FingerprintState, fingerprint_outputs, live_files
 from generator.build.loader import load_articles, resolve_duplicates
 from generator.build.render import Renderer, theme_dir
 from generator.build.report import BuildReport
@@ -37,9 +36,8 @@ from generator.site.sitemap import sitemap
 from generator.site.topics import apply_aliases, similar_topics
 from generator.site.urls import Urls
 
-# Below these many items, forking workers costs more than it saves.
-PARALLEL_FINGERPRINT = 5000  # outputs to fingerprint and stat
-PARALLEL_RENDER = 300  # outputs to render
+# Below this many outputs to render, forking workers costs more than it saves.
+PARALLEL_RENDER = 300
 
 
 SKIP_ADVICE = (
@@ -163,87 +161,6 @@ def _render_one(state: _RenderState, index: int) -> tuple[str, bool, str]:
     return out.path, state.staging.put(out.path, out.data), output_hash(out.data)
 
 
-def _live_files(output: Path, paths: Iterable[str]) -> dict[str, tuple[int, int]]:
-    """(size, mtime_ns) of just the files the last build wrote and this one plans: four
-    times faster than walking a 40,000-file tree, and files digest never wrote are not
-    its business."""
-    found = {}
-    base = f"{output}{os.sep}"
-    for path in paths:
-        try:
-            stat = os.stat(base + path)
-        except FileNotFoundError:
-            continue
-        found[path] = (stat.st_size, stat.st_mtime_ns)
-    return found
-
-
-@dataclass(frozen=True)
-class _FingerprintState:
-    """What fingerprint workers share (inherited through fork, never pickled)."""
-
-    fingerprinter: Fingerprinter
-    pages: list[Page]
-    feeds: list[Feed]
-    output: Path | None  # None: no record of the last build, nothing worth a stat
-    previous: dict[str, PageRecord]
-
-
-def _same_content(path: Path, known: str) -> bool:
-    try:
-        with open(path, "rb") as handle:
-            return output_hash(handle.read()) == known
-    except OSError:
-        return False
-
-
-def _fingerprint_slice(
-    state: _FingerprintState, bounds: tuple[int, int]
-) -> tuple[int, list, dict, list]:
-    """Fingerprints of outputs start..stop-1 (pages first, then feeds), their files' stats,
-    and the outputs whose stat changed but whose bytes are what the last build wrote (a
-    restored cache on a fresh checkout: every mtime is new)."""
-    start, stop = bounds
-    n_pages, fingerprints, paths = len(state.pages), [], []
-    for i in range(start, stop):
-        if i < n_pages:
-            page = state.pages[i]
-            fingerprints.append(state.fingerprinter.page(page.context, page.kind + page.template))
-            paths.append(page.output)
-        else:
-            feed = state.feeds[i - n_pages]
-            fingerprints.append(state.fingerprinter.page({"feed": feed}, "feed"))
-            paths.append(feed.path)
-    stats = _live_files(state.output, paths) if state.output else {}
-    verified = []
-    for path, fingerprint in zip(paths, fingerprints, strict=True):
-        known, live = state.previous.get(path), stats.get(path)
-        if known and live and known[:2] == (fingerprint, live[0]) and known[2] != live[1]:
-            assert state.output is not None
-            if _same_content(state.output / path, known[3]):
-                verified.append(path)
-    return start, fingerprints, stats, verified
-
-
-def _fingerprint_outputs(
-    state: _FingerprintState, jobs: int
-) -> tuple[list[str], dict[str, tuple[int, int]], set[str]]:
-    """Every output's fingerprint, the stats of the live files, and the files verified by
-    content: in parallel on big sites, as this is most of what a no-change build does."""
-    total = len(state.pages) + len(state.feeds)
-    jobs = jobs if total > PARALLEL_FINGERPRINT else 1
-    step = -(-total // jobs) if total else 1
-    fingerprints: list[str] = [""] * total
-    stats: dict[str, tuple[int, int]] = {}
-    verified: set[str] = set()
-    slices = [(i, min(i + step, total)) for i in range(0, total, step)]
-    for start, found, seen, same in fork_map(_fingerprint_slice, state, slices, jobs, chunksize=1):
-        fingerprints[start : start + len(found)] = found
-        stats.update(seen)
-        verified.update(same)
-    return fingerprints, stats, verified
-
-
 def build(config: Config, options: BuildOptions) -> BuildReport:
     """Build the whole site into the output folder; raises DigestError on bad input."""
     started = time.perf_counter()
@@ -327,14 +244,14 @@ def _build(
     recover(output)  # a build killed mid-commit is rolled back before anything is trusted
     cache_site = site_key(output, config.root)
     previous = cache.pages(cache_site) if cache is not None else {}
-    fingerprint_state = _FingerprintState(
+    fingerprint_state = FingerprintState(
         Fingerprinter(salt, keys), pages, feeds, output if previous else None, previous
     )
-    fingerprints, live, verified = _fingerprint_outputs(fingerprint_state, options.jobs)
+    fingerprints, live, verified = fingerprint_outputs(fingerprint_state, options.jobs)
     planned = set(paths) | {o.path for o in others}
     if previous:
-        live.update(_live_files(output, [o.path for o in others]))
-        live.update(_live_files(output, previous.keys() - planned))
+        live.update(live_files(output, [o.path for o in others]))
+        live.update(live_files(output, previous.keys() - planned))
     else:  # every file but the search index, which its own stage keeps
         live = {p: s for p, s in existing_files(output).items() if not p.startswith(INDEX + "/")}
     todo: list[int] = []
@@ -384,7 +301,7 @@ def _build(
             raise
         report.written, report.removed = len(changed), len(removed)
         report.unchanged = len(planned) - report.written
-        live.update(_live_files(output, changed))
+        live.update(live_files(output, changed))
     if cache is not None:
         record = {
             path: (fingerprints[i], *live[path], hashes[path]) for i, path in enumerate(paths)

@@ -10,7 +10,7 @@ import time
 
 import pytest
 
-from generator.build import loader
+from generator.build import freshness, loader
 from generator.build import pipeline as build
 from generator.build.build_cache import BuildCache
 from tests.support.sites import Site
@@ -65,7 +65,7 @@ def jobs(request, monkeypatch) -> int:
     if request.param == "serial":
         return 1
     for module, name in [
-        (build, "PARALLEL_FINGERPRINT"),
+        (freshness, "PARALLEL_FINGERPRINT"),
         (build, "PARALLEL_RENDER"),
         (loader, "PARALLEL_PARSE"),
     ]:
