@@ -17,6 +17,7 @@ import datetime as dt
 import errno
 import json
 import os
+import signal
 import socket
 import threading
 import time
@@ -272,7 +273,8 @@ def serve(
     echo: Echo,
     open_browser: bool = False,
 ) -> None:
-    """Run the preview until Ctrl-C."""
+    """Run the preview until Ctrl-C (or SIGTERM)."""
+    _stop_on_signals()
     server = open_preview(config_path, options, clock, echo)
     if open_browser:
         threading.Thread(target=webbrowser.open, args=(server.url,), daemon=True).start()
@@ -280,3 +282,15 @@ def serve(
         server.run()
     except KeyboardInterrupt:
         echo("Stopped.")
+
+
+def _raise_interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
+def _stop_on_signals() -> None:
+    """Ctrl-C and SIGTERM stop the preview cleanly, even when it was started in the
+    background of a script, where the shell hands it SIGINT ignored and Ctrl-C would
+    otherwise leave it running."""
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    signal.signal(signal.SIGTERM, _raise_interrupt)

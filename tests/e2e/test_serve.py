@@ -17,7 +17,21 @@ from tests.support.preview import RELOAD_WITHIN, WAIT, Running
 from tests.support.sites import CHROMIUM_ARGS, REPO, Site, article
 
 
-def test_cli_serve_prints_the_url_and_stops_cleanly_on_ctrl_c(news: Site) -> None:
+def _ignore_sigint() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+@pytest.mark.parametrize(
+    "stop, started",
+    [
+        (signal.SIGINT, None),
+        # a script's background job gets SIGINT ignored by its shell; Ctrl-C must still work
+        (signal.SIGINT, _ignore_sigint),
+        (signal.SIGTERM, None),
+    ],
+    ids=["ctrl_c", "ctrl_c_in_background", "sigterm"],
+)
+def test_cli_serve_prints_the_url_and_stops_cleanly_on_ctrl_c(news: Site, stop, started) -> None:
     proc = subprocess.Popen(
         [sys.executable, "-m", "generator", "serve", "-p", "0", "-c", "digest.toml"],
         cwd=news.root,
@@ -25,6 +39,7 @@ def test_cli_serve_prints_the_url_and_stops_cleanly_on_ctrl_c(news: Site) -> Non
         stderr=subprocess.PIPE,
         text=True,
         env={**os.environ, "PYTHONPATH": str(REPO)},
+        preexec_fn=started,
     )
     try:
         assert proc.stdout is not None
@@ -35,7 +50,7 @@ def test_cli_serve_prints_the_url_and_stops_cleanly_on_ctrl_c(news: Site) -> Non
         assert url, line
         with urllib.request.urlopen(url.group(0)) as resp:
             assert "Preview Digest" in resp.read().decode()
-        proc.send_signal(signal.SIGINT)
+        proc.send_signal(stop)
         out, err = proc.communicate(timeout=WAIT)
     finally:
         proc.kill()
