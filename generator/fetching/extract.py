@@ -17,7 +17,7 @@ import lxml.html
 from lxml import etree
 
 from generator.core.dates import parse_date_text
-from generator.fetching.html_markdown import html_to_markdown
+from generator.importing.readers.html_markdown import html_to_markdown
 
 MIN_WORDS = 25  # less than this is a teaser or a paywall, not an article
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from generator.content.markup import MarkdownRenderer
-from generator.fetching.html_markdown import html_to_markdown
+from generator.importing.readers.html_markdown import html_to_markdown
 
 
 def test_paragraphs_headings_lists_quotes_links_and_emphasis_survive():
