@@ -159,23 +159,12 @@ def _blocks_of(html: str, base_url: str | None) -> list[Block]:
 
 
 def _without_lead(md: str, lead: str) -> str | None:
-    """`md` without the Markdown of its plain-text start `lead` ('**LAHORE:** Rain…' without
-    'LAHORE: '); None when the two do not line up."""
-    i = stars = 0
-    for ch in lead:
-        if ch.isspace():
-            continue
-        while md[i : i + 1] in (" ", "\\", "*"):
-            stars += md[i] == "*"
-            i += 1
-        if md[i : i + 1] != ch:
-            return None
-        i += 1
-    while md[i : i + 1] in (" ", "*") and (stars % 2 or md[i] == " "):
-        stars += md[i] == "*"
-        i += 1
-    rest = md[i:]
-    return escape_start(rest) if rest and not stars % 2 else None
+    """`md` without the Markdown of its plain-text start `lead`: 'LAHORE: Rain…' or
+    '**LAHORE:** Rain…' without 'LAHORE: '; None when they do not line up that simply."""
+    words = r"\s+".join(re.escape(escape_inline(w)) for w in lead.split())
+    match = re.match(rf"(\*{{0,2}}){words}\1\s*", md)
+    rest = md[match.end() :] if match else ""
+    return escape_start(rest) if rest else None
 
 
 def _dropped(element: etree._Element) -> bool:
