@@ -29,91 +29,21 @@ from generator.importing.readers.body import (
 )
 
 _DROP = frozenset(
-    [
-        "script",
-        "style",
-        "noscript",
-        "template",
-        "iframe",
-        "object",
-        "embed",
-        "form",
-        "input",
-        "button",
-        "select",
-        "textarea",
-        "nav",
-        "aside",
-        "footer",
-        "header",
-        "svg",
-        "canvas",
-        "video",
-        "audio",
-        "source",
-        "picture",
-        "img",
-        "map",
-    ]
-)
+    {"script", "style", "noscript", "template", "iframe", "object", "embed", "form", "input",
+     "button", "select", "textarea", "nav", "aside", "footer", "header", "svg", "canvas",
+     "video", "audio", "source", "picture", "img", "map"}
+)  # fmt: skip
 _BLOCKS = frozenset(
-    [
-        "p",
-        "div",
-        "section",
-        "article",
-        "main",
-        "h1",
-        "h2",
-        "h3",
-        "h4",
-        "h5",
-        "h6",
-        "ul",
-        "ol",
-        "li",
-        "blockquote",
-        "pre",
-        "figure",
-        "figcaption",
-        "table",
-        "thead",
-        "tbody",
-        "tfoot",
-        "tr",
-        "td",
-        "th",
-        "dl",
-        "dt",
-        "dd",
-        "hr",
-        "address",
-        "details",
-        "summary",
-    ]
-)
+    {"p", "div", "section", "article", "main", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol",
+     "li", "blockquote", "pre", "figure", "figcaption", "table", "thead", "tbody", "tfoot",
+     "tr", "td", "th", "dl", "dt", "dd", "hr", "address", "details", "summary"}
+)  # fmt: skip
 # class or id words of page furniture: '<div class="share-bar">', '<aside id="ad-slot">'
 _FURNITURE = frozenset(
-    [
-        "ad",
-        "ads",
-        "advert",
-        "adverts",
-        "advertisement",
-        "advertising",
-        "sponsored",
-        "promo",
-        "share",
-        "sharing",
-        "social",
-        "cookie",
-        "cookies",
-        "consent",
-        "gdpr",
-        "newsletter",
-        "related",
-    ]
-)
+    {"ad", "ads", "advert", "adverts", "advertisement", "advertising", "sponsored", "promo",
+     "share", "sharing", "social", "cookie", "cookies", "consent", "gdpr", "newsletter",
+     "related"}
+)  # fmt: skip
 _WORDS = re.compile(r"[a-z]+")
 _SPACE = re.compile(r"\s+")
 _BREAK = "  \n"
