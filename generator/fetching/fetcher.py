@@ -78,7 +78,7 @@ def fetch(config: Config, options: FetchOptions, progress: Progress | None = Non
         )
     report.feeds = len(subs)
     state = FetchState.load(config.path("cache"))
-    client = PoliteClient(config.fetch, config.base_url)
+    client = PoliteClient(config.fetch, config.base_url, options.now)
     try:
         fresh: dict[str, dict[str, str]] = {}  # feed → its new validators
         feeds = _parallel(lambda s: _feed(client, s, state, fresh, config, report), subs,
