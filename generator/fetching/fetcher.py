@@ -77,7 +77,7 @@ def fetch(config: Config, options: FetchOptions, progress: Progress | None = Non
             "name feed URLs to fetch, or set [fetch] feeds or [fetch] opml in digest.toml"
         )
     report.feeds = len(subs)
-    state = FetchState.load(config.path("cache"))
+    state = FetchState.load(config.root, config.path("cache"))
     client = PoliteClient(config.fetch, config.base_url, options.now)
     try:
         fresh: dict[str, dict[str, str]] = {}  # feed → its new validators
