@@ -6,8 +6,8 @@ One converter for the article text `digest fetch` extracts from a page, for feed
 content is HTML, and for JSON records whose body is HTML. Each block is checked with the
 text readers' own junk-paragraph rule (body.is_junk), so an ad label or a 'Read more' line
 goes whichever shape it came in. Text is escaped with markdown_escape's rules, so that it
-renders as written. Links keep only http(s), mailto and site-relative targets (made
-absolute against the page's URL when one is given).
+renders as written. Links are made absolute against the page's URL and keep only http(s)
+and mailto targets; without a URL a relative link keeps its text only.
 """
 
 from __future__ import annotations
@@ -265,8 +265,8 @@ class _Converter:
                 href = urljoin(self.base_url, href)
             except ValueError:  # '[' in a host: not a URL
                 return None
-        scheme = urlsplit(href).scheme.lower()
-        if scheme not in ("http", "https", "mailto") and (scheme or not href.startswith("/")):
+        # A relative link with no page to resolve it against would point into this site.
+        if urlsplit(href).scheme.lower() not in ("http", "https", "mailto"):
             return None
         return href.replace(" ", "%20").replace("(", "%28").replace(")", "%29")
 

@@ -119,3 +119,11 @@ def test_json_records_with_html_bodies_keep_their_markdown_text_records_do_not_c
 def test_inline_markup_alone_makes_a_body_html_a_lone_quoted_tag_does_not():
     assert looks_like_html("Rain <a href='/r'>fell</a> today.")
     assert not looks_like_html("The <b> tag makes text bold.")
+
+
+def test_relative_links_need_a_page_to_resolve_against():
+    html = "<p>See <a href='/r'>the report</a> and <a href='//cdn.example/x'>this</a>.</p>"
+    assert html_to_markdown(html) == "See the report and this.\n"
+    assert html_to_markdown(html, "https://news.example/a/") == (
+        "See [the report](https://news.example/r) and [this](https://cdn.example/x).\n"
+    )
