@@ -1,4 +1,4 @@
-"""An article page → its story: body (trafilatura, as HTML, then our Markdown converter),
+"""An article page → its story: body (trafilatura's tree, as HTML, then our Markdown converter),
 title, author, publication and modification dates, lead image.
 
 Dates come from what the page states about itself, most explicit first: JSON-LD
@@ -17,7 +17,7 @@ import lxml.html
 from lxml import etree
 
 from generator.core.dates import parse_date_text
-from generator.fetching.html_markdown import html_to_markdown
+from generator.importing.readers.html_markdown import html_to_markdown
 
 MIN_WORDS = 25  # less than this is a teaser or a paywall, not an article
 
@@ -36,10 +36,11 @@ def extract_article(html: str, url: str, tz: dt.tzinfo) -> Extracted | None:
     """The article on the page at `url`; None when no article text can be found."""
     import trafilatura  # imported here: loading it costs ~0.5 s, paid only when pages are read
 
-    body = trafilatura.extract(
+    doc: Any = trafilatura.bare_extraction(
         html,
         url=url,
-        output_format="html",
+        with_metadata=True,
+        only_with_metadata=False,
         include_links=True,
         include_formatting=True,
         include_comments=False,
@@ -47,12 +48,9 @@ def extract_article(html: str, url: str, tz: dt.tzinfo) -> Extracted | None:
         include_images=False,
         favor_precision=True,
     )
-    markdown = html_to_markdown(body or "", url)
+    markdown = html_to_markdown(_body_html(doc), url)
     if len(markdown.split()) < MIN_WORDS:
         return None
-    doc: Any = trafilatura.bare_extraction(
-        html, url=url, with_metadata=True, only_with_metadata=False, include_comments=False
-    )
     meta = _page_meta(html)
     title = meta.get("headline") or (getattr(doc, "title", None) if doc else None)
     markdown = _without_title(markdown, title)
@@ -63,6 +61,21 @@ def extract_article(html: str, url: str, tz: dt.tzinfo) -> Extracted | None:
     author = meta.get("author") or (getattr(doc, "author", None) if doc else None)
     image = meta.get("image") or (getattr(doc, "image", None) if doc else None)
     return Extracted(markdown, title, author or None, published, modified, image or None)
+
+
+def _body_html(doc: Any) -> str:
+    """The extracted body as HTML. trafilatura's own HTML output turns every list into <ul>;
+    its XML tree still says which were numbered (rend="ol"), so those become <ol> again."""
+    from trafilatura.htmlprocessing import convert_to_html
+
+    body = getattr(doc, "body", None) if doc else None
+    if body is None:
+        return ""
+    numbered = [e for e in body.iter("list") if e.get("rend") == "ol"]
+    tree = convert_to_html(body)
+    for element in numbered:
+        element.tag = "ol"
+    return etree.tostring(tree, encoding="unicode")
 
 
 def _without_title(markdown: str, title: str | None) -> str:

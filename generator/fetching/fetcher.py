@@ -24,13 +24,13 @@ from generator.core.progress import Progress
 from generator.core.workers import default_jobs, fork_map
 from generator.fetching.extract import Extracted, extract_article
 from generator.fetching.feeds import Feed, FeedItem, FeedProblem, parse_feed
-from generator.fetching.html_markdown import html_to_markdown
 from generator.fetching.http import Disallowed, FetchError, PoliteClient
 from generator.fetching.report import FetchReport
 from generator.fetching.robots import Robots
 from generator.fetching.state import FetchState
 from generator.fetching.subscriptions import Subscription, subscriptions
 from generator.importing.importer import ImportOptions, import_records
+from generator.importing.readers.html_markdown import html_to_markdown
 from generator.importing.record import SourceRecord
 
 FULL_TEXT_WORDS = 100  # fewer words in the feed's own text: download the article page
@@ -77,8 +77,8 @@ def fetch(config: Config, options: FetchOptions, progress: Progress | None = Non
             "name feed URLs to fetch, or set [fetch] feeds or [fetch] opml in digest.toml"
         )
     report.feeds = len(subs)
-    state = FetchState.load(config.path("cache"))
-    client = PoliteClient(config.fetch, config.base_url)
+    state = FetchState.load(config.root, config.path("cache"))
+    client = PoliteClient(config.fetch, config.base_url, options.now)
     try:
         fresh: dict[str, dict[str, str]] = {}  # feed → its new validators
         feeds = _parallel(lambda s: _feed(client, s, state, fresh, config, report), subs,
@@ -281,7 +281,7 @@ def _decode(body: bytes, content_type: str) -> str:
     return decode_file(body)
 
 
-def _record(entry: _Item, config: Config, report: FetchReport) -> tuple[SourceRecord, str] | None:
+def _record(entry: _Item, config: Config, report: FetchReport) -> SourceRecord | None:
     """The item as a record with its Markdown body; a failure is reported and gives None."""
     item = entry.item
     where = item.url or entry.sub.url
@@ -314,5 +314,6 @@ def _record(entry: _Item, config: Config, report: FetchReport) -> tuple[SourceRe
         author=item.author or entry.author,
         url=item.url,
         image=item.image or entry.image,
+        markdown=markdown,
     )
-    return record, markdown
+    return record

@@ -9,6 +9,7 @@ fetcher reports them as one line each and goes on.
 
 from __future__ import annotations
 
+import datetime as dt
 import email.utils
 import threading
 import time
@@ -76,10 +77,14 @@ class _Host:
 
 
 class PoliteClient:
+    """`now` is the run's wall-clock time as the caller read it (the CLI); later wall-clock
+    times, for a Retry-After given as a date, are it plus the monotonic time since."""
+
     def __init__(
         self,
         settings: Fetch,
         site_url: str,
+        now: dt.datetime,
         sleep: Callable[[float], None] = time.sleep,
         clock: Callable[[], float] = time.monotonic,
     ):
@@ -87,6 +92,7 @@ class PoliteClient:
         self.agent = user_agent(site_url)
         self._sleep = sleep
         self._clock = clock
+        self._started = (now, clock())
         self._hosts: dict[str, _Host] = {}
         self._hosts_lock = threading.Lock()
         self._client = httpx.Client(
@@ -165,7 +171,9 @@ class PoliteClient:
                 self._sleep(self._backoff(attempt))
                 continue
             if response.status in _RETRY_STATUS:
-                wait = _retry_after(response.headers.get("retry-after"), self._backoff(attempt))
+                wait = _retry_after(
+                    response.headers.get("retry-after"), self._backoff(attempt), self._now()
+                )
                 if last or wait > MAX_RETRY_AFTER:
                     raise FetchError(_status_message(response.status, attempt + 1), response.status)
                 self._sleep(wait)
@@ -174,6 +182,10 @@ class PoliteClient:
                 raise FetchError(_status_message(response.status, attempt + 1), response.status)
             return response
         raise AssertionError("unreachable")  # the loop returns or raises
+
+    def _now(self) -> dt.datetime:
+        now, at = self._started
+        return now + dt.timedelta(seconds=self._clock() - at)
 
     def _backoff(self, attempt: int) -> float:
         return max(0.1, self.settings.delay) * 2**attempt
@@ -211,8 +223,9 @@ class PoliteClient:
         return b"".join(chunks)
 
 
-def _retry_after(value: str | None, default: float) -> float:
-    """Seconds to wait: Retry-After as seconds or an HTTP date, else our own backoff."""
+def _retry_after(value: str | None, default: float, now: dt.datetime) -> float:
+    """Seconds to wait: Retry-After as seconds or an HTTP date (less `now`), else our own
+    backoff."""
     if not value:
         return default
     value = value.strip()
@@ -222,7 +235,9 @@ def _retry_after(value: str | None, default: float) -> float:
         when = email.utils.parsedate_to_datetime(value)
     except (TypeError, ValueError):
         return default
-    return max(0.0, when.timestamp() - time.time())
+    if when.tzinfo is None:  # '-0000': a date in UTC, says RFC 5322
+        when = when.replace(tzinfo=dt.UTC)
+    return max(0.0, (when - now).total_seconds())
 
 
 def _status_message(status: int, tries: int) -> str:

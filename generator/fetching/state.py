@@ -1,6 +1,12 @@
-"""What `digest fetch` remembers between runs, in the cache folder: each feed's validators
-(ETag, Last-Modified), so an unchanged feed costs a 304, and a fingerprint of each item as
-the feed last showed it, so an unchanged item's article page is not downloaded again."""
+"""What `digest fetch` remembers between runs: each feed's validators (ETag,
+Last-Modified), so an unchanged feed costs a 304, and a fingerprint of each item as the feed
+last showed it, so an unchanged item's article page is not downloaded again and an article
+deleted from content/ is not fetched back.
+
+It lives beside digest.toml, not in the cache folder: losing it loses no bandwidth only, it
+brings deleted articles back. The scheduled workflow commits it with content/ (a CI cache
+may be evicted at any time). Written sorted, one entry a line, so a commit's diff is small.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from generator.core.atomic import write_json
+from generator.core.atomic import write_atomic
 
 STATE_NAME = "fetch-state.json"
 _VERSION = 1
@@ -23,23 +29,26 @@ class FetchState:
     changed: bool = False  # validators differ from the file's
 
     @classmethod
-    def load(cls, cache: Path) -> FetchState:
-        """The last run's state; a missing or unreadable file means a first run (a full fetch
-        costs bandwidth, never content)."""
-        path = cache / STATE_NAME
-        try:
-            data: Any = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            return cls(path)
-        if not isinstance(data, dict) or data.get("version") != _VERSION:
-            return cls(path)
-        validators = data.get("validators")
-        items = data.get("items")
-        return cls(
-            path,
-            validators if isinstance(validators, dict) else {},
-            items if isinstance(items, dict) else {},
-        )
+    def load(cls, root: Path, cache: Path) -> FetchState:
+        """The last run's state (digest 0.1 kept it in the cache folder: read there when
+        the site has none yet); a missing or unreadable file means a first run."""
+        path = root / STATE_NAME
+        for where in (path, cache / STATE_NAME):
+            try:
+                data: Any = json.loads(where.read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                continue
+            if not isinstance(data, dict) or data.get("version") != _VERSION:
+                continue
+            validators = data.get("validators")
+            items = data.get("items")
+            return cls(
+                path,
+                validators if isinstance(validators, dict) else {},
+                items if isinstance(items, dict) else {},
+                changed=where != path,
+            )
+        return cls(path)
 
     def remember(self, url: str, validators: dict[str, str]) -> None:
         """A feed's new validators (a dict per URL: threads never share one)."""
@@ -48,6 +57,6 @@ class FetchState:
             self.changed = True
 
     def save(self) -> None:
-        write_json(
-            self.path, {"version": _VERSION, "validators": self.validators, "items": self.items}
-        )
+        data = {"version": _VERSION, "validators": self.validators, "items": self.items}
+        text = json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
+        write_atomic(self.path, text.encode("utf-8"))

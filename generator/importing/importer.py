@@ -150,7 +150,7 @@ def import_sources(
 
 def import_records(
     config: Config,
-    records: Sequence[tuple[SourceRecord, str]],
+    records: Sequence[SourceRecord],
     options: ImportOptions,
     progress: Progress | None = None,
 ) -> ImportReport:
@@ -163,7 +163,7 @@ def import_records(
     if not options.dry_run:
         remove_temporaries(content)
     index = ContentCache(content, cache, config.tz).load()
-    stories = [story_of(record, markdown) for record, markdown in records]
+    stories = [story_of(record) for record in records]
     patterns = JUNK_TITLES + config.import_.junk_titles
     repeated = junk_keys(s.summary for s in stories)
     _resolve_and_place(stories, repeated, patterns, index, config, options, report, progress)

@@ -11,7 +11,8 @@ class SourceRecord:
     """One story as a reader found it in a source file, cleaned but not yet Markdown.
 
     `body` is plain text: paragraphs separated by blank lines, bullet lines kept as
-    lines starting with '• '. `origin` says where it came from ('file.jsonl:12').
+    lines starting with '• '. `markdown`, when set, is the body as Markdown (from HTML,
+    with its links and emphasis); else the body's text is escaped into Markdown. `origin` says where it came from ('file.jsonl:12').
     `raw` hashes what the source said, so a new clean-up rule in digest is no new version.
     """
 
@@ -29,6 +30,7 @@ class SourceRecord:
     image: str | None = None
     image_caption: str | None = None
     print_edition: str | None = None
+    markdown: str | None = None
     day_only: bool = False  # the source named a calendar day, no time: written 'YYYY-MM-DD'
     retrieved: dt.datetime | None = None  # when the scraper fetched it, if it says
     raw: str = ""  # hash of the source's own title and text, before any clean-up rule

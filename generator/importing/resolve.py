@@ -103,7 +103,7 @@ def fix_titles(
             f"{record.origin}: the title {record.title!r} is not a headline ({why}); "
             f"titled it {title!r} from {where}"
         )
-        fixed.append(story_of(replace(record, title=title), story.markdown))
+        fixed.append(story_of(replace(record, title=title)))
     return fixed
 
 

@@ -93,12 +93,12 @@ def read_file(_state: None, task: ReadTask) -> FileStories | None:
     return read, stories, digest
 
 
-def story_of(record: SourceRecord, markdown: str | None = None) -> Story:
+def story_of(record: SourceRecord) -> Story:
     return Story(
         record,
         article_id(record.url, record.source, record.date, record.title),
         source_hash(record),
-        body_to_markdown(record.body) if markdown is None else markdown,
+        body_to_markdown(record.body) if record.markdown is None else record.markdown,
         _hash(f"{record.title}\x00{record.body}"),
     )
 

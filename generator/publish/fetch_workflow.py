@@ -2,9 +2,10 @@
 a schedule, commits the new articles back (so the archive lives in the repository, not in
 a cache), builds, checks and deploys to Pages.
 
-Only the job that commits may write to the repository (`contents: write`); the build and
-deploy jobs keep the Pages permissions of the plain workflow. The pip install step is
-taken from the plain workflow, so both install digest the same way.
+Only the job that commits may write to the repository (`contents: write`). The build and
+deploy jobs are the plain workflow's own, run after the fetch job, and its pip install step
+is theirs too: one piece serves both workflows. The fetch state is committed with content/,
+not kept in an Actions cache, which GitHub may evict at any time.
 """
 
 from __future__ import annotations
@@ -53,60 +54,34 @@ jobs:
         with:
           python-version: "{python}"
 {install_step}
-      - name: Remember what was fetched (ETag, Last-Modified) between runs
-        uses: actions/cache@v4
-        with:
-          path: .digest-cache/fetch-state.json
-          key: digest-fetch-${{{{ github.run_id }}}}
-          restore-keys: digest-fetch-
       - name: Fetch
         run: digest fetch
-      - name: Commit the new articles
+      - name: Commit the new articles and what was fetched
+        # fetch-state.json (ETags, and which items were seen) lives in the repository, not
+        # in a cache that may be evicted: losing it would fetch every feed in full again and
+        # bring back articles deleted from content/.
         run: |
           git config user.name "github-actions[bot]"
           git config user.email "41898282+github-actions[bot]@users.noreply.github.com"
           git add content
+          if [ -f fetch-state.json ]; then git add fetch-state.json; fi
           if git diff --cached --quiet; then echo "Nothing new."; exit 0; fi
           git commit -m "Fetched the news ($(date -u +%Y-%m-%d))"
           git pull --rebase && git push
 
-  build:
-    needs: fetch
-    runs-on: ubuntu-latest
-    permissions:
-      contents: read
-      pages: write
-      id-token: write
-    steps:
-      - uses: actions/checkout@v6
-        with:
-          ref: ${{{{ github.ref_name }}}}  # the branch as the fetch job left it
-      - uses: actions/setup-python@v6
-        with:
-          python-version: "{python}"
-      - name: Configure Pages
-        id: pages
-        uses: actions/configure-pages@v6
-{install_step}
-{build_steps}
-      - uses: actions/upload-pages-artifact@v5
-        with:
-          path: site  # [paths] output in digest.toml
-
-  deploy:
-    needs: build
-    runs-on: ubuntu-latest
-    permissions:
-      pages: write
-      id-token: write
-    environment:
-      name: github-pages
-      url: ${{{{ steps.deployment.outputs.page_url }}}}
-    steps:
-      - name: Deploy
-        id: deployment
-        uses: actions/deploy-pages@v5
 """
+# The plain workflow's build and deploy jobs, changed only where a run that follows the fetch
+# job must differ: after it, on the branch as it left it, with the Pages permissions of their
+# own (this workflow's default is read-only).
+_AFTER_FETCH = (
+    ("  build:\n", "  build:\n    needs: fetch\n" + "".join(
+        "    " + line for line in ("permissions:\n", "  contents: read\n", "  pages: write\n",
+                                   "  id-token: write\n"))),
+    ("      - uses: actions/checkout@v6\n", "      - uses: actions/checkout@v6\n        with:\n"
+     "          ref: ${{ github.ref_name }}  # the branch as the fetch job left it\n"),
+    ("    needs: build\n", "    needs: build\n    permissions:\n      pages: write\n"
+     "      id-token: write\n"),
+)  # fmt: skip
 
 
 def fetch_config(feeds: tuple[str, ...]) -> str:
@@ -121,17 +96,15 @@ def fetch_config(feeds: tuple[str, ...]) -> str:
 
 
 def fetch_workflow(plain_workflow: str, python: str) -> str:
-    """The scheduled workflow, installing, building and checking with the plain workflow's
-    own steps."""
-    return FETCH_WORKFLOW.format(
-        python=python,
-        install_step=steps(plain_workflow, "      - name: Install digest", "      - name:"),
-        build_steps=steps(
-            plain_workflow,
-            "      - name: Restore the build cache",
-            "      - uses: actions/upload-pages-artifact",
-        ),
-    )
+    """The scheduled workflow: a fetch job that installs digest with the plain workflow's
+    own step, then the plain workflow's build and deploy jobs, run after it."""
+    install = steps(plain_workflow, "      - name: Install digest", "      - name:")
+    jobs = plain_workflow[plain_workflow.index("\n  build:\n") + 1 :]
+    for anchor, replacement in _AFTER_FETCH:
+        if jobs.count(anchor) != 1:
+            raise AssertionError(f"the plain workflow has no single {anchor.strip()!r}")
+        jobs = jobs.replace(anchor, replacement)
+    return FETCH_WORKFLOW.format(python=python, install_step=install) + jobs
 
 
 def steps(workflow: str, first: str, until: str) -> str:

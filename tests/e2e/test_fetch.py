@@ -96,14 +96,23 @@ def test_init_fetch_writes_a_scheduled_workflow_that_fetches_commits_builds_chec
     uses = [s.get("uses", "") for s in jobs["build"]["steps"]]
     assert uses[-1].startswith("actions/upload-pages-artifact@")
     assert jobs["deploy"]["steps"][0]["uses"].startswith("actions/deploy-pages@")
-    cached = next(
-        s for s in jobs["fetch"]["steps"] if s.get("uses", "").startswith("actions/cache@")
-    )
-    assert cached["with"]["path"] == ".digest-cache/fetch-state.json"
-    plain = yaml.safe_load(WORKFLOW.format(python="3.12", install="x"))
+    # The fetch state is committed with content/, never left to an Actions cache.
+    assert not any(s.get("uses", "").startswith("actions/cache@") for s in jobs["fetch"]["steps"])
+    assert "git add fetch-state.json" in runs[commit_at]
+    plain = yaml.safe_load(WORKFLOW.format(python="3.12", install="digest==9.9"))
     assert build_cache_step(jobs["build"]["steps"]) == build_cache_step(
         plain["jobs"]["build"]["steps"]
     )  # the build job restores its cache exactly as the plain workflow does
+    # Build and deploy are the plain workflow's jobs, run after the fetch with Pages rights.
+    pages = {"pages": "write", "id-token": "write"}
+    assert jobs["build"]["permissions"] == {"contents": "read", **pages}
+    assert jobs["deploy"]["permissions"] == pages
+    for name in ("build", "deploy"):
+        job = {k: v for k, v in jobs[name].items() if k not in ("permissions", "needs")}
+        plain_job = {k: v for k, v in plain["jobs"][name].items() if k != "needs"}
+        job["steps"] = [{k: v for k, v in s.items() if k != "with" or "ref" not in v}
+                        for s in job["steps"]]  # fmt: skip
+        assert job == plain_job, name
     built = run_digest(site, "build", "-q")  # the new site builds before any fetch
     assert built.returncode == 0, built.stderr
 

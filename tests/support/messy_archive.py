@@ -192,3 +192,63 @@ def newsroom_day(
     )
     (folder / f"{day.isoformat()}_path.json").write_text(json.dumps(record), encoding="utf-8")
     return kinds
+
+
+# --- HTML bodies ----------------------------------------------------------------------------
+
+# Page furniture an HTML body may carry; none of these words may reach content/.
+HTML_JUNK = ("Advertisement", "googletag", "adsbygoogle", "Buy now", "Facebook", "WhatsApp",
+             "Share this article", "Read more", "cookies", "Accept all", "Newsletter", "alert(")  # fmt: skip
+
+
+def _html_body(rng: random.Random, story: Story) -> str:
+    """The story's paragraphs as a CMS or scraper saves them, with a few of the messy shapes."""
+    paras = [f"<p>{p}</p>" for p in story.paragraphs]
+    first = story.paragraphs[0].split()
+    paras[0] = (f"<p>{' '.join(first[:2])} <a href='/topic/{story.number}'>{first[2]}</a> "
+                f"<strong>{first[3]}</strong> <em>{first[4]}</em> {' '.join(first[5:])}</p>")  # fmt: skip
+    extras = [
+        "<p>Advertisement</p>",
+        "<div class='ad-slot'><p>Buy now</p></div>",
+        "<script>googletag.cmd.push(function() {});</script>",
+        "<p>(adsbygoogle = window.adsbygoogle || []).push({});</p>",
+        "<div class='share-bar'><a href='https://f.example/s'>Facebook</a> <a href='#'>WhatsApp</a></div>",
+        "<p>Share this article</p>",
+        "<p>Read more: <a href='/other'>another story</a></p>",
+        "<div id='cookie-consent'>We use cookies to improve your experience. <button>Accept all</button></div>",
+        "<p>We use cookies to personalise content.</p>",
+        "<aside class='newsletter'>Newsletter sign-up</aside>",
+        "<p>Bad <a href='javascript:alert(1)'>link</a> and <a href='data:text/html,x'>data</a> here.</p>",
+        "<ul><li>first point</li><li>second <b>point</b></li></ul>",
+        "<ol><li>step one</li><li>step two</li><li>step three</li></ol>",
+        "<table><tr><th>Team</th><th>Score</th></tr><tr><td>Lahore</td><td>3 &amp; 4</td></tr></table>",
+        "<h2>Section heading</h2>",
+        "<blockquote><p>A quoted line.</p></blockquote>",
+        "<p>Broken <b>bold <i>nested</p><p>unclosed tags",
+        "</div></span><p>Stray closers &nbsp;&amp;&#8217; caf&eacute; &lt;script&gt; text</p>",
+        "<p>one line<br><br><br>another line<br>same paragraph</p>",
+        "<div>" * 120 + "deep text" + "</div>" * 120,
+    ]
+    picked = rng.sample(extras, k=rng.randint(3, 8))
+    for extra in picked:
+        paras.insert(rng.randint(1, len(paras)), extra)
+    return "\n".join(paras)
+
+
+def write_html_records(root: Path, records: int = 2000, seed: int = 21) -> list[dict[str, object]]:
+    """JSON Lines files (500 records each) whose bodies are HTML of messy shapes; returns
+    the records written."""
+    rng = random.Random(seed)
+    written: list[dict[str, object]] = []
+    root.mkdir(parents=True, exist_ok=True)
+    for n in range(records):
+        site = "Dawn" if n % 2 else "APP"
+        story = new_story(rng, site, 4_000_000 + n, START + dt.timedelta(days=n % 30))
+        record = story.record(content=_html_body(rng, story))
+        written.append(record)
+    for start in range(0, records, 500):
+        batch = written[start : start + 500]
+        (root / f"batch-{start // 500:03d}.jsonl").write_text(
+            "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in batch), encoding="utf-8"
+        )
+    return written

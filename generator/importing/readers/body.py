@@ -7,13 +7,12 @@ These rules are shared by every reader so a story reads the same whatever its sh
 
 from __future__ import annotations
 
-import html
 import re
 from dataclasses import dataclass
 
 from generator.core.sanitise import clean_text
+from generator.importing.markdown_escape import BULLETS
 
-BULLETS = "•●▪◦"
 _INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff]")
 # Runs of blanks other than one plain space (matching every single space is slow).
 _SPACES = re.compile(
@@ -21,11 +20,19 @@ _SPACES = re.compile(
 )
 # A soft hyphen next to a hard one is a typesetting artefact inside one word: 'ad\xad-vances'.
 _SOFT_HARD = re.compile("\u00ad+-(?=\\w)|-\u00ad+(?=\\w)")
-# Lines that are page furniture, not prose: ad-loader scripts and the like.
+# Paragraphs that are page furniture, not prose: ad-loader scripts, ad labels, share and
+# follow lines, 'Read more' links, cookie-consent text. Text lines and HTML blocks alike.
 _BOILERPLATE = re.compile(
     r"^\(?(?:adsbygoogle|googletag|window\.|document\.|var\s|function\s*\()"
     r"|\.push\(\{.*\}\);?\s*$"
-    r"|^(?:advertisement|advertisements|sponsored|share this article|read more)$",
+    r"|^(?:advertisement|advertisements|sponsored|share this article|read more)$"
+    r"|^(?:share(?: this(?: story| article| post| page)?)?(?::.{0,80}| on \w+(?: \w+)?)?"
+    r"|follow us on \w+"
+    r"|(?:read|see) more(?::| at| on)? \S.{0,60}|(?:also )?read(?: also)?: .{1,120}"
+    r"|accept(?: all)?(?: cookies)?)$"
+    r"|^(?:facebook|twitter|x|whatsapp|linkedin|email|telegram|reddit|print|copy link)"
+    r"(?:[ ,|·•/]+(?:facebook|twitter|x|whatsapp|linkedin|email|telegram|reddit|print|copy link))+$"
+    r"|^(?:we|this (?:web)?site)\b.{0,30}\buses? cookies\b.{0,300}$",
     re.IGNORECASE,
 )
 _DATELINE = re.compile(
@@ -45,6 +52,8 @@ _BLOCK_TAG = re.compile(
     r"</?(?:p|br|div|li|ul|ol|h[1-6]|blockquote|figure|figcaption|section|article|table|tr)\b[^>]*>",
     re.IGNORECASE,
 )
+# Inline markup closed as HTML closes it: '<a href="…">…</a>', '<strong>…</strong>'.
+_INLINE_TAG = re.compile(r"<(a|strong|em|b|i|span|code)\b[^<>]*>[^<]*</\1\s*>", re.IGNORECASE)
 _SENTENCE_END = tuple(".!?:;\"'”’)…")
 
 
@@ -53,30 +62,36 @@ class Body:
     text: str  # paragraphs separated by blank lines
     dateline: str | None = None
     print_edition: str | None = None
+    markdown: str | None = None  # when the source was HTML: its links, emphasis and lists kept
+
+
+def clean_characters(text: str) -> str:
+    """No invisible or control characters, no soft hyphens, one kind of space."""
+    text = _INVISIBLE.sub("", clean_text(text))  # controls, lone surrogates
+    if "\u00ad" in text:
+        text = _SOFT_HARD.sub("", text).replace("\u00ad", "")
+    return _SPACES.sub(" ", text)
 
 
 def normalise(text: str) -> str:
     """One newline style, one space between words, no invisible or control characters."""
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", "\n")
-    text = _INVISIBLE.sub("", clean_text(text))  # controls, lone surrogates
-    if "\u00ad" in text:
-        text = _SOFT_HARD.sub("", text).replace("\u00ad", "")
-    text = _SPACES.sub(" ", text)
+    text = clean_characters(text)
     return "\n".join(line.strip() for line in text.split("\n"))
 
 
+def is_junk(paragraph: str) -> bool:
+    """A paragraph (or HTML block, as plain text) that is page furniture, not the story."""
+    return _BOILERPLATE.search(paragraph) is not None
+
+
 def looks_like_html(text: str) -> bool:
-    return len(_BLOCK_TAG.findall(text[:20000])) >= 2 or text.lstrip().startswith("<p")
-
-
-def html_to_text(fragment: str) -> str:
-    """Block tags become paragraph breaks and list items bullets; every other tag goes."""
-    text = re.sub(r"<(script|style|noscript)\b.*?</\1\s*>", " ", fragment, flags=re.I | re.S)
-    text = re.sub(r"<li\b[^>]*>", "\n\n• ", text, flags=re.I)
-    text = re.sub(r"<br\s*/?>", "\n", text, flags=re.I)
-    text = _BLOCK_TAG.sub("\n\n", text)
-    text = re.sub(r"<[^>]*>", "", text)
-    return html.unescape(text)
+    head = text[:20000]
+    return (
+        len(_BLOCK_TAG.findall(head)) >= 2
+        or text.lstrip().startswith("<p")
+        or _INLINE_TAG.search(head) is not None
+    )
 
 
 def _blocks(text: str) -> list[list[str]]:
@@ -116,25 +131,36 @@ def paragraphs(text: str) -> list[str]:
     return joined
 
 
-def clean_body(raw: str, as_html: bool | None = None) -> Body:
-    """Paragraphs of the story, its dateline and its print-edition line."""
-    if as_html or (as_html is None and looks_like_html(raw)):
-        raw = html_to_text(raw)
-    paras = [p for p in paragraphs(normalise(raw)) if not _BOILERPLATE.search(p)]
-    edition = None
+def clean_body(raw: str) -> Body:
+    """Paragraphs of the story (text, not HTML: see html_markdown.html_body), its dateline
+    and its print-edition line."""
+    paras = [p for p in paragraphs(normalise(raw)) if not is_junk(p)]
+    edition = find_print_edition(paras)
+    if edition:
+        del paras[edition[0]]
+    dateline = find_dateline(paras)
+    if dateline:
+        paras[dateline[0]] = paras[dateline[0]][dateline[2] :]
+    return Body("\n\n".join(paras), dateline and dateline[1], edition and edition[1])
+
+
+def find_print_edition(paras: list[str]) -> tuple[int, str] | None:
+    """The 'Published in Dawn, June 10th, 2025' line among the last three: (index, edition)."""
     for i in range(len(paras) - 1, max(len(paras) - 4, -1), -1):
         match = _PRINT_EDITION.match(paras[i])
         if match:
-            edition = " ".join(match["edition"].split())
-            del paras[i]
-            break
-    dateline = None
-    # The dateline opens the first prose paragraph, after any bullet-point highlights.
+            return i, " ".join(match["edition"].split())
+    return None
+
+
+def find_dateline(paras: list[str]) -> tuple[int, str, int] | None:
+    """(paragraph index, place, length of the dateline text) of 'LAHORE: …'. The dateline
+    opens the first prose paragraph, after any bullet-point highlights."""
     first = next((i for i, p in enumerate(paras) if p[0] not in BULLETS), None)
-    if first is not None:
-        match = _DATELINE.match(paras[first])
-        place = match["place"].strip() if match else ""
-        if match and len(place) >= 3 and place.rstrip(".") not in _NOT_PLACES:
-            dateline = place
-            paras[first] = paras[first][match.end() :]
-    return Body("\n\n".join(paras), dateline, edition)
+    if first is None:
+        return None
+    match = _DATELINE.match(paras[first])
+    place = match["place"].strip() if match else ""
+    if match and len(place) >= 3 and place.rstrip(".") not in _NOT_PLACES:
+        return first, place, match.end()
+    return None

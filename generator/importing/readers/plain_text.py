@@ -71,7 +71,7 @@ def read_plain(
                 "for the day it was published",
             )
         )
-    body = clean_body("\n".join(lines), as_html=False)
+    body = clean_body("\n".join(lines))
     if not body.text:
         raise DigestError(Problem(shown, "has a headline but no body text after it"))
     return SourceRecord(

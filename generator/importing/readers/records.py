@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 
 from generator.core.errors import DigestError, Problem
 from generator.core.sanitise import one_line, visible
-from generator.importing.readers.body import clean_body
+from generator.importing.readers.body import clean_body, looks_like_html
 from generator.importing.readers.context import ReadContext
 from generator.importing.readers.fallback import (
     RETRIEVED,
@@ -29,6 +29,7 @@ from generator.importing.readers.fallback import (
     parse_day_or_time,
     raw_hash,
 )
+from generator.importing.readers.html_markdown import html_body
 from generator.importing.record import SourceRecord
 
 # Keys are matched lower-cased with '_' and '-' dropped: date_published == datePublished.
@@ -171,7 +172,9 @@ def read_record(
     raw_body = get("body")
     if isinstance(raw_body, list):
         raw_body = "\n\n".join(t for t in map(_text, raw_body) if t)
-    body = clean_body(raw_body) if isinstance(raw_body, str) else None
+    body = None
+    if isinstance(raw_body, str):
+        body = html_body(raw_body, url) if looks_like_html(raw_body) else clean_body(raw_body)
     if body is None or not body.text:
         raise fail("has no body text (looked for content, body, text); the record is skipped")
     assert isinstance(raw_body, str)
@@ -211,6 +214,7 @@ def read_record(
         image=_link(get("image")),
         image_caption=_text(get("caption")),
         print_edition=body.print_edition,
+        markdown=body.markdown,
         day_only=day_only,
         retrieved=retrieved,
         raw=raw_hash(raw_title, raw_body),

@@ -81,7 +81,7 @@ def read_dump(text: str, path: Path, shown: str, ctx: ReadContext) -> SourceReco
     topic = None
     if len(rest) >= 3 and not rest[-2] and _TAG_LINE.match(rest[-1]):
         topic = rest.pop()
-    body = clean_body("\n".join(rest), as_html=False)
+    body = clean_body("\n".join(rest))
     if not body.text:
         raise DigestError(Problem(shown, "has a headline but no body text"))
     if updated is not None and updated <= date:

@@ -51,8 +51,11 @@ def test_page_without_metadata_keeps_structure_and_resolves_relative_links():
     assert "voted 31 to 12 on Monday for a **new budget**" in md
     assert "*wishful thinking*" in md
     assert "### Where the money goes" in md
-    # trafilatura keeps list items but not an <ol>'s numbering
-    assert "- Drains and flood defences: 4.2 billion\n- Buses" in md
+    # trafilatura's HTML output makes every list <ul>; its tree keeps the <ol>'s numbering
+    assert (
+        "1. Drains and flood defences: 4.2 billion\n2. Buses and the new ferry terminal: "
+        "3.1 billion\n3. School repairs: 1.8 billion" in md
+    )
     assert (
         "[available on the council's site](https://herald.example/herald/docs/budget-2027.pdf)"
         in md

@@ -4,6 +4,7 @@ real server on 127.0.0.1 serving feeds and article pages modelled on news sites.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 import shutil
 from pathlib import Path
@@ -96,7 +97,7 @@ def test_second_run_sends_conditional_requests_and_writes_nothing(tmp_path):
         config = _site(tmp_path, server)
         fetch(config, FetchOptions(NOW))
         before = _files(tmp_path)
-        state = tmp_path / ".digest-cache" / "fetch-state.json"
+        state = tmp_path / "fetch-state.json"
         state_before = state.stat().st_mtime_ns
         first = len(server.hits)
         report = fetch(config, FetchOptions(NOW + dt.timedelta(days=1)))
@@ -107,6 +108,36 @@ def test_second_run_sends_conditional_requests_and_writes_nothing(tmp_path):
     assert _files(tmp_path) == before
     assert state.stat().st_mtime_ns == state_before
     assert SUMMARY.fullmatch(report.summary()).groups() == ("5", "5", "0", "0")
+
+
+def test_the_state_beside_digest_toml_outlives_the_cache_a_deleted_article_stays_gone(tmp_path):
+    """A CI cache can vanish; the state the workflow commits with content/ does not."""
+    with feed_server() as server:
+        config = _site(tmp_path, server)
+        fetch(config, FetchOptions(NOW))
+        deleted = sorted((tmp_path / "content").rglob("*.md"))[0]
+        deleted.unlink()
+        shutil.rmtree(tmp_path / ".digest-cache")
+        first = len(server.hits)
+        report = fetch(config, FetchOptions(NOW + dt.timedelta(days=1)))
+        again = server.hits[first:]
+    assert not deleted.exists()
+    assert all(h.status == 304 for h in again) and len(again) == 5
+    assert SUMMARY.fullmatch(report.summary()).groups() == ("5", "5", "0", "0")
+    text = (tmp_path / "fetch-state.json").read_text()
+    assert text.endswith("}\n") and text.count("\n") > 10  # one entry a line: small diffs
+
+
+def test_a_state_left_in_the_cache_folder_by_digest_0_1_is_read_and_moved(tmp_path):
+    with feed_server() as server:
+        config = _site(tmp_path, server)
+        fetch(config, FetchOptions(NOW))
+        old = tmp_path / ".digest-cache" / "fetch-state.json"
+        (tmp_path / "fetch-state.json").rename(old)
+        first = len(server.hits)
+        fetch(config, FetchOptions(NOW + dt.timedelta(days=1)))
+        assert all(h.status == 304 for h in server.hits[first:])
+    assert json.loads((tmp_path / "fetch-state.json").read_text()) == json.loads(old.read_text())
 
 
 def test_a_changed_feed_fetches_only_the_new_items_page(tmp_path):
@@ -183,7 +214,7 @@ def test_dry_run_reports_and_writes_nothing(tmp_path):
         f"{report.seconds:.0f} s", f"{again.seconds:.0f} s"
     )
     assert not (tmp_path / "content").exists()
-    assert not (tmp_path / ".digest-cache" / "fetch-state.json").exists()
+    assert not (tmp_path / "fetch-state.json").exists()
 
 
 def test_a_page_in_windows_1252_without_a_charset_header_is_read_right(tmp_path):

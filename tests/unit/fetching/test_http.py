@@ -16,12 +16,13 @@ from generator.core.config import Fetch
 from generator.fetching.http import FetchError, PoliteClient
 from generator.fetching.robots import Robots, crawl_delay
 from tests.support.feed_server import feed_server
+from tests.support.sites import CLOCK
 
 SITE = "https://me.github.io/news/"
 
 
 def _client(**settings) -> PoliteClient:
-    return PoliteClient(Fetch(**{"delay": 0.0, "retries": 0, **settings}), SITE)
+    return PoliteClient(Fetch(**{"delay": 0.0, "retries": 0, **settings}), SITE, CLOCK)
 
 
 def _error(client: PoliteClient, url: str) -> str:
@@ -47,6 +48,32 @@ def test_retry_after_is_honoured_then_the_feed_arrives():
         response = _client(retries=2).get(server.base + "flaky")
         assert [h.status for h in server.requests("/flaky")] == [503, 200]
     assert b"Harbour Radio" in response.body
+
+
+@pytest.mark.parametrize(
+    ("retry_after", "waited"),
+    [
+        ("7", 7.0),
+        ("Thu, 01 Jan 2026 00:00:32 GMT", 12.0),  # the answer came 20 s into the run
+        ("Wed, 31 Dec 2025 23:00:00 GMT", 0.0),  # already past
+        ("soon", 0.1),  # unreadable: our own backoff
+    ],
+)
+def test_retry_after_in_seconds_or_as_a_date_against_the_run_clock(retry_after, waited):
+    """The date form is measured from the `now` the caller passed plus the monotonic time
+    since, never from the machine's wall clock (CLOCK is years away from it)."""
+    slept: list[float] = []
+    ticks = itertools.count(0.0, 10.0)  # the client's monotonic clock: 10 s a reading
+    with feed_server() as server:
+        replies = iter([(503, {"Retry-After": retry_after}, b""), (200, {}, b"fine")])
+        server.routes["/later"] = lambda: next(replies)
+        client = PoliteClient(
+            Fetch(delay=0.0, retries=1), SITE, CLOCK, sleep=slept.append,
+            clock=lambda: next(ticks),
+        )  # fmt: skip
+        assert client.get(server.base + "later").body == b"fine"
+        client.close()
+    assert slept == [waited]
 
 
 def test_each_failure_gets_its_message():

@@ -10,6 +10,7 @@ import pytest
 from generator.core.dates import parse_date_text
 from generator.importing.markdown_escape import body_to_markdown
 from generator.importing.readers.body import clean_body, normalise
+from generator.importing.readers.html_markdown import html_body
 from generator.importing.readers.records import clean_title
 
 KHI = ZoneInfo("Asia/Karachi")
@@ -65,10 +66,10 @@ def test_dateline_and_print_edition_come_out_of_the_body():
     assert (app.dateline, app.text) == ("ISLAMABAD", "The committee met.\n\nIt decided.")
 
 
-def test_html_bodies_become_paragraphs_and_hard_wrapped_text_is_joined():
-    assert clean_body("<p>One &amp; two.</p><p>Three <b>four</b>.</p>").text == (
-        "One & two.\n\nThree four."
-    )
+def test_html_bodies_keep_their_markdown_and_hard_wrapped_text_is_joined():
+    body = html_body("<p>One &amp; two.</p><p>Three <b>four</b>.</p>")
+    assert body.text == "One & two.\n\nThree four."
+    assert body.markdown == "One & two.\n\nThree **four**.\n"
     wrapped = "This line is wrapped at a fixed width by the\nsaver of the file and goes on\nhere."
     assert clean_body(wrapped).text == wrapped.replace("\n", " ")
 
