@@ -2,6 +2,7 @@
 
     python -m benchmarks.build_speed                  # N = 1,000, 10,000 and 34,000
     python -m benchmarks.build_speed 100000 -j 2      # any sizes, on request
+    python -m benchmarks.build_speed --no-search      # without the Pagefind stage
 
 For each N, in one run: cold (empty cache), no change, one edited article, 50 new articles
 of today's date (newer than all others: the daily case), and a fresh checkout with the
@@ -52,12 +53,15 @@ def fresh_checkout(root: Path) -> Path:
     return moved
 
 
-def run(n: int, extra: list[str], keep: bool, hugo: Path | None) -> dict[str, float]:
+def run(
+    n: int, extra: list[str], keep: bool, hugo: Path | None, search: bool = True
+) -> dict[str, float]:
     work = Path(tempfile.mkdtemp(prefix=f"digest-bench-{n}-"))
     root = work / "site-root"
     root.mkdir()
     (root / "digest.toml").write_text(
         'title = "Bench"\nbase_url = "https://example.github.io/news/"\n'
+        + ("" if search else "[search]\nenabled = false\n")
     )
     paths = generate(root, n)
     f: dict[str, float] = {}
@@ -111,6 +115,9 @@ def main() -> None:
     parser.add_argument("-j", "--jobs", help="passed to digest build")
     parser.add_argument("--keep", action="store_true", help="keep the generated site folders")
     parser.add_argument("--no-hugo", action="store_true", help="digest's figures only")
+    parser.add_argument(
+        "--no-search", action="store_true", help="[search] enabled = false: the build's pages only"
+    )
     args = parser.parse_args()
     extra = ["-j", args.jobs] if args.jobs else []
     hugo = None if args.no_hugo else hugo_site.binary()
@@ -126,7 +133,7 @@ def main() -> None:
         flush=True,
     )
     for n in args.sizes:
-        f = run(n, extra, args.keep, hugo)
+        f = run(n, extra, args.keep, hugo, search=not args.no_search)
         hugo_peak = f"{f['hugo_peak']:.0f}" if "hugo_peak" in f else "–"
         print(
             f"| {n:,} | {f['cold']:.2f} s | {f['no_change']:.2f} s | {f['one_edit']:.2f} s "

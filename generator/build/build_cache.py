@@ -24,7 +24,7 @@ from generator import __version__
 from generator.content.article import Article, LazyText
 from generator.core.errors import DigestError, Problem
 
-SCHEMA = "4"
+SCHEMA = "5"
 _TABLES = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS articles (path TEXT PRIMARY KEY, key TEXT NOT NULL,
@@ -33,9 +33,22 @@ CREATE TABLE IF NOT EXISTS bodies (key TEXT PRIMARY KEY, html TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS pages (site TEXT NOT NULL, output TEXT NOT NULL,
     fingerprint TEXT NOT NULL, size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL,
     hash TEXT NOT NULL, PRIMARY KEY (site, output));
+CREATE TABLE IF NOT EXISTS plans (site TEXT PRIMARY KEY, key TEXT NOT NULL, now TEXT NOT NULL,
+    until TEXT NOT NULL, counts TEXT NOT NULL);
 """
 _DATES = ("date", "updated")
 PageRecord = tuple[str, int, int, str]  # fingerprint, size, mtime_ns, content hash
+
+
+@dataclasses.dataclass(frozen=True)
+class PlanStamp:
+    """What the last complete build of a site was made from (`key`: every input but the
+    clock), and the span of clock times over which those inputs give the same output."""
+
+    key: str
+    now: dt.datetime
+    until: dt.datetime
+    counts: dict[str, Any]  # the report's figures, and the search index's stamp
 
 
 def output_hash(data: bytes) -> str:
@@ -125,8 +138,8 @@ class BuildCache:
                 )
             # Dropped, not emptied: another schema's tables may have other columns.
             db.executescript(
-                "DROP TABLE articles; DROP TABLE bodies; DROP TABLE pages; DROP TABLE meta;"
-                + _TABLES
+                "DROP TABLE articles; DROP TABLE bodies; DROP TABLE pages; DROP TABLE plans; "
+                "DROP TABLE meta;" + _TABLES
             )
             db.executemany("INSERT INTO meta VALUES (?, ?)", list(wanted.items()))
             db.commit()
@@ -188,6 +201,32 @@ class BuildCache:
                 "INSERT OR REPLACE INTO pages VALUES (?, ?, ?, ?, ?, ?)",
                 [(site, o, *v) for o, v in pages.items() if previous.get(o) != v],
             )
+
+    def plan(self, site: str) -> PlanStamp | None:
+        row = self.db.execute(
+            "SELECT key, now, until, counts FROM plans WHERE site = ?", (site,)
+        ).fetchone()
+        if row is None:
+            return None
+        key, now, until, counts = row
+        return PlanStamp(
+            key,
+            dt.datetime.fromisoformat(now),
+            dt.datetime.fromisoformat(until),
+            json.loads(counts),
+        )
+
+    def save_plan(self, site: str, stamp: PlanStamp | None) -> None:
+        """Record (None: forget) the plan of `site`'s last complete build. Forgotten before a
+        build changes anything, so a build that fails half-way never leaves a stale stamp."""
+        with self.db:
+            self.db.execute("DELETE FROM plans WHERE site = ?", (site,))
+            if stamp is not None:
+                self.db.execute(
+                    "INSERT INTO plans VALUES (?, ?, ?, ?, ?)",
+                    (site, stamp.key, stamp.now.isoformat(), stamp.until.isoformat(),
+                     json.dumps(stamp.counts)),
+                )  # fmt: skip
 
     def close(self) -> None:
         self.db.close()

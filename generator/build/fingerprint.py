@@ -21,7 +21,7 @@ class Fingerprinter:
     """Digests values; objects shared by many pages (groups, days) are digested once."""
 
     def __init__(self, salt: str, article_keys: dict[str, str]):
-        self.salt = salt
+        self.salt = self._hash(salt)  # hashed once, not with every page
         self.article_keys = article_keys  # article id → content key
         self._memo: dict[int, str] = {}
         self._keep: list[Any] = []  # keep memoised objects alive so ids stay unique
@@ -56,6 +56,8 @@ class Fingerprinter:
             inner = self._digest(value.entries)
         elif isinstance(value, dict):
             inner = ",".join(f"{k!r}:{self._digest(v)}" for k, v in sorted(value.items()))
+        elif kind is tuple and value and type(value[0]) is Entry:  # hot: a page's listing
+            inner = self._entries(value)
         elif isinstance(value, list | tuple):
             inner = ",".join([self._digest(v) for v in value])
         elif dataclasses.is_dataclass(value):
@@ -70,6 +72,14 @@ class Fingerprinter:
         self._memo[id(value)] = digest
         self._keep.append(value)
         return digest
+
+    def _entries(self, entries: tuple[Entry, ...]) -> str:
+        """What `_digest` gives a tuple of entries, without a call per entry."""
+        keys = self.article_keys
+        try:
+            return ",".join([keys[e.article.id] + e.url for e in entries])
+        except (KeyError, AttributeError):  # an article without a key, or not all entries
+            return ",".join([self._digest(v) for v in entries])
 
 
 _SCALARS = frozenset({type(None), str, int, float, bool})

@@ -1,17 +1,28 @@
 """Which outputs are stale: each output's fingerprint against the last build's record
 and its file's stat, so a build re-renders only what changed (or was touched on disk).
+
+Before any of that, one question answers the most common build: did anything at all
+change since the last complete one (every input but the clock, which only matters at
+known instants)? If not, and every output file is as that build left it, there is
+nothing to plan, fingerprint or render.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import hashlib
 import os
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator.build.build_cache import PageRecord, output_hash
+from generator.build.build_cache import BuildCache, PageRecord, PlanStamp, output_hash
 from generator.build.fingerprint import Fingerprinter
+from generator.build.search_index import INDEX, read_stamp
+from generator.content.article import Article
+from generator.core.config import Config
 from generator.core.workers import fork_map
+from generator.site.catalog import Catalog
 from generator.site.feeds import Feed
 from generator.site.outputs import Page
 
@@ -98,3 +109,50 @@ def fingerprint_outputs(
         stats.update(seen)
         verified.update(same)
     return fingerprints, stats, verified
+
+
+def plan_key(salt: str, keys: dict[str, str]) -> str:
+    """Every input of a build but the clock: `salt` (code, templates, static files, settings,
+    options) and each content file's name and content key."""
+    digest = hashlib.sha256(salt.encode("utf-8", "surrogatepass"))
+    for name in sorted(keys):
+        digest.update(f"{name}\0{keys[name]}\n".encode("utf-8", "surrogatepass"))
+    return digest.hexdigest()
+
+
+def plan_expiry(
+    articles: list[Article], catalog: Catalog, config: Config, now: dt.datetime, future: bool
+) -> dt.datetime | None:
+    """The first instant after `now` at which the clock alone could change the output (the
+    front page's "today", a future article coming due, an article leaving the feeds'
+    window); None when the output depends on the exact clock (an empty site's Atom feed)."""
+    if not catalog.entries:
+        return None
+    local = now.astimezone(config.tz)
+    ends = [dt.datetime.combine(local.date() + dt.timedelta(days=1), dt.time(), config.tz)]
+    if not future:
+        ends += [a.date for a in articles if a.date > now]
+    if config.feeds.days:
+        window = dt.timedelta(days=config.feeds.days)
+        ends += [e.article.date + window for e in catalog.entries if e.article.date >= now - window]
+    return min(ends)
+
+
+def search_state(output: Path) -> str | None:
+    """The search index's stamp; None when there is no index folder at all."""
+    return read_stamp(output) if (output / INDEX).exists() else None
+
+
+def unchanged_since(
+    stamp: PlanStamp, key: str, cache: BuildCache, site: str, output: Path, now: dt.datetime
+) -> bool:
+    """Whether this build would plan, render and write exactly what the last complete one
+    did: the same inputs (`key`), a clock within the span over which they give the same
+    output, and every file it wrote untouched (size and mtime)."""
+    if stamp.key != key or not stamp.now <= now < stamp.until:
+        return False
+    previous = cache.pages(site)
+    live = live_files(output, previous)
+    return len(live) == len(previous) and all(
+        live[path] == record[1:3] for path, record in previous.items()
+    )

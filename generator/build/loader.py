@@ -57,10 +57,18 @@ def _content_salt(config: Config) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
-def load_articles(
-    config: Config, cache: BuildCache | None, jobs: int, progress: Progress | None = None
-) -> Loaded:
-    """Every article under content/ and every problem; unchanged files come from the cache.
+@dataclass
+class Scanned:
+    """content/ as stat and the cache see it, before any article is built: enough to tell
+    whether anything changed at all."""
+
+    cached: list[tuple[str, str, str]]  # (file, content key, article JSON) the cache holds
+    todo: dict[str, tuple[Path, bytes, str, os.stat_result]]  # files to parse
+    problems: list[Problem]
+
+
+def scan_content(config: Config, cache: BuildCache | None) -> Scanned:
+    """Every file under content/, checked against the cache.
 
     A file whose size and mtime match the cache row is not even read (as git does);
     otherwise its bytes are hashed and only a changed hash is parsed again.
@@ -68,8 +76,7 @@ def load_articles(
     salt = _content_salt(config)
     known = cache.rows() if cache is not None else {}
     root = str(config.root.resolve()) + os.sep
-    loaded = Loaded([], [], {})
-    todo: dict[str, tuple[Path, bytes, str, os.stat_result]] = {}
+    scanned = Scanned([], {}, [])
     for path in content_files(config.path("content")):
         name = path[len(root) :] if path.startswith(root) else path  # shown in messages
         try:
@@ -80,15 +87,34 @@ def load_articles(
                 data = read_limited(path, config.build.max_article_bytes)
                 key = f"{salt}-{hashlib.sha256(data).hexdigest()}"
                 if cache is None or row is None or row[0] != key:
-                    todo[name] = (Path(name), data, key, stat)
+                    scanned.todo[name] = (Path(name), data, key, stat)
                     continue
                 cache.touch(name, key, stat, row[3])
         except OSError as exc:
-            loaded.problems.append(Problem(name, f"cannot be read: {exc.strerror}"))
+            scanned.problems.append(Problem(name, f"cannot be read: {exc.strerror}"))
             continue
-        assert cache is not None  # rows come only from a cache
-        loaded.articles.append(article_from_meta(row[3], cache.lazy_body(row[0])))
-        loaded.keys[name] = row[0]
+        assert row is not None  # rows come only from a cache
+        scanned.cached.append((name, row[0], row[3]))
+    return scanned
+
+
+def load_articles(
+    config: Config,
+    cache: BuildCache | None,
+    jobs: int,
+    progress: Progress | None = None,
+    scanned: Scanned | None = None,
+) -> Loaded:
+    """Every article under content/ and every problem; unchanged files come from the cache."""
+    if scanned is None:
+        scanned = scan_content(config, cache)
+    loaded = Loaded([], list(scanned.problems), {})
+    if scanned.cached:
+        assert cache is not None
+        for name, key, meta in scanned.cached:
+            loaded.articles.append(article_from_meta(meta, cache.lazy_body(key)))
+            loaded.keys[name] = key
+    todo = scanned.todo
     state = (config.tz, config.build.max_article_bytes, MarkdownRenderer(), cache is not None)
     items = [(shown, data) for shown, data, _key, _stat in todo.values()]
     loaded.parsed = len(items)

@@ -13,10 +13,24 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from generator.build.build_cache import BuildCache, code_digest, output_hash, site_key
+from generator.build.build_cache import (
+    BuildCache,
+    PlanStamp,
+    code_digest,
+    output_hash,
+    site_key,
+)
 from generator.build.fingerprint import Fingerprinter, files_digest
-from generator.build.freshness import FingerprintState, fingerprint_outputs, live_files
-from generator.build.loader import load_articles, resolve_duplicates
+from generator.build.freshness import (
+    FingerprintState,
+    fingerprint_outputs,
+    live_files,
+    plan_expiry,
+    plan_key,
+    search_state,
+    unchanged_since,
+)
+from generator.build.loader import load_articles, resolve_duplicates, scan_content
 from generator.build.render import Renderer, theme_dir
 from generator.build.report import BuildReport
 from generator.build.search_index import INDEX, update_search_index
@@ -196,7 +210,41 @@ def _build(
 
     if cache is not None:
         report.warnings.extend(cache.warnings)
-    loaded = load_articles(config, cache, options.jobs, options.progress)
+    output = (options.output or config.path("output")).resolve()
+    recover(output)  # a build killed mid-commit is rolled back before anything is trusted
+    cache_site = site_key(output, config.root)
+    salt = "|".join(
+        [
+            code_digest(),
+            files_digest([theme_dir(), config.path("templates")]),
+            config.model_dump_json(),  # every setting: any change may show on any page
+        ]
+    )
+    scanned = scan_content(config, cache)
+    # Every input of the build but the content and the clock.
+    flags = f"{options.drafts}|{options.future}|{options.search}"
+    inputs = "|".join([salt, files_digest([config.path("static")]), flags])
+    stamp = cache.plan(cache_site) if cache is not None else None
+    if stamp is not None:
+        assert cache is not None
+        names = {name: key for name, key, _meta in scanned.cached}
+        if not (scanned.todo or scanned.problems):
+            lap("load")
+            same = unchanged_since(
+                stamp, plan_key(inputs, names), cache, cache_site, output, options.now
+            )
+            lap("fingerprint")
+            if same and options.search:
+                same = search_state(output) == stamp.counts["search"]
+                lap("search")
+            if same:  # nothing to plan, render or write: the last build's report stands
+                cache.forget_except(set(names))  # commits the stats of files touched, not changed
+                report.articles, report.pages = stamp.counts["articles"], stamp.counts["pages"]
+                report.feeds, report.unchanged = stamp.counts["feeds"], stamp.counts["outputs"]
+                report.seconds = time.perf_counter() - started
+                return report
+        cache.save_plan(cache_site, None)  # this build may change what the stamp vouched for
+    loaded = load_articles(config, cache, options.jobs, options.progress, scanned)
     articles, problems = loaded.articles, loaded.problems
     if problems:
         if not options.skip_invalid:
@@ -231,18 +279,8 @@ def _build(
     report.feeds = len(feeds)
     lap("plan")
 
-    output = (options.output or config.path("output")).resolve()
-    salt = "|".join(
-        [
-            code_digest(),
-            files_digest([theme_dir(), config.path("templates")]),
-            config.model_dump_json(),  # every setting: any change may show on any page
-        ]
-    )
     keys = {a.id: loaded.keys[str(a.source_path)] for a in articles}
     paths = [p.output for p in pages] + [f.path for f in feeds]
-    recover(output)  # a build killed mid-commit is rolled back before anything is trusted
-    cache_site = site_key(output, config.root)
     previous = cache.pages(cache_site) if cache is not None else {}
     fingerprint_state = FingerprintState(
         Fingerprinter(salt, keys), pages, feeds, output if previous else None, previous
@@ -315,5 +353,11 @@ def _build(
         found = update_search_index(output, entries, keys, config.language, code_digest())
         report.search_records = found or 0
         lap("search")
+    until = plan_expiry(articles, catalog, config, options.now, options.future)
+    if cache is not None and until is not None and not (report.warnings or loaded.problems):
+        counts = {"articles": report.articles, "pages": report.pages, "feeds": report.feeds,
+                  "outputs": len(planned), "search": search_state(output)}  # fmt: skip
+        stamp = PlanStamp(plan_key(inputs, loaded.keys), options.now, until, counts)
+        cache.save_plan(cache_site, stamp)
     report.seconds = time.perf_counter() - started
     return report

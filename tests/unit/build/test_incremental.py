@@ -3,6 +3,7 @@ the site a clean build without the cache gives."""
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import shutil
 import sqlite3
@@ -13,7 +14,8 @@ import pytest
 from generator.build import freshness, loader
 from generator.build import pipeline as build
 from generator.build.build_cache import BuildCache
-from tests.support.sites import Site
+from generator.core.errors import DigestError
+from tests.support.sites import CLOCK, Site
 
 
 def populate(site) -> None:
@@ -29,13 +31,13 @@ def populate(site) -> None:
         )  # fmt: skip
 
 
-def clean_build(site, tmp_path) -> dict[str, bytes]:
+def clean_build(site, tmp_path, **options) -> dict[str, bytes]:
     """The same site built from scratch, no cache, into another folder."""
     fresh = tmp_path / "fresh"
     shutil.rmtree(fresh, ignore_errors=True)
     shutil.copytree(site.root, fresh, ignore=shutil.ignore_patterns("site", ".digest-cache"))
     other = Site(fresh)
-    other.build(use_cache=False)
+    other.build(use_cache=False, **options)
     return other.snapshot()
 
 
@@ -248,4 +250,88 @@ def test_cache_of_an_older_schema_is_replaced(site, tmp_path):
     report = site.build()
     assert any("another digest version" in w for w in report.warnings)
     assert site.build().written == 0
+    assert site.snapshot() == clean_build(site, tmp_path)
+
+
+def _replayed(report) -> bool:
+    """The build found nothing changed since the last complete one: no planning at all."""
+    return "plan" not in report.timings and report.written == 0
+
+
+SEQUENCE = ["edit_body", "add", "rename_file", "template", "static", "config_title", "draft",
+            "delete", "add_newest"]  # fmt: skip
+
+
+def test_a_build_with_nothing_changed_is_replayed_and_any_change_is_seen(site, tmp_path):
+    """The plan stamp: a build whose inputs all match the last complete build's does no
+    planning; each kind of change after such a build still gives the clean build."""
+    populate(site)
+    first = site.build(search=False)
+    again = site.build(search=False)
+    assert _replayed(again) and again.unchanged == first.written
+    assert (again.articles, again.pages, again.feeds) == (first.articles, first.pages, first.feeds)
+    for change in SEQUENCE:
+        EDITS[change](site)
+        report = site.build(search=False)
+        assert not _replayed(report), change
+        assert site.snapshot() == clean_build(site, tmp_path, search=False), change
+        assert _replayed(site.build(search=False)), change
+
+
+def test_a_touched_content_file_is_replayed_and_a_deleted_output_is_rebuilt(site):
+    populate(site)
+    site.build(search=False)
+    good = site.snapshot()
+    os.utime(site.root / "content/a3.md", ns=(1, 1))  # same bytes, new mtime
+    assert _replayed(site.build(search=False))
+    assert _replayed(site.build(search=False))  # the new stat was recorded
+    (site.out / "2025/03/02/index.html").unlink()
+    report = site.build(search=False)
+    assert not _replayed(report) and report.written == 1 and site.snapshot() == good
+
+
+def test_a_replayed_build_still_follows_the_clock(site, tmp_path):
+    """The clock changes output only at known instants (local midnight for the front page's
+    "today", a future article coming due, an article leaving the feeds' window): up to the
+    first of them a build is replayed, after it the site is the clean build at that clock."""
+    site.config('title = "Inc"\nbase_url = "https://example.github.io/news/"\n[feeds]\ndays = 30\n')
+    site.add("old", "Month old", "2025-12-03T09:00:00+00:00", topic="Economy")
+    site.add("new", "Newest", "2025-12-31T20:00:00+00:00", topic="Economy")
+    site.add("due", "Due soon", "2026-01-01T02:00:00+00:00", topic="Sport")
+    start = CLOCK
+    site.build(clock=start, search=False)
+    assert _replayed(site.build(clock=start + dt.timedelta(hours=1), search=False))
+    for hours in (1, 3, 25, 24 * 3, 24 * 40):  # same, due, next day, old leaves, all leave
+        clock = start + dt.timedelta(hours=hours)
+        report = site.build(clock=clock, search=False)
+        assert _replayed(report) == (hours == 1), hours
+        assert site.snapshot() == clean_build(site, tmp_path, clock=clock, search=False), hours
+    assert b"Due soon" in site.snapshot()["index.html"]
+
+
+def test_a_missing_search_index_is_not_replayed(site):
+    populate(site)
+    site.build()
+    assert _replayed(site.build())
+    shutil.rmtree(site.out / "pagefind")
+    report = site.build()
+    assert not _replayed(report) and report.search_records == 12
+    assert _replayed(site.build())
+
+
+def test_a_build_that_fails_after_writing_leaves_no_stamp(site, tmp_path, monkeypatch):
+    """Pages written, then the search stage fails: the stamp of the build before is gone, so
+    going back to that build's inputs is not mistaken for having nothing to do."""
+    populate(site)
+    site.build()
+    site.add("extra", "Extra", "2025-03-09T10:00:00+00:00")
+    broken = tmp_path / "pagefind"
+    broken.write_text("#!/bin/sh\nexit 3\n")
+    broken.chmod(0o755)
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(broken))
+    with pytest.raises(DigestError, match="search index not built"):
+        site.build()
+    monkeypatch.delenv("PAGEFIND_BINARY_PATH")
+    (site.root / "content/extra.md").unlink()
+    assert not _replayed(site.build())
     assert site.snapshot() == clean_build(site, tmp_path)
