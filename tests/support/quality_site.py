@@ -30,12 +30,13 @@ language = "en"
 
 
 def png(width: int, height: int, seed: int) -> bytes:
-    """A gradient PNG (no imaging library needed; each row is the first shifted by its y)."""
+    """A gradient PNG of about the weight of a news photo (110 KB at 1200 x 675), made without
+    an imaging library: each row is the first, shifted by its y."""
     first = b"".join(
-        bytes(((seed * 67 + x) % 256, (seed * 29 + x // 2) % 256, 90)) for x in range(width)
+        bytes(((seed * 67 + x // 2) % 256, (seed * 29 + x // 4) % 256, 90)) for x in range(width)
     )
     rows = b"".join(
-        b"\0" + first.translate(bytes((v + y // 3) % 256 for v in range(256)))
+        b"\0" + first.translate(bytes((v + y // 8) % 256 for v in range(256)))
         for y in range(height)
     )
 
