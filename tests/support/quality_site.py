@@ -92,8 +92,22 @@ def _busy_article(i: int, rng: random.Random) -> tuple[str, str]:
 def make_site(root: Path, articles: int = 5000) -> Path:
     """Write digest.toml, content/ and static/thumbs/ of a site of `articles` articles under
     root; returns root."""
-    generate(root, articles - BUSY)
+    generate(root, articles - BUSY - 2)
     rng = random.Random(98)
+    # late the evening before, in a topic the busy day has too: the front page spans both
+    for n, minute in enumerate((30, 45)):
+        when = dt.datetime.combine(BUSY_DAY, dt.time(0, 0), tzinfo=dt.UTC) - dt.timedelta(
+            minutes=minute
+        )
+        meta = {
+            "title": f"Late story {n}",
+            "date": when.isoformat(),
+            "topic": TOPICS[0],
+            "source": SOURCES[0],
+        }
+        path = root / "content" / f"{when:%Y/%m/%d}" / f"late-{n}.md"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(f"---\n{_front(meta)}\n---\n\n{body_text(rng, 800)}\n", encoding="utf-8")
     for i in range(BUSY):
         rel, text = _busy_article(i, rng)
         path = root / rel
