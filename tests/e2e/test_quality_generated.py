@@ -84,6 +84,9 @@ def test_busy_pages_fit_the_screen_and_lay_urdu_headlines_right_to_left(generate
         try:
             for width in (360, 1280):
                 page = browser.new_page(viewport={"width": width, "height": 900})
+                page.goto(base + quality_site.PAGES["day"] + "busy-13/")  # the unbroken word
+                wide = page.evaluate("document.documentElement.scrollWidth")
+                assert wide <= width, f"an article is {wide}px wide on a {width}px screen"
                 for rel in ("", quality_site.PAGES["day"]):
                     page.goto(base + rel)
                     where = f"{rel or 'home'} on a {width}px screen"
