@@ -108,7 +108,7 @@ def test_without_javascript_the_search_page_says_what_to_do_instead(served, brow
 
 
 def test_search_results_have_no_axe_violations(served, page):
-    from tests.e2e.test_quality import AXE, need
+    from tests.support.checkers import AXE, need
 
     need(AXE, "axe-core (npm axe-core)")
     _, base = served
