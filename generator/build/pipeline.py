@@ -31,6 +31,7 @@ from generator.site.contexts import SiteView
 from generator.site.feeds import Feed, plan_feeds, render_feed
 from generator.site.outputs import OutputFile, Page
 from generator.site.pages import plan_pages
+from generator.site.related import link_articles
 from generator.site.sitemap import PATH as SITEMAP
 from generator.site.sitemap import sitemap
 from generator.site.topics import apply_aliases, similar_topics
@@ -215,7 +216,11 @@ def _build(
 
     urls = Urls(config.base_url)
     catalog = make_catalog(select(articles, options), config.tz, urls)
-    pages = list(plan_pages(catalog, config, urls, options.now))
+    clustering = time.perf_counter()
+    links = link_articles(catalog)
+    report.timings["cluster"] = round(time.perf_counter() - clustering, 4)
+    mark += time.perf_counter() - clustering  # the plan stage is timed without it
+    pages = list(plan_pages(catalog, config, urls, options.now, links))
     site = site_view(config, urls)
     statics = static_files(config)
     feeds = plan_feeds(catalog, config, urls, options.now)
