@@ -25,8 +25,7 @@ from generator.site.catalog import Catalog, Day, Entry, Group
 
 WINDOW_DAYS = 2  # an article is compared with those of its day and the two before
 THRESHOLD = 0.4  # TF-IDF cosine: see tests/data/cluster_pairs.json and the README
-COMMON = 0.05  # a word in more than this share of a window proposes no candidates
-MIN_COMMON = 20  # ... unless the window is small: then up to this many articles
+TOP_TERMS = 8  # an article's most significant words: candidates share one of them
 
 _WORD = re.compile(r"\w+(?:[.,']\w+)*")
 _DIGIT = re.compile(r"\d")
@@ -78,38 +77,12 @@ def _numbers(sig: Signature) -> frozenset[str]:
     )
 
 
-def similarity(a: Signature, b: Signature, df: dict[str, int], n: int) -> float:
-    """TF-IDF cosine of two signatures, `df` counted over `n` articles; 0 when both state
-    figures and none agree."""
-    shared = a.keys() & b.keys()
-    if not shared:
-        return 0.0
-    na, nb = _numbers(a), _numbers(b)
-    if na and nb and not na & nb:
-        return 0.0
-
-    def idf(word: str) -> float:
-        return math.log(1 + n / df.get(word, 1))
-
-    dot = sum(a[w] * b[w] * idf(w) ** 2 for w in shared)
-    norm_a = math.sqrt(sum((v * idf(w)) ** 2 for w, v in a.items()))
-    norm_b = math.sqrt(sum((v * idf(w)) ** 2 for w, v in b.items()))
-    return dot / (norm_a * norm_b)
-
-
 @dataclass(frozen=True)
 class Stories:
     """The clusters of a catalog, as pages need them."""
 
     also: dict[str, tuple[Entry, ...]]  # entry URL → the other sources' first articles
-    signatures: dict[str, Signature]  # entry URL → its signature (related articles use it)
-
-
-def _unit(sig: Signature, df: dict[str, int], n: int) -> Signature:
-    """The signature as a unit TF-IDF vector, `df` counted over `n` articles."""
-    vec = {w: v * math.log(1 + n / df[w]) for w, v in sig.items()}
-    norm = math.sqrt(sum(x * x for x in vec.values())) or 1.0
-    return {w: x / norm for w, x in vec.items()}
+    terms: dict[str, frozenset[str]]  # entry URL → its TOP_TERMS most significant words
 
 
 def _cosine(va: Signature, vb: Signature) -> float:
@@ -118,27 +91,48 @@ def _cosine(va: Signature, vb: Signature) -> float:
     return sum([x * vb[w] for w, x in va.items() if w in vb])
 
 
+class _Window:
+    """Each day's articles: their words' document frequencies and an index of top terms."""
+
+    def __init__(self, sigs: list[Signature], by_day: dict[dt.date, list[int]]):
+        self.sigs, self.by_day = sigs, by_day
+        self.df = {d: Counter(w for i in members for w in sigs[i]) for d, members in by_day.items()}
+        self.index: dict[dt.date, dict[str, list[int]]] = {}
+
+    def days(self, day: dt.date) -> list[dt.date]:
+        """The window of `day`: the two days before it, and itself, those with articles."""
+        back = (day - dt.timedelta(days=k) for k in range(WINDOW_DAYS, -1, -1))
+        return [d for d in back if d in self.by_day]
+
+    def vectors(self, day: dt.date) -> dict[int, Signature]:
+        """Unit TF-IDF vectors of the day's articles, frequencies counted over its window,
+        so later days never change them."""
+        days = self.days(day)
+        df: Counter[str] = Counter()
+        for d in days:
+            df.update(self.df[d])
+        n = sum(len(self.by_day[d]) for d in days)
+        idf = {w: math.log(1 + n / c) for w, c in df.items()}
+        found = {}
+        for i in self.by_day[day]:
+            vec = {w: v * idf[w] for w, v in self.sigs[i].items()}
+            norm = math.sqrt(sum([x * x for x in vec.values()])) or 1.0
+            found[i] = {w: x / norm for w, x in vec.items()}
+        return found
+
+
 def find_stories(catalog: Catalog) -> Stories:
-    """Every cluster of the catalog, and each entry's signature."""
+    """Every cluster of the catalog, and each entry's most significant words."""
     entries = catalog.entries[::-1]  # oldest first: an index orders articles in time
     sigs = [signature(e.title, e.summary) for e in entries]
     sources = [e.article.source_slug or "" for e in entries]
     numbers = [_numbers(s) for s in sigs]
     by_day: dict[dt.date, list[int]] = defaultdict(list)
     for i, e in enumerate(entries):
-        if sources[i]:  # an article without a source cannot be "also reported by" anyone
-            by_day[e.day].append(i)
-    day_df: dict[dt.date, Counter[str]] = {}
-    postings: dict[dt.date, dict[str, list[int]]] = {}
-    for day, members in by_day.items():
-        counts: Counter[str] = Counter()
-        words: dict[str, list[int]] = defaultdict(list)
-        for i in members:
-            counts.update(sigs[i].keys())
-            for w in sigs[i]:
-                words[w].append(i)
-        day_df[day], postings[day] = counts, words
+        by_day[e.day].append(i)
+    window = _Window(sigs, by_day)
     vectors: dict[int, Signature] = {}
+    top: list[frozenset[str]] = [frozenset()] * len(entries)
     parent = list(range(len(entries)))
 
     def root(i: int) -> int:
@@ -148,27 +142,24 @@ def find_stories(catalog: Catalog) -> Stories:
         return i
 
     for day in sorted(by_day):
-        days = [day - dt.timedelta(days=k) for k in range(WINDOW_DAYS, -1, -1)]
-        days = [d for d in days if d in by_day]
-        df: Counter[str] = Counter()
-        for d in days:
-            df.update(day_df[d])
-        n = sum(len(by_day[d]) for d in days)
-        common = max(MIN_COMMON, COMMON * n)
+        vectors.update(window.vectors(day))
+        index: dict[str, list[int]] = defaultdict(list)
+        window.index[day] = index
+        days = window.days(day)
         for j in by_day[day]:
-            vectors[j] = _unit(sigs[j], df, n)
-        for j in by_day[day]:
-            # The cosine over the window's rarer words, through the index; only pairs
-            # whose rarer words carry half the threshold are compared in full.
-            vj, partial = vectors[j], defaultdict[int, float](float)
-            for w, x in vj.items():
-                if df[w] <= common:
-                    for d in days:
-                        for i in postings[d].get(w, ()):
-                            if i < j:
-                                partial[i] += x * vectors[i][w]
-            for i, score in partial.items():
-                if score < THRESHOLD / 2 or sources[i] == sources[j]:
+            vj = vectors[j]
+            top[j] = frozenset(sorted(vj, key=lambda w: (-vj[w], w))[:TOP_TERMS])
+            # Candidates share a top term (an inverted index of them over the window);
+            # only those are compared in full.
+            seen: set[int] = set()
+            for w in top[j]:
+                for d in days:
+                    seen.update(window.index[d].get(w, ()))
+                index[w].append(j)
+            if not sources[j]:  # an article without a source is "also reported by" no one
+                continue
+            for i in sorted(seen):
+                if not sources[i] or sources[i] == sources[j]:
                     continue
                 if numbers[i] and numbers[j] and not numbers[i] & numbers[j]:
                     continue
@@ -190,7 +181,7 @@ def find_stories(catalog: Catalog) -> Stories:
             others = [entries[k] for s, k in first.items() if s != sources[i]]
             if others:
                 also[entries[i].url] = tuple(others)
-    return Stories(also, {e.url: s for e, s in zip(entries, sigs, strict=True)})
+    return Stories(also, {e.url: t for e, t in zip(entries, top, strict=True)})
 
 
 def day_stories(

@@ -16,22 +16,18 @@ from dataclasses import dataclass
 from functools import partial
 
 from generator.site.catalog import Catalog, Entry
-from generator.site.clusters import Signature, find_stories
+from generator.site.clusters import find_stories
 
 POOL = 30
 MOST = 5
 FEWEST = 3
 
 
-def _shared(a: Signature, b: Signature) -> float:
-    if len(a) > len(b):
-        a, b = b, a
-    return sum([min(v, b[w]) for w, v in a.items() if w in b])
-
-
-def _best(sig: Signature, pool: list[Entry], signatures: Mapping[str, Signature]) -> list[Entry]:
-    """Those of `pool` (nearest first) sharing words with `sig`, most shared first."""
-    scored = [(-_shared(sig, signatures[e.url]), k) for k, e in enumerate(pool)]
+def _best(
+    terms: frozenset[str], pool: list[Entry], all_terms: Mapping[str, frozenset[str]]
+) -> list[Entry]:
+    """Those of `pool` (nearest first) sharing significant words, most shared first."""
+    scored = [(-len(terms & all_terms[e.url]), k) for k, e in enumerate(pool)]
     return [pool[k] for score, k in sorted(scored) if score < 0]
 
 
@@ -47,7 +43,7 @@ def _add(chosen: list[Entry], taken: set[str], candidates: list[Entry], upto: in
 
 def find_related(
     catalog: Catalog,
-    signatures: Mapping[str, Signature],
+    terms: Mapping[str, frozenset[str]],
     also: Mapping[str, tuple[Entry, ...]],
 ) -> dict[str, tuple[Entry, ...]]:
     """Entry URL → its related articles, best first; never itself nor its story's other
@@ -58,17 +54,17 @@ def find_related(
     for topic in catalog.topics:
         entries = topic.entries  # newest first
         for i, entry in enumerate(entries):
-            sig = signatures[entry.url]
+            sig = terms[entry.url]
             taken = {entry.url} | {e.url for e in also.get(entry.url, ())}
             chosen: list[Entry] = []
             add = partial(_add, chosen, taken)
             older = list(entries[i + 1 : i + 1 + POOL])
-            add(_best(sig, older, signatures), MOST)
+            add(_best(sig, older, terms), MOST)
             add(older, FEWEST)
             if len(chosen) < FEWEST:  # a topic's first articles: then the site's
                 at = position[entry.url]
                 site_older = list(everything[at + 1 : at + 1 + POOL])
-                add(_best(sig, site_older, signatures), FEWEST)
+                add(_best(sig, site_older, terms), FEWEST)
                 add(site_older, FEWEST)
                 add(list(everything[max(0, at - POOL) : at][::-1]), FEWEST)
             related[entry.url] = tuple(chosen)
@@ -86,4 +82,4 @@ class Links:
 def link_articles(catalog: Catalog) -> Links:
     """Story clusters, then related articles (which leave out a story's other reports)."""
     stories = find_stories(catalog)
-    return Links(stories.also, find_related(catalog, stories.signatures, stories.also))
+    return Links(stories.also, find_related(catalog, stories.terms, stories.also))
