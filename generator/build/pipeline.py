@@ -216,8 +216,12 @@ def _build(
 
     urls = Urls(config.base_url)
     catalog = make_catalog(select(articles, options), config.tz, urls)
+    keys = {a.id: loaded.keys[str(a.source_path)] for a in articles}
     clustering = time.perf_counter()
-    links = link_articles(catalog)
+    memo = cache.stories() if cache is not None else {}
+    links = link_articles(catalog, keys, memo)
+    if cache is not None:
+        cache.save_stories(links.memo, memo)
     report.timings["cluster"] = round(time.perf_counter() - clustering, 4)
     mark += time.perf_counter() - clustering  # the plan stage is timed without it
     pages = list(plan_pages(catalog, config, urls, options.now, links))
@@ -244,7 +248,6 @@ def _build(
             config.model_dump_json(),  # every setting: any change may show on any page
         ]
     )
-    keys = {a.id: loaded.keys[str(a.source_path)] for a in articles}
     paths = [p.output for p in pages] + [f.path for f in feeds]
     recover(output)  # a build killed mid-commit is rolled back before anything is trusted
     cache_site = site_key(output, config.root)

@@ -15,6 +15,8 @@ window: adding today's articles cannot change an older window's clusters.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 import math
 import re
 from collections import Counter, defaultdict
@@ -83,6 +85,7 @@ class Stories:
 
     also: dict[str, tuple[Entry, ...]]  # entry URL → the other sources' first articles
     terms: dict[str, frozenset[str]]  # entry URL → its TOP_TERMS most significant words
+    memo: dict[str, str]  # what a later build may reuse (see find_stories)
 
 
 def _cosine(va: Signature, vb: Signature) -> float:
@@ -91,48 +94,132 @@ def _cosine(va: Signature, vb: Signature) -> float:
     return sum([x * vb[w] for w, x in va.items() if w in vb])
 
 
-class _Window:
-    """Each day's articles: their words' document frequencies and an index of top terms."""
+def _digest(text: str) -> str:
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
 
-    def __init__(self, sigs: list[Signature], by_day: dict[dt.date, list[int]]):
-        self.sigs, self.by_day = sigs, by_day
-        self.df = {d: Counter(w for i in members for w in sigs[i]) for d, members in by_day.items()}
-        self.index: dict[dt.date, dict[str, list[int]]] = {}
+
+class _Archive:
+    """The catalog's entries oldest first, by day, with signatures and vectors made only
+    when a day not in the memo asks for them."""
+
+    def __init__(self, catalog: Catalog, keys: Mapping[str, str], known: Mapping[str, str]):
+        self.entries = catalog.entries[::-1]  # oldest first: an index orders articles in time
+        self.sources = [e.article.source_slug or "" for e in self.entries]
+        self.by_day: dict[dt.date, list[int]] = defaultdict(list)
+        for i, e in enumerate(self.entries):
+            self.by_day[e.day].append(i)
+        self.keys = [keys.get(e.article.id) for e in self.entries]
+        self.known = known
+        self.memo: dict[str, str] = {}
+        self._sigs: dict[int, Signature] = {}
+        self._numbers: dict[int, frozenset[str]] = {}
+        self._vectors: dict[dt.date, dict[int, Signature]] = {}
 
     def days(self, day: dt.date) -> list[dt.date]:
         """The window of `day`: the two days before it, and itself, those with articles."""
         back = (day - dt.timedelta(days=k) for k in range(WINDOW_DAYS, -1, -1))
         return [d for d in back if d in self.by_day]
 
+    def signature(self, i: int) -> Signature:
+        found = self._sigs.get(i)
+        if found is None:
+            found = self._sigs[i] = signature(self.entries[i].title, self.entries[i].summary)
+        return found
+
+    def numbers(self, i: int) -> frozenset[str]:
+        found = self._numbers.get(i)
+        if found is None:
+            found = self._numbers[i] = _numbers(self.signature(i))
+        return found
+
     def vectors(self, day: dt.date) -> dict[int, Signature]:
         """Unit TF-IDF vectors of the day's articles, frequencies counted over its window,
         so later days never change them."""
+        found = self._vectors.get(day)
+        if found is not None:
+            return found
         days = self.days(day)
         df: Counter[str] = Counter()
         for d in days:
-            df.update(self.df[d])
+            for i in self.by_day[d]:
+                df.update(self.signature(i).keys())
         n = sum(len(self.by_day[d]) for d in days)
         idf = {w: math.log(1 + n / c) for w, c in df.items()}
         found = {}
         for i in self.by_day[day]:
-            vec = {w: v * idf[w] for w, v in self.sigs[i].items()}
+            vec = {w: v * idf[w] for w, v in self.signature(i).items()}
             norm = math.sqrt(sum([x * x for x in vec.values()])) or 1.0
             found[i] = {w: x / norm for w, x in vec.items()}
+        self._vectors[day] = found
         return found
 
+    def window_key(self, day: dt.date) -> str | None:
+        """What the day's links and top terms follow from: the articles (content keys, hence
+        sources and order) of its window and of its window's days' windows, whose vectors it
+        compares; None when an article has no key (nothing is reused)."""
+        days = sorted({d for w in self.days(day) for d in self.days(w)})
+        keys = [self.keys[i] for d in days for i in self.by_day[d]]
+        if None in keys:
+            return None
+        return "d" + _digest(day.isoformat() + ",".join(keys))  # type: ignore[arg-type]
 
-def find_stories(catalog: Catalog) -> Stories:
-    """Every cluster of the catalog, and each entry's most significant words."""
-    entries = catalog.entries[::-1]  # oldest first: an index orders articles in time
-    sigs = [signature(e.title, e.summary) for e in entries]
-    sources = [e.article.source_slug or "" for e in entries]
-    numbers = [_numbers(s) for s in sigs]
-    by_day: dict[dt.date, list[int]] = defaultdict(list)
-    for i, e in enumerate(entries):
-        by_day[e.day].append(i)
-    window = _Window(sigs, by_day)
-    vectors: dict[int, Signature] = {}
+    def link_day(
+        self,
+        day: dt.date,
+        top: list[frozenset[str]],
+        index: dict[dt.date, dict[str, list[int]]],
+    ) -> list[tuple[int, int]]:
+        """The day's articles' top terms (into `top`) and their links to earlier articles of
+        the window: candidates share a top term (found through `index`), then the cosine
+        and the figures decide."""
+        vectors = self.vectors(day)
+        days = self.days(day)
+        for d in days[:-1]:  # a day taken from the memo has no index until one is needed
+            if d not in index:
+                index[d] = {}
+                for i in self.by_day[d]:
+                    for w in top[i]:
+                        index[d].setdefault(w, []).append(i)
+        index[day] = {}
+        sources, links = self.sources, []
+        for j in self.by_day[day]:
+            vj = vectors[j]
+            top[j] = frozenset(sorted(vj, key=lambda w: (-vj[w], w))[:TOP_TERMS])
+            seen: set[int] = set()
+            for w in top[j]:
+                for d in days:
+                    seen.update(index[d].get(w, ()))
+                index[day].setdefault(w, []).append(j)
+            if not sources[j]:  # an article without a source is "also reported by" no one
+                continue
+            nj = self.numbers(j)
+            for i in sorted(seen):
+                if not sources[i] or sources[i] == sources[j]:
+                    continue
+                ni = self.numbers(i)
+                if ni and nj and not ni & nj:
+                    continue
+                if _cosine(self.vectors(self.entries[i].day)[i], vj) >= THRESHOLD:
+                    links.append((i, j))
+        return links
+
+
+def find_stories(
+    catalog: Catalog,
+    keys: Mapping[str, str] | None = None,
+    known: Mapping[str, str] | None = None,
+) -> Stories:
+    """Every cluster of the catalog, and each entry's most significant words.
+
+    `keys` (article id → content key) and `known` (the `memo` of an earlier build) make it
+    incremental: a day whose window holds the same articles takes its links and top terms
+    from `known`, so an edit recomputes only the days whose windows (or their
+    windows) hold it: its day and the four after."""
+    archive = _Archive(catalog, keys or {}, known or {})
+    entries, by_day = archive.entries, archive.by_day
     top: list[frozenset[str]] = [frozenset()] * len(entries)
+    index: dict[dt.date, dict[str, list[int]]] = {}
+    position = {e.article.id: i for i, e in enumerate(entries)}
     parent = list(range(len(entries)))
 
     def root(i: int) -> int:
@@ -142,35 +229,32 @@ def find_stories(catalog: Catalog) -> Stories:
         return i
 
     for day in sorted(by_day):
-        vectors.update(window.vectors(day))
-        index: dict[str, list[int]] = defaultdict(list)
-        window.index[day] = index
-        days = window.days(day)
-        for j in by_day[day]:
-            vj = vectors[j]
-            top[j] = frozenset(sorted(vj, key=lambda w: (-vj[w], w))[:TOP_TERMS])
-            # Candidates share a top term (an inverted index of them over the window);
-            # only those are compared in full.
-            seen: set[int] = set()
-            for w in top[j]:
-                for d in days:
-                    seen.update(window.index[d].get(w, ()))
-                index[w].append(j)
-            if not sources[j]:  # an article without a source is "also reported by" no one
-                continue
-            for i in sorted(seen):
-                if not sources[i] or sources[i] == sources[j]:
-                    continue
-                if numbers[i] and numbers[j] and not numbers[i] & numbers[j]:
-                    continue
-                if _cosine(vectors[i], vj) >= THRESHOLD:
-                    a, b = root(i), root(j)
-                    if a != b:
-                        parent[max(a, b)] = min(a, b)
+        key = archive.window_key(day)
+        text = archive.known.get(key) if key else None
+        if text:
+            terms, pairs = json.loads(text)
+            for j, words in zip(by_day[day], terms, strict=True):
+                top[j] = frozenset(words)
+            links = [(position[a], position[b]) for a, b in pairs]
+        else:
+            links = archive.link_day(day, top, index)
+            text = json.dumps(
+                [
+                    [sorted(top[j]) for j in by_day[day]],
+                    [(entries[i].article.id, entries[j].article.id) for i, j in links],
+                ]
+            )
+        if key:
+            archive.memo[key] = text
+        for i, j in links:
+            a, b = root(i), root(j)
+            if a != b:
+                parent[max(a, b)] = min(a, b)
     clusters: dict[int, list[int]] = defaultdict(list)
     for i in range(len(entries)):
         clusters[root(i)].append(i)
     also: dict[str, tuple[Entry, ...]] = {}
+    sources = archive.sources
     for members in clusters.values():
         if len(members) < 2:
             continue
@@ -181,7 +265,8 @@ def find_stories(catalog: Catalog) -> Stories:
             others = [entries[k] for s, k in first.items() if s != sources[i]]
             if others:
                 also[entries[i].url] = tuple(others)
-    return Stories(also, {e.url: t for e, t in zip(entries, top, strict=True)})
+    terms = {e.url: t for e, t in zip(entries, top, strict=True)}
+    return Stories(also, terms, archive.memo)
 
 
 def day_stories(

@@ -1,9 +1,9 @@
 """Related articles: three to five per article, from its topic, ranked by shared words.
 
-Chosen among the POOL articles of the same topic published just before it (the words of
-titles and summaries, as story clusters sign them: names and numbers count double), the
-best MOST with a word in common, newest first on a tie; the topic's nearest older ones fill
-up to FEWEST. An article near the start of its topic, with fewer older ones, is filled up
+Chosen among the POOL articles of the same topic published just before it: the best MOST
+by the number of top terms shared (each article's TOP_TERMS words of highest TF-IDF weight
+in its title and summary, site/clusters.py), newest first on a tie; the topic's nearest
+older ones fill up to FEWEST. An article near the start of its topic, with fewer older ones, is filled up
 from the site's articles before it (by shared words, then nearest), and only near the start
 of the site from newer ones. So an article's related list depends on what came before it:
 adding today's articles leaves every older article page as it was.
@@ -11,8 +11,9 @@ adding today's articles leaves every older article page as it was.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from functools import partial
 
 from generator.site.catalog import Catalog, Entry
@@ -23,15 +24,7 @@ MOST = 5
 FEWEST = 3
 
 
-def _best(
-    terms: frozenset[str], pool: list[Entry], all_terms: Mapping[str, frozenset[str]]
-) -> list[Entry]:
-    """Those of `pool` (nearest first) sharing significant words, most shared first."""
-    scored = [(-len(terms & all_terms[e.url]), k) for k, e in enumerate(pool)]
-    return [pool[k] for score, k in sorted(scored) if score < 0]
-
-
-def _add(chosen: list[Entry], taken: set[str], candidates: list[Entry], upto: int) -> None:
+def _add(chosen: list[Entry], taken: set[str], candidates: Sequence[Entry], upto: int) -> None:
     """Append candidates not yet taken to `chosen` until it holds `upto`."""
     for e in candidates:
         if len(chosen) >= upto:
@@ -52,20 +45,28 @@ def find_related(
     position = {e.url: i for i, e in enumerate(everything)}
     related: dict[str, tuple[Entry, ...]] = {}
     for topic in catalog.topics:
-        entries = topic.entries  # newest first
-        for i, entry in enumerate(entries):
-            sig = terms[entry.url]
+        entries = topic.entries[::-1]  # oldest first
+        postings: dict[str, list[int]] = defaultdict(list)  # term → positions, ascending
+        for o, entry in enumerate(entries):
+            mine = terms[entry.url]
+            shared: dict[int, int] = defaultdict(int)  # earlier position → terms shared
+            for w in mine:
+                found = postings[w]
+                for q in reversed(found):
+                    if q < o - POOL:
+                        break
+                    shared[q] += 1
+                found.append(o)
             taken = {entry.url} | {e.url for e in also.get(entry.url, ())}
             chosen: list[Entry] = []
             add = partial(_add, chosen, taken)
-            older = list(entries[i + 1 : i + 1 + POOL])
-            add(_best(sig, older, terms), MOST)
-            add(older, FEWEST)
+            best = sorted(shared, key=lambda q: (-shared[q], -q))
+            add([entries[q] for q in best], MOST)
+            add(entries[max(0, o - POOL) : o][::-1], FEWEST)
             if len(chosen) < FEWEST:  # a topic's first articles: then the site's
                 at = position[entry.url]
                 site_older = list(everything[at + 1 : at + 1 + POOL])
-                add(_best(sig, site_older, terms), FEWEST)
-                add(site_older, FEWEST)
+                add(sorted(site_older, key=lambda e: -len(mine & terms[e.url])), FEWEST)
                 add(list(everything[max(0, at - POOL) : at][::-1]), FEWEST)
             related[entry.url] = tuple(chosen)
     return related
@@ -77,9 +78,15 @@ class Links:
 
     also: dict[str, tuple[Entry, ...]]  # entry URL → its story's reports by other sources
     related: dict[str, tuple[Entry, ...]]  # entry URL → its related articles
+    memo: dict[str, str] = field(default_factory=dict)  # for the next build (find_stories)
 
 
-def link_articles(catalog: Catalog) -> Links:
-    """Story clusters, then related articles (which leave out a story's other reports)."""
-    stories = find_stories(catalog)
-    return Links(stories.also, find_related(catalog, stories.terms, stories.also))
+def link_articles(
+    catalog: Catalog,
+    keys: Mapping[str, str] | None = None,
+    known: Mapping[str, str] | None = None,
+) -> Links:
+    """Story clusters, then related articles (which leave out a story's other reports);
+    `keys` and `known` as find_stories takes them."""
+    stories = find_stories(catalog, keys, known)
+    return Links(stories.also, find_related(catalog, stories.terms, stories.also), stories.memo)

@@ -192,3 +192,22 @@ def test_new_articles_leave_older_related_lists_alone() -> None:
     after = link_articles(catalog(*_topic_articles(20), *_topic_articles(10, start=20))).related
     changed = [url for url in before if before[url] != after[url]]
     assert changed == []
+
+
+def test_a_memo_of_the_last_build_gives_the_same_stories_and_spares_far_days() -> None:
+    """Articles over ten days; an edit on day 5 recomputes the days whose windows (and
+    their windows) hold it, days 5 to 9, and the stories equal a build without the memo."""
+    pairs = json.loads(PAIRS.read_text(encoding="utf-8"))
+    articles = [
+        art(n, f"{pair[side][0]} {n % 3}", *pair[side][1:], hours=(n // 7) * 24 + n % 7)
+        for n, (pair, side) in enumerate((p, s) for p in pairs for s in ("a", "b"))
+    ][:70]
+    keys = {a.id: f"k{a.id}" for a in articles}
+    first = find_stories(catalog(*articles), keys)
+    edited = list(articles)
+    edited[36] = art(36, "Dawn 0", *SBP_APP[1:], hours=(36 // 7) * 24 + 1)
+    keys["id36"] = "edited"
+    again = find_stories(catalog(*edited), keys, first.memo)
+    clean = find_stories(catalog(*edited))
+    assert clean.also and again.also == clean.also and again.terms == clean.terms
+    assert len(set(again.memo) - set(first.memo)) == 5
