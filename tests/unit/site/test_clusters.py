@@ -211,3 +211,24 @@ def test_a_memo_of_the_last_build_gives_the_same_stories_and_spares_far_days() -
     clean = find_stories(catalog(*edited))
     assert clean.also and again.also == clean.also and again.terms == clean.terms
     assert len(set(again.memo) - set(first.memo)) == 5
+
+
+def test_related_articles_from_the_memo_equal_fresh_ones() -> None:
+    articles = _topic_articles(40) + [
+        art(100 + i, *f, hours=i, topic="World") for i, f in enumerate(FILLER)
+    ]
+    keys = {a.id: f"k{a.id}" for a in articles}
+    first = link_articles(catalog(*articles), keys)
+    edited = list(articles)
+    edited[25] = art(
+        25,
+        "Outlet 1",
+        "Court appeal number 35",
+        "The court heard the appeal of case 35.",
+        hours=125,
+        topic="Courts",
+    )
+    again = link_articles(catalog(*edited), {**keys, "id25": "edited"}, first.memo)
+    assert again.related == link_articles(catalog(*edited)).related
+    reused = link_articles(catalog(*articles), keys, first.memo)
+    assert reused.related == first.related and reused.memo == first.memo
