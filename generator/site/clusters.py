@@ -1,15 +1,15 @@
 """Story clusters: articles from different sources about one event, published within two days.
 
-Each article's signature is the set of words of its title and summary (its first paragraph),
-stop words left out, names and numbers weighing double. Two articles are one story when the
-cosine of their TF-IDF vectors reaches THRESHOLD, where a word's document frequency is
-counted over the days the later article's window covers (its day and the two before), and
-when, if both mention numbers (years aside), they share at least one: "Rs8.14 a litre" and
-"Rs12 a litre" are two price changes. Only articles of different sources are compared, and
-only candidates that share a word rarer than COMMON of the window, found through an inverted
-index, so a day is compared with its window, never with the archive. Clusters are the
-connected groups of such pairs. Everything here depends only on the articles of each
-window: adding today's articles cannot change an older window's clusters.
+Each article's signature is the words of its title and summary (its first paragraph), stop
+words left out, names and figures weighing double. Its unit TF-IDF vector counts document
+frequencies over its window (its day and the two before), so later days never change it; its
+TOP_TERMS words of highest weight are its top terms. An earlier article of the window, from
+another source, sharing a top term (an inverted index finds them) is the same story when the
+cosine of the two vectors reaches THRESHOLD, unless both state figures (years aside) and none
+agree: "Rs8.14 a litre" and "Rs12 a litre" are two price changes. Clusters are the connected
+groups of such pairs. A day's links depend only on the articles of its window and of its
+window's days' windows, so a memo of them (keyed by those articles' content keys) spares a
+rebuild every day a change does not reach.
 """
 
 from __future__ import annotations

@@ -3,7 +3,9 @@ lists it once; every article page shows related articles."""
 
 from __future__ import annotations
 
+import json
 import re
+import subprocess
 
 from tests.support.sites import Site
 
@@ -21,12 +23,17 @@ def text(html: str) -> str:
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", html))
 
 
-def test_a_story_from_two_sources_is_linked_and_listed_once(tmp_path):
+def built(tmp_path) -> Site:
     site = Site(tmp_path)
     site.config('base_url = "https://example.github.io/news/"\n')
     for name, source, topic, time, title, body in STORIES:
         site.add(name, title, f"2025-03-02T{time}:00+00:00", body, topic=topic, source=source)
     site.build()
+    return site
+
+
+def test_a_story_from_two_sources_is_linked_and_listed_once(tmp_path):
+    site = built(tmp_path)
 
     dawn = site.read(DAY + "sbp-keeps-policy-rate-unchanged-at-22pc/index.html")
     assert "Also reported by APP: State Bank maintains interest rate at 22 percent" in text(dawn)
@@ -50,3 +57,18 @@ def test_a_story_from_two_sources_is_linked_and_listed_once(tmp_path):
         assert related is not None, page
         assert 3 <= related.group().count("<li>") <= 5
         assert f'href="/news/{DAY}{page.parent.name}/"' not in related.group()
+
+
+def test_cluster_and_related_markup_is_valid_html(tmp_path):
+    from tests.e2e.test_quality import VNU, need
+
+    need(VNU, "the Nu Html Checker (npm vnu-jar)")
+    need("java", "java")
+    site = built(tmp_path)
+    pages = [site.out / DAY / "index.html", *(site.out / DAY).glob("s*-22*/index.html")]
+    assert len(pages) == 3
+    done = subprocess.run(
+        ["java", "-jar", str(VNU), "--errors-only", "--format", "json", *map(str, pages)],
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert json.loads(done.stderr or '{"messages": []}')["messages"] == []
