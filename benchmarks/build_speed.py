@@ -67,20 +67,24 @@ def run(
     f: dict[str, float] = {}
     f["cold"], f["peak"], report = timed_build(root, extra)
     f["cold_search"] = _search(report)
+    f["cold_cluster"] = _stage(report, "cluster")
     if hugo:
         hugo_site.make_site(work / "hugo", root / "content")
         f["hugo_cold"], f["hugo_peak"] = hugo_site.timed_build(work / "hugo", hugo, clean=True)
     f["no_change"], _, report = timed_build(root, extra)
     f["no_change_search"] = _search(report)
+    f["no_change_cluster"] = _stage(report, "cluster")
     if hugo:
         f["hugo_again"], _ = hugo_site.timed_build(work / "hugo", hugo, clean=False)
     edited = paths[n // 2]
     edited.write_text(edited.read_text().replace("\n\n", "\n\nAn edited sentence.\n\n", 1))
     f["one_edit"], _, report = timed_build(root, extra)
     f["one_edit_search"] = _search(report)
+    f["one_edit_cluster"] = _stage(report, "cluster")
     generate(root, 50, start=n, seed=99, day=TODAY)
     f["add_50"], _, report = timed_build(root, extra)
     f["add_50_written"], f["add_50_search"] = report["written"], _search(report)
+    f["add_50_cluster"], f["add_50_rendered"] = _stage(report, "cluster"), report["rendered"]
     if hugo:
         hugo_site.sync_content(work / "hugo", root / "content")
         f["hugo_add_50"], _ = hugo_site.timed_build(work / "hugo", hugo, clean=False)
@@ -94,9 +98,14 @@ def run(
     return f
 
 
+def _stage(report: dict, name: str) -> float:
+    """Seconds of one stage of the build (0 when it did not run)."""
+    return float(report["timings"].get(name, 0.0))
+
+
 def _search(report: dict) -> float:
     """Seconds of the build's search-index stage (0 when the index was up to date)."""
-    return float(report["timings"].get("search", 0.0))
+    return _stage(report, "search")
 
 
 def _ratio(f: dict[str, float], mine: str, theirs: str) -> str:
@@ -127,9 +136,9 @@ def main() -> None:
         "| articles | cold | no change | one edit | 50 new (pages written) | fresh checkout, "
         "cache restored | peak MiB | Hugo cold | Hugo again | Hugo 50 new | Hugo peak MiB "
         "| cold ÷ Hugo | 50 new ÷ Hugo 50 new | of which search: cold, no change, one edit, "
-        "50 new |\n"
+        "50 new | of which clustering: the same | 50 new: pages rendered |\n"
         "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: "
-        "| ---: | ---: |",
+        "| ---: | ---: | ---: | ---: |",
         flush=True,
     )
     for n in args.sizes:
@@ -144,7 +153,10 @@ def main() -> None:
             f"| {_seconds(f, 'hugo_add_50')} | {hugo_peak} "
             f"| {_ratio(f, 'cold', 'hugo_cold')} | {_ratio(f, 'add_50', 'hugo_add_50')} "
             f"| {f['cold_search']:.2f} / {f['no_change_search']:.2f} / "
-            f"{f['one_edit_search']:.2f} / {f['add_50_search']:.2f} s |",
+            f"{f['one_edit_search']:.2f} / {f['add_50_search']:.2f} s "
+            f"| {f['cold_cluster']:.2f} / {f['no_change_cluster']:.2f} / "
+            f"{f['one_edit_cluster']:.2f} / {f['add_50_cluster']:.2f} s "
+            f"| {f['add_50_rendered']:.0f} |",
             flush=True,
         )
 

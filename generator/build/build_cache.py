@@ -24,7 +24,7 @@ from generator import __version__
 from generator.content.article import Article, LazyText
 from generator.core.errors import DigestError, Problem
 
-SCHEMA = "5"
+SCHEMA = "6"
 _TABLES = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS articles (path TEXT PRIMARY KEY, key TEXT NOT NULL,
@@ -35,6 +35,7 @@ CREATE TABLE IF NOT EXISTS pages (site TEXT NOT NULL, output TEXT NOT NULL,
     hash TEXT NOT NULL, PRIMARY KEY (site, output));
 CREATE TABLE IF NOT EXISTS plans (site TEXT PRIMARY KEY, key TEXT NOT NULL, now TEXT NOT NULL,
     until TEXT NOT NULL, counts TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS stories (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 """
 _DATES = ("date", "updated")
 PageRecord = tuple[str, int, int, str]  # fingerprint, size, mtime_ns, content hash
@@ -138,8 +139,8 @@ class BuildCache:
                 )
             # Dropped, not emptied: another schema's tables may have other columns.
             db.executescript(
-                "DROP TABLE articles; DROP TABLE bodies; DROP TABLE pages; DROP TABLE plans; "
-                "DROP TABLE meta;" + _TABLES
+                "DROP TABLE articles; DROP TABLE bodies; DROP TABLE pages; DROP TABLE meta; "
+                "DROP TABLE IF EXISTS plans; DROP TABLE IF EXISTS stories;" + _TABLES
             )
             db.executemany("INSERT INTO meta VALUES (?, ?)", list(wanted.items()))
             db.commit()
@@ -227,6 +228,21 @@ class BuildCache:
                     (site, stamp.key, stamp.now.isoformat(), stamp.until.isoformat(),
                      json.dumps(stamp.counts)),
                 )  # fmt: skip
+
+    def stories(self) -> dict[str, str]:
+        """Story clusters' memo of the last build (site/clusters.py: find_stories)."""
+        return dict(self.db.execute("SELECT key, value FROM stories"))
+
+    def save_stories(self, memo: dict[str, str], previous: dict[str, str]) -> None:
+        """Keep this build's memo only: rows that differ are written, others dropped."""
+        with self.db:
+            self.db.executemany(
+                "DELETE FROM stories WHERE key = ?", [(k,) for k in previous.keys() - memo.keys()]
+            )
+            self.db.executemany(
+                "INSERT OR REPLACE INTO stories VALUES (?, ?)",
+                [(k, v) for k, v in memo.items() if previous.get(k) != v],
+            )
 
     def close(self) -> None:
         self.db.close()

@@ -45,6 +45,7 @@ from generator.site.contexts import SiteView
 from generator.site.feeds import Feed, plan_feeds, render_feed
 from generator.site.outputs import OutputFile, Page
 from generator.site.pages import plan_pages
+from generator.site.related import link_articles
 from generator.site.sitemap import PATH as SITEMAP
 from generator.site.sitemap import sitemap
 from generator.site.topics import apply_aliases, similar_topics
@@ -263,7 +264,15 @@ def _build(
 
     urls = Urls(config.base_url)
     catalog = make_catalog(select(articles, options), config.tz, urls)
-    pages = list(plan_pages(catalog, config, urls, options.now))
+    keys = {a.id: loaded.keys[str(a.source_path)] for a in articles}
+    clustering = time.perf_counter()
+    memo = cache.stories() if cache is not None else {}
+    links = link_articles(catalog, keys, memo)
+    if cache is not None:
+        cache.save_stories(links.memo, memo)
+    report.timings["cluster"] = round(time.perf_counter() - clustering, 4)
+    mark += time.perf_counter() - clustering  # the plan stage is timed without it
+    pages = list(plan_pages(catalog, config, urls, options.now, links))
     site = site_view(config, urls)
     statics = static_files(config)
     feeds = plan_feeds(catalog, config, urls, options.now)
@@ -279,7 +288,6 @@ def _build(
     report.feeds = len(feeds)
     lap("plan")
 
-    keys = {a.id: loaded.keys[str(a.source_path)] for a in articles}
     paths = [p.output for p in pages] + [f.path for f in feeds]
     previous = cache.pages(cache_site) if cache is not None else {}
     fingerprint_state = FingerprintState(

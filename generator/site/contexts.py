@@ -130,6 +130,8 @@ class HomeContext(TypedDict):
 
 class DayContext(TypedDict):
     day: Day
+    stories: tuple[Group, ...]  # the day's topics listing each story once (site/clusters.py)
+    also: dict[str, tuple[Entry, ...]]  # a listed story's URL → other sources' reports
     prev_day: Day | None  # the next older day with articles
     next_day: Day | None  # the next newer day with articles
 
@@ -165,6 +167,8 @@ class ArticleContext(TypedDict):
     topic: Ref
     older: Entry | None  # the neighbours in the article's topic
     newer: Entry | None
+    also: tuple[Entry, ...]  # the same story from other sources, first report of each
+    related: tuple[Entry, ...]  # 3 to 5 from its topic, by shared words (site/related.py)
 
 
 class SearchContext(TypedDict):

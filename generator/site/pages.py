@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterator
 
 from generator.core.config import Config
 from generator.site.catalog import Catalog, Day, Entry, Group
+from generator.site.clusters import day_stories
 from generator.site.contexts import (
     ArchiveContext,
     ArticleContext,
@@ -31,6 +32,7 @@ from generator.site.contexts import (
 )
 from generator.site.front import front_page
 from generator.site.outputs import Page
+from generator.site.related import Links
 from generator.site.urls import Urls
 
 
@@ -91,16 +93,25 @@ def _neighbours(entries: tuple[Entry, ...], i: int) -> tuple[Entry | None, Entry
 
 
 def plan_pages(
-    catalog: Catalog, config: Config, urls: Urls, now: dt.datetime | None = None
+    catalog: Catalog,
+    config: Config,
+    urls: Urls,
+    now: dt.datetime | None = None,
+    links: Links | None = None,
 ) -> Iterator[Page]:
     """Yield every HTML/XML page of the site; contexts hold references, no rendering yet.
-    `now` (the build's clock) only labels the front page's today and yesterday."""
+    `now` (the build's clock) only labels the front page's today and yesterday; `links`
+    (site/related.py) are the story clusters and related articles, none when not given."""
+    links = links or Links({}, {})
     years = _years(catalog, urls)
     days = catalog.days
     yield _page(urls, "home", urls.home(), "home.html", front_page(catalog, config, now))
     for i, day in enumerate(days):
+        stories, also = day_stories(day, links.also)
         context = DayContext(
             day=day,
+            stories=stories,
+            also=also,
             prev_day=days[i + 1] if i + 1 < len(days) else None,
             next_day=days[i - 1] if i else None,
         )
@@ -130,7 +141,10 @@ def plan_pages(
             older, newer = _neighbours(topic.entries, i)
             yield _page(
                 urls, "article", entry.url, "article.html",
-                ArticleContext(entry=entry, topic=ref, older=older, newer=newer),
+                ArticleContext(
+                    entry=entry, topic=ref, older=older, newer=newer,
+                    also=links.also.get(entry.url, ()), related=links.related.get(entry.url, ()),
+                ),
             )  # fmt: skip
 
     if config.search.enabled:

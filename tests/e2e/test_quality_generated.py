@@ -92,7 +92,9 @@ def test_busy_pages_fit_the_screen_and_lay_urdu_headlines_right_to_left(generate
                     where = f"{rel or 'home'} on a {width}px screen"
                     wide = page.evaluate("document.documentElement.scrollWidth")
                     assert wide <= width, f"{where} is {wide}px wide"
-                    urdu = page.locator(".entry-title[lang=ur]")
+                    # headlines, and those of other reports of one story (random Urdu
+                    # words from a small vocabulary read as one story)
+                    urdu = page.locator(".entry-title[lang=ur], .also a[lang=ur]")
                     assert urdu.count() >= 10
                     assert {urdu.nth(i).evaluate("e => getComputedStyle(e).direction")
                             for i in range(urdu.count())} == {"rtl"}  # fmt: skip
@@ -102,7 +104,7 @@ def test_busy_pages_fit_the_screen_and_lay_urdu_headlines_right_to_left(generate
                     )  # only the topic headings are red
                     assert set(colours) == {page.evaluate("getComputedStyle(document.body).color")}
                     boxes = [t.bounding_box() for t in page.locator("img.thumb").all()]
-                    assert len(boxes) >= 30, where
+                    assert len(boxes) >= 20, where  # some reports are folded into a story
                     for box in boxes:
                         assert box and abs(box["height"] - box["width"] * 9 / 16) < 1.5, where
                 page.close()

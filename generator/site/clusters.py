@@ -1,0 +1,291 @@
+"""Story clusters: articles from different sources about one event, published within two days.
+
+Each article's signature is the words of its title and summary (its first paragraph), stop
+words left out, names and figures weighing double. Its unit TF-IDF vector counts document
+frequencies over its window (its day and the two before), so later days never change it; its
+TOP_TERMS words of highest weight are its top terms. An earlier article of the window, from
+another source, sharing a top term (an inverted index finds them) is the same story when the
+cosine of the two vectors reaches THRESHOLD, unless both state figures (years aside) and none
+agree: "Rs8.14 a litre" and "Rs12 a litre" are two price changes. Clusters are the connected
+groups of such pairs. A day's links depend only on the articles of its window and of its
+window's days' windows, so a memo of them (keyed by those articles' content keys) spares a
+rebuild every day a change does not reach.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import math
+import re
+from collections import Counter, defaultdict
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from generator.site.catalog import Catalog, Day, Entry, Group
+
+WINDOW_DAYS = 2  # an article is compared with those of its day and the two before
+THRESHOLD = 0.4  # TF-IDF cosine: see tests/data/cluster_pairs.json and the README
+TOP_TERMS = 8  # an article's most significant words: candidates share one of them
+
+_WORD = re.compile(r"\w+(?:[.,']\w+)*")
+_DIGIT = re.compile(r"\d")
+_UNIT = re.compile(r"^[^\d]+|[^\d]+$")  # a figure's currency or unit
+_STOP = frozenset(
+    """a about above after again against all also am an and any are as at be because been
+    before being below between both but by can could did do does doing down during each few for
+    from further had has have having he her here hers him his how i if in into is it its just me
+    more most my no nor not now of off on once only or other our out over own same she should so
+    some such than that the their them then there these they this those through to too under
+    until up very was we were what when where which while who whom why will with would you your
+    said says say told according new year years one two three four five six seven eight nine ten
+    first second third last next week day monday tuesday wednesday thursday friday saturday
+    sunday today yesterday per cent percent""".split()  # noqa: SIM905 (one word a line: 150 lines)
+)
+
+Signature = dict[str, float]  # word → weight (2.0 for names and numbers, else 1.0)
+
+
+def signature(title: str, summary: str) -> Signature:
+    """The words that say what a story is about: lower-cased, a plural's final s dropped."""
+    found: Signature = {}
+    for text in (title, summary):
+        for i, word in enumerate(_WORD.findall(text)):
+            low = word.lower()
+            if low in _STOP:
+                continue
+            if "'" in low:
+                low = low.replace("'s", "")
+            if len(low) < 2:
+                continue
+            if low[-1] == "s" and len(low) > 3 and low[-2] != "s":
+                low = low[:-1]
+            if not word.isalpha() and _DIGIT.search(word):  # "Rs8.14", "22pc", "2,000"
+                found[_UNIT.sub("", low).replace(",", "")] = 2.0
+            elif i and word[0].isupper():
+                found[low] = 2.0
+            elif low not in found:
+                found[low] = 1.0
+    return found
+
+
+def _numbers(sig: Signature) -> frozenset[str]:
+    """Figures that identify an event (a price, a toll, a score); years say little."""
+    return frozenset(
+        w
+        for w, v in sig.items()
+        if v == 2.0 and _DIGIT.search(w) and not (len(w) == 4 and w.isdigit())
+    )
+
+
+@dataclass(frozen=True)
+class Stories:
+    """The clusters of a catalog, as pages need them."""
+
+    also: dict[str, tuple[Entry, ...]]  # entry URL → the other sources' first articles
+    terms: dict[str, frozenset[str]]  # entry URL → its TOP_TERMS most significant words
+    memo: dict[str, str]  # what a later build may reuse (see find_stories)
+
+
+def _cosine(va: Signature, vb: Signature) -> float:
+    if len(va) > len(vb):
+        va, vb = vb, va
+    return sum([x * vb[w] for w, x in va.items() if w in vb])
+
+
+def _digest(text: str) -> str:
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+
+
+class _Archive:
+    """The catalog's entries oldest first, by day, with signatures and vectors made only
+    when a day not in the memo asks for them."""
+
+    def __init__(self, catalog: Catalog, keys: Mapping[str, str], known: Mapping[str, str]):
+        self.entries = catalog.entries[::-1]  # oldest first: an index orders articles in time
+        self.sources = [e.article.source_slug or "" for e in self.entries]
+        self.by_day: dict[dt.date, list[int]] = defaultdict(list)
+        for i, e in enumerate(self.entries):
+            self.by_day[e.day].append(i)
+        self.keys = [keys.get(e.article.id) for e in self.entries]
+        self.known = known
+        self.memo: dict[str, str] = {}
+        self._sigs: dict[int, Signature] = {}
+        self._numbers: dict[int, frozenset[str]] = {}
+        self._vectors: dict[dt.date, dict[int, Signature]] = {}
+
+    def days(self, day: dt.date) -> list[dt.date]:
+        """The window of `day`: the two days before it, and itself, those with articles."""
+        back = (day - dt.timedelta(days=k) for k in range(WINDOW_DAYS, -1, -1))
+        return [d for d in back if d in self.by_day]
+
+    def signature(self, i: int) -> Signature:
+        found = self._sigs.get(i)
+        if found is None:
+            found = self._sigs[i] = signature(self.entries[i].title, self.entries[i].summary)
+        return found
+
+    def numbers(self, i: int) -> frozenset[str]:
+        found = self._numbers.get(i)
+        if found is None:
+            found = self._numbers[i] = _numbers(self.signature(i))
+        return found
+
+    def vectors(self, day: dt.date) -> dict[int, Signature]:
+        """Unit TF-IDF vectors of the day's articles, frequencies counted over its window,
+        so later days never change them."""
+        found = self._vectors.get(day)
+        if found is not None:
+            return found
+        days = self.days(day)
+        df: Counter[str] = Counter()
+        for d in days:
+            for i in self.by_day[d]:
+                df.update(self.signature(i).keys())
+        n = sum(len(self.by_day[d]) for d in days)
+        idf = {w: math.log(1 + n / c) for w, c in df.items()}
+        found = {}
+        for i in self.by_day[day]:
+            vec = {w: v * idf[w] for w, v in self.signature(i).items()}
+            norm = math.sqrt(sum([x * x for x in vec.values()])) or 1.0
+            found[i] = {w: x / norm for w, x in vec.items()}
+        self._vectors[day] = found
+        return found
+
+    def window_key(self, day: dt.date) -> str | None:
+        """What the day's links and top terms follow from: the articles (content keys, hence
+        sources and order) of its window and of its window's days' windows, whose vectors it
+        compares; None when an article has no key (nothing is reused)."""
+        days = sorted({d for w in self.days(day) for d in self.days(w)})
+        keys = [self.keys[i] for d in days for i in self.by_day[d]]
+        if None in keys:
+            return None
+        return "d" + _digest(day.isoformat() + ",".join(keys))  # type: ignore[arg-type]
+
+    def link_day(
+        self,
+        day: dt.date,
+        top: list[frozenset[str]],
+        index: dict[dt.date, dict[str, list[int]]],
+    ) -> list[tuple[int, int]]:
+        """The day's articles' top terms (into `top`) and their links to earlier articles of
+        the window: candidates share a top term (found through `index`), then the cosine
+        and the figures decide."""
+        vectors = self.vectors(day)
+        days = self.days(day)
+        for d in days[:-1]:  # a day taken from the memo has no index until one is needed
+            if d not in index:
+                index[d] = {}
+                for i in self.by_day[d]:
+                    for w in top[i]:
+                        index[d].setdefault(w, []).append(i)
+        index[day] = {}
+        sources, links = self.sources, []
+        for j in self.by_day[day]:
+            vj = vectors[j]
+            top[j] = frozenset(sorted(vj, key=lambda w: (-vj[w], w))[:TOP_TERMS])
+            seen: set[int] = set()
+            for w in top[j]:
+                for d in days:
+                    seen.update(index[d].get(w, ()))
+                index[day].setdefault(w, []).append(j)
+            if not sources[j]:  # an article without a source is "also reported by" no one
+                continue
+            nj = self.numbers(j)
+            for i in sorted(seen):
+                if not sources[i] or sources[i] == sources[j]:
+                    continue
+                ni = self.numbers(i)
+                if ni and nj and not ni & nj:
+                    continue
+                if _cosine(self.vectors(self.entries[i].day)[i], vj) >= THRESHOLD:
+                    links.append((i, j))
+        return links
+
+
+def find_stories(
+    catalog: Catalog,
+    keys: Mapping[str, str] | None = None,
+    known: Mapping[str, str] | None = None,
+) -> Stories:
+    """Every cluster of the catalog, and each entry's most significant words.
+
+    `keys` (article id → content key) and `known` (the `memo` of an earlier build) make it
+    incremental: a day whose window holds the same articles takes its links and top terms
+    from `known`, so an edit recomputes only the days whose windows (or their
+    windows) hold it: its day and the four after."""
+    archive = _Archive(catalog, keys or {}, known or {})
+    entries, by_day = archive.entries, archive.by_day
+    top: list[frozenset[str]] = [frozenset()] * len(entries)
+    index: dict[dt.date, dict[str, list[int]]] = {}
+    position = {e.article.id: i for i, e in enumerate(entries)}
+    parent = list(range(len(entries)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for day in sorted(by_day):
+        key = archive.window_key(day)
+        text = archive.known.get(key) if key else None
+        if text:
+            terms, pairs = json.loads(text)
+            for j, words in zip(by_day[day], terms, strict=True):
+                top[j] = frozenset(words)
+            links = [(position[a], position[b]) for a, b in pairs]
+        else:
+            links = archive.link_day(day, top, index)
+            text = json.dumps(
+                [
+                    [sorted(top[j]) for j in by_day[day]],
+                    [(entries[i].article.id, entries[j].article.id) for i, j in links],
+                ]
+            )
+        if key:
+            archive.memo[key] = text
+        for i, j in links:
+            a, b = root(i), root(j)
+            if a != b:
+                parent[max(a, b)] = min(a, b)
+    clusters: dict[int, list[int]] = defaultdict(list)
+    for i in range(len(entries)):
+        clusters[root(i)].append(i)
+    also: dict[str, tuple[Entry, ...]] = {}
+    sources = archive.sources
+    for members in clusters.values():
+        if len(members) < 2:
+            continue
+        first: dict[str, int] = {}  # each source's first article of the story
+        for i in members:  # oldest first
+            first.setdefault(sources[i], i)
+        for i in members:
+            others = [entries[k] for s, k in first.items() if s != sources[i]]
+            if others:
+                also[entries[i].url] = tuple(others)
+    terms = {e.url: t for e, t in zip(entries, top, strict=True)}
+    return Stories(also, terms, archive.memo)
+
+
+def day_stories(
+    day: Day, also: Mapping[str, tuple[Entry, ...]]
+) -> tuple[tuple[Group, ...], dict[str, tuple[Entry, ...]]]:
+    """The day's topic groups listing each story once, under its first report of the day
+    (the others of that day appear under it as "Also reported by", not again), and the
+    other reports of each listed story."""
+    hidden: set[str] = set()
+    shown: dict[str, tuple[Entry, ...]] = {}
+    for entry in reversed(day.entries):  # oldest first: the first report leads
+        if entry.url in hidden or entry.url not in also:
+            continue
+        shown[entry.url] = also[entry.url]
+        hidden.update(e.url for e in also[entry.url] if e.day == day.date)
+    if not hidden:
+        return day.topics, shown
+    groups = [
+        Group(g.name, g.slug, tuple(e for e in g.entries if e.url not in hidden))
+        for g in day.topics
+    ]
+    return tuple(g for g in groups if g.entries), shown

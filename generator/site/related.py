@@ -1,0 +1,143 @@
+"""Related articles: three to five per article, from its topic, ranked by shared words.
+
+Chosen among the POOL articles of the same topic published just before it: the best MOST
+by the number of top terms shared (each article's TOP_TERMS words of highest TF-IDF weight
+in its title and summary, site/clusters.py), newest first on a tie; the topic's nearest
+older ones fill up to FEWEST. An article near the start of its topic, with fewer older ones, is filled up
+from the site's articles before it (by shared words, then nearest), and only near the start
+of the site from newer ones. So an article's related list depends on what came before it:
+adding today's articles leaves every older article page as it was.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import partial
+
+from generator.site.catalog import Catalog, Entry
+from generator.site.clusters import find_stories
+
+POOL = 30
+MOST = 5
+FEWEST = 3
+
+
+def _add(chosen: list[Entry], taken: set[str], candidates: Sequence[Entry], upto: int) -> None:
+    """Append candidates not yet taken to `chosen` until it holds `upto`."""
+    for e in candidates:
+        if len(chosen) >= upto:
+            return
+        if e.url not in taken:
+            chosen.append(e)
+            taken.add(e.url)
+
+
+def _related_in(
+    entries: list[Entry],
+    catalog: Catalog,
+    position: Mapping[str, int],
+    terms: Mapping[str, frozenset[str]],
+    also: Mapping[str, tuple[Entry, ...]],
+) -> list[tuple[Entry, ...]]:
+    """The related articles of a topic's entries (oldest first)."""
+    everything = catalog.entries  # newest first
+    postings: dict[str, list[int]] = defaultdict(list)  # term → positions, ascending
+    found: list[tuple[Entry, ...]] = []
+    for o, entry in enumerate(entries):
+        mine = terms[entry.url]
+        shared: dict[int, int] = defaultdict(int)  # earlier position → terms shared
+        for w in mine:
+            near = postings[w]
+            for q in reversed(near):
+                if q < o - POOL:
+                    break
+                shared[q] += 1
+            near.append(o)
+        taken = {entry.url} | {e.url for e in also.get(entry.url, ())}
+        chosen: list[Entry] = []
+        add = partial(_add, chosen, taken)
+        best = sorted(shared, key=lambda q: (-shared[q], -q))
+        add([entries[q] for q in best], MOST)
+        add(entries[max(0, o - POOL) : o][::-1], FEWEST)
+        if len(chosen) < FEWEST:  # a topic's first articles: then the site's
+            at = position[entry.url]
+            site_older = list(everything[at + 1 : at + 1 + POOL])
+            add(sorted(site_older, key=lambda e: -len(mine & terms[e.url])), FEWEST)
+            add(list(everything[max(0, at - POOL) : at][::-1]), FEWEST)
+        found.append(tuple(chosen))
+    return found
+
+
+def _topic_key(
+    entries: list[Entry],
+    catalog: Catalog,
+    position: Mapping[str, int],
+    terms: Mapping[str, frozenset[str]],
+    also: Mapping[str, tuple[Entry, ...]],
+) -> str:
+    """All a topic's related lists follow from: its entries' URLs, top terms and other
+    reports, and the site's entries around those that may be filled up from the site."""
+    parts = []
+    for o, entry in enumerate(entries):
+        others = also.get(entry.url, ())
+        parts.append(
+            entry.url + " ".join(sorted(terms[entry.url])) + "|".join(e.url for e in others)
+        )
+        if min(o, POOL) - len(others) < FEWEST:  # may take from the site's neighbours
+            at = position[entry.url]
+            for e in catalog.entries[max(0, at - POOL) : at + POOL + 1]:
+                parts.append(e.url + " ".join(sorted(terms[e.url])))
+    text = "\n".join(parts)
+    return "r" + hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+
+
+def find_related(
+    catalog: Catalog,
+    terms: Mapping[str, frozenset[str]],
+    also: Mapping[str, tuple[Entry, ...]],
+    known: Mapping[str, str] | None = None,
+) -> tuple[dict[str, tuple[Entry, ...]], dict[str, str]]:
+    """Entry URL → its related articles, best first; never itself nor its story's other
+    reports (the page lists those as "Also reported by"). And a memo for the next build:
+    a topic whose inputs are as in `known` (the last build's memo) is not ranked again."""
+    position = {e.url: i for i, e in enumerate(catalog.entries)}
+    by_url = {e.url: e for e in catalog.entries}
+    related: dict[str, tuple[Entry, ...]] = {}
+    memo: dict[str, str] = {}
+    for topic in catalog.topics:
+        entries = list(topic.entries[::-1])  # oldest first
+        key = _topic_key(entries, catalog, position, terms, also)
+        text = (known or {}).get(key)
+        if text:
+            lists = [tuple(by_url[u] for u in urls) for urls in json.loads(text)]
+        else:
+            lists = _related_in(entries, catalog, position, terms, also)
+            text = json.dumps([[e.url for e in chosen] for chosen in lists])
+        memo[key] = text
+        related.update(zip([e.url for e in entries], lists, strict=True))
+    return related, memo
+
+
+@dataclass(frozen=True)
+class Links:
+    """What article and day pages show beyond an article itself."""
+
+    also: dict[str, tuple[Entry, ...]]  # entry URL → its story's reports by other sources
+    related: dict[str, tuple[Entry, ...]]  # entry URL → its related articles
+    memo: dict[str, str] = field(default_factory=dict)  # for the next build's `known`
+
+
+def link_articles(
+    catalog: Catalog,
+    keys: Mapping[str, str] | None = None,
+    known: Mapping[str, str] | None = None,
+) -> Links:
+    """Story clusters, then related articles (which leave out a story's other reports);
+    `keys` and `known` as find_stories takes them."""
+    stories = find_stories(catalog, keys, known)
+    related, memo = find_related(catalog, stories.terms, stories.also, known)
+    return Links(stories.also, related, stories.memo | memo)
