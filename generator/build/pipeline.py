@@ -312,7 +312,9 @@ def _build(
     lap("write")
     if options.search:
         entries = catalog.entries if config.search.enabled else ()  # off: an old index goes
-        found = update_search_index(output, entries, keys, config.language, code_digest())
+        found = update_search_index(
+            output, entries, keys, config.language, code_digest(), options.jobs
+        )
         report.search_records = found or 0
         lap("search")
     report.seconds = time.perf_counter() - started
