@@ -7,6 +7,7 @@ const more = document.getElementById("search-more");
 const PAGE = 20;
 const WAIT_MS = 120; // after the last keystroke
 let engine = null;
+let months = []; // the indexes, one a month, newest first
 let turn = 0;
 let timer = 0;
 let found = [];
@@ -34,7 +35,26 @@ async function openIndexes() {
   await Promise.all(
     older.map((name) => module.mergeIndex(`${base}${name}/`, { ...OPTIONS, mergeFilter: { month: name } })),
   );
+  months = [newest, ...older];
   return module;
+}
+
+// Sorted by date, each month's results are scored by rank (n - 1 … 0) and the merged list is
+// ordered by score, so months interleave. With each month's count, the order is known again:
+// results of score k come from the months with more than k results, in merge order.
+function newestFirst(search) {
+  const counts = search.filters?.month;
+  if (!counts) return search.results;
+  const from = new Map(); // score -> [months holding a result of that score, next one]
+  const keyed = search.results.map((result) => {
+    const k = result.score;
+    if (!from.has(k)) from.set(k, [months.filter((m) => (counts[m] || 0) > k), 0]);
+    const slot = from.get(k);
+    const month = slot[0][slot[1]++];
+    return [months.indexOf(month), counts[month] - 1 - k, result];
+  });
+  keyed.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+  return keyed.map((entry) => entry[2]);
 }
 
 // Pagefind matches a word on the words that start with it; an index with none of those matches
@@ -42,7 +62,10 @@ async function openIndexes() {
 // a whole site. Over months it would add every month without the word, so when some months hold
 // each word exactly, only those months are searched.
 async function find(pagefind, q, filters) {
-  if (!q) return pagefind.search(null, { filters, sort: { date: "desc" } });
+  if (!q) {
+    const sorted = await pagefind.search(null, { filters, sort: { date: "desc" } });
+    return sorted && { ...sorted, results: newestFirst(sorted) };
+  }
   const words = q.includes('"') ? [] : q.split(/\s+/);
   const holding = await Promise.all(
     words.map(async (word) => {
