@@ -69,8 +69,10 @@ async function find(pagefind, q, filters) {
   const words = q.includes('"') ? [] : q.split(/\s+/);
   const holding = await Promise.all(
     words.map(async (word) => {
-      const exact = await pagefind.search(`"${word}"`);
-      return Object.entries(exact?.filters?.month || {}).filter(([, n]) => n > 0).map(([m]) => m);
+      // a month filter matching none: the counts per month come back, no result is ranked
+      const exact = await pagefind.search(`"${word}"`, { filters: { month: "none" } });
+      const counts = Object.entries(exact?.totalFilters?.month || {});
+      return counts.filter(([, n]) => n > 0).map(([m]) => m);
     }),
   );
   let months = null;
