@@ -61,9 +61,7 @@ def url(base: str, slug: str) -> str:
     return f"{base}{date[:4]}/{date[5:7]}/{date[8:10]}/{slug}/"
 
 
-def test_one_query_finds_articles_of_every_month_and_the_topic_filter_spans_them(
-    months_site, page
-):
+def test_one_query_finds_articles_of_every_month_and_the_topic_filter_spans_them(months_site, page):
     base = months_site
     page.goto(base + "search/")
     page.locator("#search-q").fill("harbour")
