@@ -7,6 +7,9 @@ import json
 import os
 import stat
 
+import pytest
+
+from generator.build import writer
 from generator.build.search_index import INDEX, SHARDS, STAMP, record, update_search_index
 from generator.site.catalog import make_catalog
 from generator.site.urls import Urls
@@ -242,6 +245,34 @@ def test_a_killed_indexing_leaves_nothing_the_next_build_trusts(site):
     (site.out / INDEX / "2025-01" / STAMP).unlink()  # as a month never committed
     assert site.build().search_records == 2
     assert not stray.exists()
+
+
+def test_a_build_killed_halfway_through_the_index_commit_leaves_the_old_index(site, monkeypatch):
+    populate(site)
+    for i in range(3, 7):  # more files to move: the kill lands among them
+        site.add(f"a{i}", f"Story {i}", f"2025-01-1{i}T10:00:00+00:00")
+    site.build()
+    before = {k: v for k, v in site.snapshot(search=True).items() if k.startswith(INDEX)}
+    site.add("a3", "Story 3", "2025-01-13T10:00:00+00:00", "Edited words.")
+    site.build(search=False)  # the pages first: the next build's only work is the index
+    real, moves = os.replace, []
+
+    def replace(src, dst):  # the process dies after three moves: no roll-back, no clean-up
+        moves.append(dst)
+        if len(moves) == 4:
+            raise SystemExit("killed")
+        real(src, dst)
+
+    monkeypatch.setattr(writer.os, "replace", replace)
+    monkeypatch.setattr(writer.Staging, "abort", lambda self: None)
+    with pytest.raises(SystemExit):
+        site.build()
+    monkeypatch.undo()
+    assert (site.root / ".site.journal").exists()  # a mixed index, and the journal to undo it
+    writer.recover(site.out)  # the next build's first step
+    assert {k: v for k, v in site.snapshot(search=True).items() if k.startswith(INDEX)} == before
+    assert site.build().search_records == 6  # January again
+    assert not list(site.root.glob(".site.*"))
 
 
 def test_update_is_a_no_op_for_an_unchanged_stamp(tmp_path):
