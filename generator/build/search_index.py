@@ -113,8 +113,7 @@ def update_search_index(
     expected = {*shards, SHARDS} if shards else set()
     if not todo and present == expected and (manifest is None or _same(folder / SHARDS, manifest)):
         return None
-    kept = tuple(f"{INDEX}/{name}/" for name in shards if name not in todo)
-    existing = [f"{INDEX}/{rel}" for rel in existing_files(folder)]
+    existing = _files(folder, present - (shards.keys() - set(todo)))
     staging = Staging(output)
     try:
         written: set[str] = set()
@@ -129,7 +128,7 @@ def update_search_index(
             written.add(f"{INDEX}/{SHARDS}")
             if staging.put(f"{INDEX}/{SHARDS}", manifest):
                 changed.append(f"{INDEX}/{SHARDS}")
-        removed = [p for p in existing if p not in written and not p.startswith(kept)]
+        removed = [p for p in existing if p not in written]
         staging.commit(sorted(changed), sorted(removed))
     except BaseException:
         staging.abort()
@@ -161,6 +160,18 @@ def _collect(name: str, stamp: str, job: Indexing) -> Iterator[tuple[str, bytes]
     for rel, data in job.files():
         yield f"{INDEX}/{name}/{rel}", data
     yield f"{INDEX}/{name}/{STAMP}", (stamp + "\n").encode()
+
+
+def _files(folder: Path, names: set[str]) -> list[str]:
+    """The site paths of the files under `folder`'s entries `names` (a month's folder holds a
+    file per article: the months left alone are not listed)."""
+    found = []
+    for name in names:
+        if (folder / name).is_dir():
+            found += [f"{INDEX}/{name}/{rel}" for rel in existing_files(folder / name)]
+        else:
+            found.append(f"{INDEX}/{name}")
+    return found
 
 
 def _same(path: Path, data: bytes) -> bool:
