@@ -82,6 +82,7 @@ def test_a_word_of_one_month_finds_only_its_article(months_site, page):
     page.goto(base + "search/?q=tanker")
     page.wait_for_function(
         "() => document.getElementById('search-status').textContent === '1 article found.'"
+        " && document.querySelector('#search-results a')"
     )
     assert result_links(page) == [url(base, "middle-budget")]
 
