@@ -31,7 +31,7 @@ from generator.core.sanitise import plain_text
 from generator.site.catalog import Entry
 
 STAMP = "digest-index.txt"  # in each month's folder: the digest of what it was built from
-SHARDS = "shards.json"  # in the index folder: the months, newest first, for the search page
+SHARDS = "shards.json"  # in the index folder: {"months": [newest first]}, for the search page
 
 __all__ = ["INDEX", "SHARDS", "STAMP", "record", "shard_name", "update_search_index"]
 
@@ -107,7 +107,7 @@ def update_search_index(
     articles left; returns the number of records indexed, None when nothing needed doing."""
     shards = plan_shards(entries, keys, f"{salt}|{language}")
     folder = output / INDEX
-    manifest = (json.dumps(list(shards)) + "\n").encode() if shards else None
+    manifest = (json.dumps({"months": list(shards)}) + "\n").encode() if shards else None
     todo = [name for name, (stamp, _) in shards.items() if read_stamp(folder / name) != stamp]
     present = set(os.listdir(folder)) if folder.is_dir() else set()
     expected = {*shards, SHARDS} if shards else set()

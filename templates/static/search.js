@@ -28,7 +28,7 @@ async function openIndexes() {
   const base = form.dataset.index;
   const listed = await fetch(`${base}shards.json`, { cache: "no-cache" });
   if (!listed.ok) throw new Error(`no index (${listed.status})`);
-  const [newest, ...older] = await listed.json();
+  const [newest, ...older] = (await listed.json()).months;
   const module = await import(`${base}${newest}/pagefind.js`);
   await module.options({ ...OPTIONS, mergeFilter: { month: newest } });
   await module.init();

@@ -43,7 +43,7 @@ def index_files(site: Site) -> dict[str, int]:
 
 
 def months(site: Site) -> list[str]:
-    return json.loads((site.out / INDEX / SHARDS).read_text())
+    return json.loads((site.out / INDEX / SHARDS).read_text())["months"]
 
 
 def pages_in(site: Site, month: str) -> int:
