@@ -18,7 +18,6 @@ from pathlib import Path
 
 from generator.build.build_cache import BuildCache, PageRecord, PlanStamp, output_hash
 from generator.build.fingerprint import Fingerprinter
-from generator.build.search_index import INDEX, read_stamp
 from generator.content.article import Article
 from generator.core.config import Config
 from generator.core.workers import fork_map
@@ -136,11 +135,6 @@ def plan_expiry(
         window = dt.timedelta(days=config.feeds.days)
         ends += [e.article.date + window for e in catalog.entries if e.article.date >= now - window]
     return min(ends)
-
-
-def search_state(output: Path) -> str | None:
-    """The search index's stamp; None when there is no index folder at all."""
-    return read_stamp(output) if (output / INDEX).exists() else None
 
 
 def unchanged_since(

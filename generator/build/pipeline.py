@@ -27,13 +27,12 @@ from generator.build.freshness import (
     live_files,
     plan_expiry,
     plan_key,
-    search_state,
     unchanged_since,
 )
 from generator.build.loader import load_articles, resolve_duplicates, scan_content
 from generator.build.render import Renderer, theme_dir
 from generator.build.report import BuildReport
-from generator.build.search_index import INDEX, update_search_index
+from generator.build.search_index import INDEX, index_state, update_search_index
 from generator.build.writer import MARKER, Staging, existing_files, recover
 from generator.content.article import Article
 from generator.core.config import Config
@@ -236,7 +235,7 @@ def _build(
             )
             lap("fingerprint")
             if same and options.search:
-                same = search_state(output) == stamp.counts["search"]
+                same = index_state(output) == stamp.counts["search"]
                 lap("search")
             if same:  # nothing to plan, render or write: the last build's report stands
                 cache.forget_except(set(names))  # commits the stats of files touched, not changed
@@ -358,13 +357,15 @@ def _build(
     lap("write")
     if options.search:
         entries = catalog.entries if config.search.enabled else ()  # off: an old index goes
-        found = update_search_index(output, entries, keys, config.language, code_digest())
+        found = update_search_index(
+            output, entries, keys, config.language, code_digest(), options.jobs
+        )
         report.search_records = found or 0
         lap("search")
     until = plan_expiry(articles, catalog, config, options.now, options.future)
     if cache is not None and until is not None and not (report.warnings or loaded.problems):
         counts = {"articles": report.articles, "pages": report.pages, "feeds": report.feeds,
-                  "outputs": len(planned), "search": search_state(output)}  # fmt: skip
+                  "outputs": len(planned), "search": index_state(output)}  # fmt: skip
         stamp = PlanStamp(plan_key(inputs, loaded.keys), options.now, until, counts)
         cache.save_plan(cache_site, stamp)
     report.seconds = time.perf_counter() - started

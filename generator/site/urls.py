@@ -74,8 +74,8 @@ class Urls:
         return self.page("search/")
 
     def search_index(self) -> str:
-        """Pagefind's script, beside the index the build's last stage writes."""
-        return self.page("pagefind/pagefind.js")
+        """The folder of the search indexes the build's last stage writes (one per month)."""
+        return self.page("pagefind/")
 
     def static(self, name: str) -> str:
         return self.page(f"static/{name}")

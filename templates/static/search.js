@@ -1,4 +1,4 @@
-// The search page: queries the Pagefind index that `digest build` writes beside the pages.
+// The search page: queries the Pagefind indexes (one per month) `digest build` writes beside the pages.
 // Results are built with DOM calls (text as text); only Pagefind's <mark> survives in excerpts.
 const form = document.getElementById("search-form");
 const status = document.getElementById("search-status");
@@ -7,6 +7,7 @@ const more = document.getElementById("search-more");
 const PAGE = 20;
 const WAIT_MS = 120; // after the last keystroke
 let engine = null;
+let months = []; // the indexes, one a month, newest first
 let turn = 0;
 let timer = 0;
 let found = [];
@@ -18,13 +19,75 @@ const fields = () => ({
   source: form.elements.source.value,
 });
 
-async function load() {
-  if (!engine) {
-    const module = await import(form.dataset.index);
-    // records carry site-relative URLs that already start with the base path
-    await module.options({ baseUrl: "/", excerptLength: 30 });
-    engine = module;
+const OPTIONS = { baseUrl: "/", excerptLength: 30 }; // record URLs already hold the base path
+
+async function openIndexes() {
+  // One Pagefind index per month, newest first: the newest loads Pagefind, the rest merge in,
+  // so results of all months come back as one list (a date sort stays newest first). Each is
+  // tagged with a `month` filter, which `find` uses.
+  const base = form.dataset.index;
+  const listed = await fetch(`${base}shards.json`, { cache: "no-cache" });
+  if (!listed.ok) throw new Error(`no index (${listed.status})`);
+  const [newest, ...older] = (await listed.json()).months;
+  const module = await import(`${base}${newest}/pagefind.js`);
+  await module.options({ ...OPTIONS, mergeFilter: { month: newest } });
+  await module.init();
+  await Promise.all(
+    older.map((name) => module.mergeIndex(`${base}${name}/`, { ...OPTIONS, mergeFilter: { month: name } })),
+  );
+  months = [newest, ...older];
+  return module;
+}
+
+// Sorted by date, each month's results are scored by rank (n - 1 … 0) and the merged list is
+// ordered by score, so months interleave. With each month's count, the order is known again:
+// results of score k come from the months with more than k results, in merge order.
+function newestFirst(search) {
+  const counts = search.filters?.month;
+  if (!counts) return search.results;
+  const from = new Map(); // score -> [months holding a result of that score, next one]
+  const keyed = search.results.map((result) => {
+    const k = result.score;
+    if (!from.has(k)) from.set(k, [months.filter((m) => (counts[m] || 0) > k), 0]);
+    const slot = from.get(k);
+    const month = slot[0][slot[1]++];
+    return [months.indexOf(month), counts[month] - 1 - k, result];
+  });
+  keyed.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+  return keyed.map((entry) => entry[2]);
+}
+
+// Pagefind matches a word on the words that start with it; an index with none of those matches
+// it on its longest prefix instead ("soyabean" on "so"), typo tolerance meant for one index of
+// a whole site. Over months it would add every month without the word, so when some months hold
+// each word exactly, only those months are searched.
+async function find(pagefind, q, filters) {
+  if (!q) {
+    const sorted = await pagefind.search(null, { filters, sort: { date: "desc" } });
+    return sorted && { ...sorted, results: newestFirst(sorted) };
   }
+  const words = q.includes('"') ? [] : q.split(/\s+/);
+  const holding = await Promise.all(
+    words.map(async (word) => {
+      // a month filter matching none: the counts per month come back, no result is ranked
+      const exact = await pagefind.search(`"${word}"`, { filters: { month: "none" } });
+      const counts = Object.entries(exact?.totalFilters?.month || {});
+      return counts.filter(([, n]) => n > 0).map(([m]) => m);
+    }),
+  );
+  let months = null;
+  for (const some of holding.filter((h) => h.length)) {
+    months = months ? months.filter((m) => some.includes(m)) : some;
+  }
+  const narrowed = months ? { ...filters, month: { any: months } } : filters;
+  return pagefind.search(q, { filters: narrowed });
+}
+
+function load() {
+  engine ??= openIndexes().catch((error) => {
+    engine = null; // try again on the next query
+    throw error;
+  });
   return engine;
 }
 
@@ -103,7 +166,7 @@ async function run() {
   const filters = {};
   if (topic) filters.topic = topic;
   if (source) filters.source = source;
-  const search = await pagefind.search(q || null, { filters, sort: q ? {} : { date: "desc" } });
+  const search = await find(pagefind, q, filters);
   if (mine !== turn || !search) return;
   found = search.results;
   shown = 0;
@@ -135,5 +198,7 @@ if (form) {
   form.elements.topic.addEventListener("change", run);
   form.elements.source.addEventListener("change", run);
   more.addEventListener("click", showMore);
+  // the indexes load while the reader types the first word, not after it
+  form.elements.q.addEventListener("focus", () => load().catch(() => {}), { once: true });
   run();
 }

@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from tests.support.sites import CHROMIUM_ARGS, local_only
+from tests.support.sites import CHROMIUM_ARGS, Site, local_only, served_under
 
 pytestmark = pytest.mark.browser
 
@@ -31,6 +31,69 @@ def page(browser):
     tab.route("**/*", local_only)
     yield tab
     context.close()
+
+
+# A site over three months (three Pagefind indexes): (slug, date, topic, body)
+MONTHS = [
+    ("oldest-harbour", "2025-01-10T09:00:00+00:00", "Economy", "The harbour reopened to cargo."),
+    ("old-match", "2025-01-20T09:00:00+00:00", "Sport", "A match by the harbour wall."),
+    ("middle-budget", "2025-02-10T09:00:00+00:00", "Economy", "The budget spoke of a tanker."),
+    ("newest-harbour", "2025-03-10T09:00:00+00:00", "Economy", "The harbour dredging began."),
+    ("newest-sport", "2025-03-12T09:00:00+00:00", "Sport", "Rowers trained in the harbour."),
+]
+
+
+@pytest.fixture(scope="module")
+def months_site(tmp_path_factory):
+    """Five articles over three months, built for and served at http://127.0.0.1:PORT/news/."""
+    root = tmp_path_factory.mktemp("months")
+    site = Site(root / "site-root")
+    for slug, date, topic, body in MONTHS:
+        site.add(slug, slug.replace("-", " ").title(), date, body, topic=topic, source="Dawn")
+    with served_under(root / "www", "news") as base:
+        site.build(overrides={"base_url": base})
+        (root / "www" / "news").symlink_to(site.out, target_is_directory=True)
+        yield base
+
+
+def url(base: str, slug: str) -> str:
+    date = next(d for s, d, _, _ in MONTHS if s == slug)
+    return f"{base}{date[:4]}/{date[5:7]}/{date[8:10]}/{slug}/"
+
+
+def test_one_query_finds_articles_of_every_month_and_the_topic_filter_spans_them(months_site, page):
+    base = months_site
+    page.goto(base + "search/")
+    page.locator("#search-q").fill("harbour")
+    page.wait_for_function("() => document.querySelectorAll('#search-results a').length === 4")
+    assert set(result_links(page)) == {
+        url(base, s) for s in ("oldest-harbour", "old-match", "newest-harbour", "newest-sport")
+    }
+    page.locator("#search-topic").select_option("Economy")
+    page.wait_for_function("() => document.querySelectorAll('#search-results a').length === 2")
+    assert set(result_links(page)) == {url(base, "oldest-harbour"), url(base, "newest-harbour")}
+    assert page.url == base + "search/?q=harbour&topic=Economy"
+
+
+def test_a_word_of_one_month_finds_only_its_article(months_site, page):
+    # Pagefind alone matches an index without the word on its longest prefix ("tanker" on
+    # "t…"): the other months must not add such results
+    base = months_site
+    page.goto(base + "search/?q=tanker")
+    page.wait_for_function(
+        "() => document.getElementById('search-status').textContent === '1 article found.'"
+        " && document.querySelector('#search-results a')"
+    )
+    assert result_links(page) == [url(base, "middle-budget")]
+
+
+def test_a_topic_alone_lists_its_articles_newest_first_across_months(months_site, page):
+    base = months_site
+    page.goto(base + "search/?topic=Economy")
+    page.wait_for_function("() => document.querySelectorAll('#search-results a').length === 3")
+    assert result_links(page) == [
+        url(base, s) for s in ("newest-harbour", "middle-budget", "oldest-harbour")
+    ]
 
 
 def result_links(page) -> list[str]:

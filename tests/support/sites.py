@@ -20,7 +20,7 @@ import pytest
 
 from generator.build.pipeline import BuildOptions, build
 from generator.build.report import BuildReport
-from generator.build.search_index import INDEX, STAMP
+from generator.build.search_index import INDEX, SHARDS, STAMP
 from generator.core.config import load_config
 
 REPO = Path(__file__).resolve().parents[2]
@@ -56,14 +56,20 @@ def served_under(www: Path, prefix: str) -> Iterator[str]:
         server.server_close()
 
 
-SEARCH_STAMP = f"{INDEX}/{STAMP}"
+def is_index(path: str) -> bool:
+    """A file of the search index (`pagefind/…`)."""
+    return path.startswith(f"{INDEX}/")
 
 
 def comparable(files: dict[str, bytes]) -> dict[str, bytes]:
-    """A site's files as two builds of the same input must agree on them: Pagefind's index is
-    not byte-reproducible (its filters come out in a different order each run), so its stamp
-    (what it was built from) stands for it."""
-    return {k: v for k, v in files.items() if not k.startswith(f"{INDEX}/") or k == SEARCH_STAMP}
+    """A site's files as two builds of the same input must agree on them: Pagefind's indexes are
+    not byte-reproducible (a month's filters come out in a different order each run), so each
+    month's stamp (what it was built from) and the list of months stand for them."""
+    return {
+        k: v
+        for k, v in files.items()
+        if not is_index(k) or k.endswith(f"/{STAMP}") or k == f"{INDEX}/{SHARDS}"
+    }
 
 
 def local_only(route) -> None:

@@ -331,6 +331,10 @@ def test_a_missing_search_index_is_not_replayed(site):
     report = site.build()
     assert not _replayed(report) and report.search_records == report.articles == 14
     assert _replayed(site.build())
+    shutil.rmtree(site.out / "pagefind" / "2025-03")  # one month's index lost
+    report = site.build()
+    assert not _replayed(report) and report.search_records == 14
+    assert _replayed(site.build())
 
 
 def test_a_build_that_fails_after_writing_leaves_no_stamp(site, tmp_path, monkeypatch):

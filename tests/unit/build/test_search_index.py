@@ -1,5 +1,5 @@
-"""The search stage: a Pagefind index of the listed articles, rebuilt only when they changed,
-never left half-written."""
+"""The search stage: a Pagefind index per month of the listed articles; a build re-indexes only
+the months whose articles changed, and never leaves an index half-written."""
 
 from __future__ import annotations
 
@@ -7,7 +7,10 @@ import json
 import os
 import stat
 
-from generator.build.search_index import INDEX, STAMP, record, update_search_index
+import pytest
+
+from generator.build import writer
+from generator.build.search_index import INDEX, SHARDS, STAMP, record, update_search_index
 from generator.site.catalog import make_catalog
 from generator.site.urls import Urls
 from tests.support.sites import CLOCK, Site, run_digest, wait_for_trash
@@ -16,19 +19,22 @@ MISSING = (
     "error: pagefind: search index not built: pagefind could not be started (No such file or "
     "directory); the pages are written, and the next build tries the index again"
 )
+# local dates (UTC site): a3 is in March, the others in January (a0, a2) and February (a1)
+DATES = ["2025-01-05T10:00:00+00:00", "2025-02-05T10:00:00+00:00", "2025-01-20T10:00:00+00:00"]
 
 
 def populate(site: Site, n: int = 3) -> None:
     site.config('base_url = "https://example.github.io/news/"\n')
     for i in range(n):
         site.add(
-            f"a{i}", f"Story {i}", f"2025-03-0{i + 1}T10:00:00+00:00",
+            f"a{i}", f"Story {i}", DATES[i] if i < len(DATES) else f"2025-03-0{i}T10:00:00+00:00",
             f"The *zebra{i}* crossed &amp; left.\n\n<em>Second</em> paragraph.",
             topic=["Economy", "Sport"][i % 2], source="Dawn" if i else None,
         )  # fmt: skip
 
 
 def index_files(site: Site) -> dict[str, int]:
+    """Every index file and its mtime."""
     return {
         p.relative_to(site.out).as_posix(): p.stat().st_mtime_ns
         for p in (site.out / INDEX).rglob("*")
@@ -36,14 +42,30 @@ def index_files(site: Site) -> dict[str, int]:
     }
 
 
-def test_the_first_build_indexes_every_article_beside_the_pages(site):
+def months(site: Site) -> list[str]:
+    return json.loads((site.out / INDEX / SHARDS).read_text())["months"]
+
+
+def pages_in(site: Site, month: str) -> int:
+    entry = json.loads((site.out / INDEX / month / "pagefind-entry.json").read_text())
+    return int(entry["languages"]["en"]["page_count"])
+
+
+def rewritten(before: dict[str, int], after: dict[str, int]) -> set[str]:
+    """The months (or top-level files) with a file added, removed or rewritten."""
+    paths = {p for p in before.keys() | after.keys() if before.get(p) != after.get(p)}
+    return {p.split("/")[1] for p in paths}
+
+
+def test_the_first_build_indexes_each_month_beside_the_pages(site):
     populate(site)
     report = site.build()
     assert report.search_records == 3
-    entry = json.loads((site.out / INDEX / "pagefind-entry.json").read_text())
-    assert entry["languages"]["en"]["page_count"] == 3
-    assert (site.out / INDEX / "pagefind.js").is_file()
-    assert len(list((site.out / INDEX / "fragment").iterdir())) == 3
+    assert months(site) == ["2025-02", "2025-01"]  # newest first: the search page's order
+    assert sorted(os.listdir(site.out / INDEX)) == ["2025-01", "2025-02", SHARDS]
+    assert (pages_in(site, "2025-01"), pages_in(site, "2025-02")) == (2, 1)
+    assert (site.out / INDEX / "2025-01" / "pagefind.js").is_file()
+    assert len(list((site.out / INDEX / "2025-01" / "fragment").iterdir())) == 2
     assert not list(site.root.glob(".site.*"))  # no staging or trash left beside the site
 
 
@@ -57,22 +79,75 @@ def test_a_build_with_no_change_does_no_search_work(site):
     assert report.timings["search"] < 0.05
 
 
-def test_an_edit_an_addition_and_a_deletion_each_rebuild_the_index(site):
+def test_an_edit_reindexes_only_its_month(site):
     populate(site)
     site.build()
-    stamps = [(site.out / INDEX / STAMP).read_text()]
-    for change in (
-        lambda: site.add("a1", "Story 1", "2025-03-02T10:00:00+00:00", "Edited.", topic="Sport"),
-        lambda: site.add("a9", "Story 9", "2025-03-09T10:00:00+00:00"),
-        lambda: (site.root / "content/a0.md").unlink(),
-    ):
-        change()
-        report = site.build()
-        assert report.search_records == report.articles
-        stamps.append((site.out / INDEX / STAMP).read_text())
-    assert len(set(stamps)) == 4
-    entry = json.loads((site.out / INDEX / "pagefind-entry.json").read_text())
-    assert entry["languages"]["en"]["page_count"] == 3
+    before = index_files(site)
+    site.add("a1", "Story 1", DATES[1], "Edited.", topic="Sport")
+    assert site.build().search_records == 1
+    assert rewritten(before, index_files(site)) == {"2025-02"}
+
+
+def test_a_new_article_in_a_new_month_adds_that_month_and_touches_no_other(site):
+    populate(site)
+    site.build()
+    before = index_files(site)
+    site.add("a9", "Story 9", "2025-04-01T10:00:00+00:00")
+    assert site.build().search_records == 1
+    assert rewritten(before, index_files(site)) == {"2025-04", SHARDS}
+    assert months(site) == ["2025-04", "2025-02", "2025-01"]
+
+
+def test_a_deletion_reindexes_its_month_and_a_month_left_empty_goes(site):
+    populate(site)
+    site.build()
+    before = index_files(site)
+    (site.root / "content/a2.md").unlink()
+    assert site.build().search_records == 1
+    assert rewritten(before, index_files(site)) == {"2025-01"}
+    assert pages_in(site, "2025-01") == 1
+    before = index_files(site)
+    (site.root / "content/a1.md").unlink()
+    assert site.build().search_records == 0
+    assert rewritten(before, index_files(site)) == {"2025-02", SHARDS}
+    assert not (site.out / INDEX / "2025-02").exists()
+    assert months(site) == ["2025-01"]
+
+
+def test_an_article_moved_to_another_month_reindexes_both(site):
+    populate(site)
+    site.build()
+    before = index_files(site)
+    site.add("a2", "Story 2", "2025-02-20T10:00:00+00:00", topic="Economy", source="Dawn")
+    assert site.build().search_records == 3
+    assert rewritten(before, index_files(site)) == {"2025-01", "2025-02"}
+    assert (pages_in(site, "2025-01"), pages_in(site, "2025-02")) == (1, 2)
+
+
+def test_months_indexed_two_at_a_time_equal_months_indexed_one_by_one(site, tmp_path):
+    populate(site)
+    for i in range(3, 7):
+        site.add(f"a{i}", f"Story {i}", f"2025-0{i}-01T10:00:00+00:00")
+    site.build(jobs=2)
+    two = {p: (site.out / p).read_bytes() for p in index_files(site) if "/fragment/" in p}
+    stamps = {p: (site.out / p).read_bytes() for p in index_files(site) if p.endswith(STAMP)}
+    for path in stamps:
+        (site.out / path).unlink()
+    site.build(jobs=1)
+    assert {p: (site.out / p).read_bytes() for p in two} == two
+    assert len(stamps) == 6 and all((site.out / p).read_bytes() == b for p, b in stamps.items())
+
+
+def test_an_index_of_the_old_single_layout_is_replaced(site):
+    populate(site)
+    site.build()
+    old = site.out / INDEX / "fragment"
+    old.mkdir()
+    (old / "en_1.pf_fragment").write_bytes(b"x")
+    (site.out / INDEX / STAMP).write_text("0" * 64 + "\n")
+    (site.out / INDEX / "pagefind.js").write_text("// old\n")
+    assert site.build().search_records == 0
+    assert sorted(os.listdir(site.out / INDEX)) == ["2025-01", "2025-02", SHARDS]
 
 
 def test_an_empty_site_has_no_index_and_emptying_a_site_removes_it(site):
@@ -80,11 +155,11 @@ def test_an_empty_site_has_no_index_and_emptying_a_site_removes_it(site):
     assert not (site.out / INDEX).exists()
     site.add("a", "Only", "2025-03-01T10:00:00+00:00")
     site.build()
-    assert (site.out / INDEX / STAMP).is_file()
+    assert (site.out / INDEX / "2025-03" / STAMP).is_file()
     (site.root / "content/a.md").unlink()
     assert site.build().search_records == 0
     assert not (site.out / INDEX).exists()
-    wait_for_trash(site.root)  # the old index, deleted by a detached process
+    wait_for_trash(site.root)
     assert not list(site.root.glob(".site.*"))
 
 
@@ -117,12 +192,12 @@ def test_a_record_holds_the_words_a_reader_sees_and_the_filters(site, monkeypatc
     config = load_config(site.root / "digest.toml")
     catalog = make_catalog(load_articles(config, None, 1).articles, config.tz, urls)
     newest = record(catalog.entries[0], "en")
-    assert newest["url"] == "/news/2025/03/02/story-1/"
+    assert newest["url"] == "/news/2025/02/05/story-1/"
     assert newest["content"] == "Story 1. The zebra1 crossed & left. Second paragraph."
     assert newest["meta"] == {
         "title": "Story 1",
-        "date": "2 March 2025",
-        "datetime": "2025-03-02T10:00:00+00:00",
+        "date": "5 February 2025",
+        "datetime": "2025-02-05T10:00:00+00:00",
         "topic": "Sport",
         "source": "Dawn",
     }
@@ -151,7 +226,7 @@ def test_a_broken_pagefind_leaves_the_old_index_and_says_so(site, tmp_path):
     }
     assert "2025/03/09/story-9/index.html" in after  # the pages went out
     assert not list(site.root.glob(".site.*"))
-    assert site.build().search_records == 4  # the next build catches up
+    assert site.build().search_records == 1  # the next build catches up: March only
 
 
 def test_a_missing_pagefind_binary_is_named(site):
@@ -165,11 +240,39 @@ def test_a_missing_pagefind_binary_is_named(site):
 def test_a_killed_indexing_leaves_nothing_the_next_build_trusts(site):
     populate(site)
     site.build()
-    stray = site.root / f".site.search-{os.getpid() + 1}"
-    (stray / "fragment").mkdir(parents=True)  # as a build killed while Pagefind wrote
-    (site.out / INDEX / STAMP).unlink()  # as a build killed between the two renames
-    assert site.build().search_records == 3
+    stray = site.root / f".site.staging-{os.getpid() + 1}"
+    (stray / "0").mkdir(parents=True)  # as a build killed while staging a month's files
+    (site.out / INDEX / "2025-01" / STAMP).unlink()  # as a month never committed
+    assert site.build().search_records == 2
     assert not stray.exists()
+
+
+def test_a_build_killed_halfway_through_the_index_commit_leaves_the_old_index(site, monkeypatch):
+    populate(site)
+    for i in range(3, 7):  # more files to move: the kill lands among them
+        site.add(f"a{i}", f"Story {i}", f"2025-01-1{i}T10:00:00+00:00")
+    site.build()
+    before = {k: v for k, v in site.snapshot(search=True).items() if k.startswith(INDEX)}
+    site.add("a3", "Story 3", "2025-01-13T10:00:00+00:00", "Edited words.")
+    site.build(search=False)  # the pages first: the next build's only work is the index
+    real, moves = os.replace, []
+
+    def replace(src, dst):  # the process dies after three moves: no roll-back, no clean-up
+        moves.append(dst)
+        if len(moves) == 4:
+            raise SystemExit("killed")
+        real(src, dst)
+
+    monkeypatch.setattr(writer.os, "replace", replace)
+    monkeypatch.setattr(writer.Staging, "abort", lambda self: None)
+    with pytest.raises(SystemExit):
+        site.build()
+    monkeypatch.undo()
+    assert (site.root / ".site.journal").exists()  # a mixed index, and the journal to undo it
+    writer.recover(site.out)  # the next build's first step
+    assert {k: v for k, v in site.snapshot(search=True).items() if k.startswith(INDEX)} == before
+    assert site.build().search_records == 6  # January again
+    assert not list(site.root.glob(".site.*"))
 
 
 def test_update_is_a_no_op_for_an_unchanged_stamp(tmp_path):

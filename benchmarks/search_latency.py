@@ -1,0 +1,92 @@
+"""Search latency in headless Chromium: from the last keystroke to the results on screen.
+
+    python -m benchmarks.search_latency --articles 34000        # generate, build, measure
+    python -m benchmarks.search_latency --site PATH/site-root   # a site already built
+
+The site is served under /news/ on 127.0.0.1; the search page is opened, then each word is
+typed (30 ms between keys) into its box and timed from the last key until the status line
+names the word's results and the first result is drawn (the page waits 120 ms after typing
+stops, Pagefind's WebAssembly and the month indexes load when the box takes focus). Words:
+common ones of the generated text (nearly every article matches: the worst case), a title
+number (one article in one month), and a topic alone. Prints figures; asserts nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from tests.support.corpus import generate
+from tests.support.sites import CHROMIUM_ARGS, served_under
+
+WORDS = ["budget", "cricket", "inflation", "hospital", "rupee", "flood"]
+SHOWN = (
+    "w => document.getElementById('search-status').textContent.endsWith('found.')"
+    " && document.querySelector('#search-results a')"
+    " && new URLSearchParams(location.search).get('q') === w"
+)
+
+
+def build(articles: int, folder: Path) -> Path:
+    root = folder / "site-root"
+    root.mkdir(parents=True)
+    (root / "digest.toml").write_text('title = "Bench"\nbase_url = "https://example.org/news/"\n')
+    generate(root, articles)
+    command = [sys.executable, "-m", "generator", "build", "-q", "--clock", "2030-01-01T00:00:00Z"]
+    subprocess.run(command, cwd=root, check=True)
+    return root
+
+
+def measure(site_root: Path, words: list[str]) -> dict[str, float]:
+    from playwright.sync_api import sync_playwright
+
+    timings: dict[str, float] = {}
+    with tempfile.TemporaryDirectory() as www, served_under(Path(www), "news") as base:
+        (Path(www) / "news").symlink_to(site_root / "site", target_is_directory=True)
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+            page = browser.new_page()
+            page.goto(base + "search/")
+            box = page.locator("#search-q")
+            for word in words:
+                box.fill("")
+                time.sleep(0.3)
+                box.type(word, delay=30)
+                typed = time.monotonic()
+                page.wait_for_function(SHOWN, arg=word, timeout=60_000)
+                timings[word] = (time.monotonic() - typed) * 1000
+            box.fill("")
+            page.wait_for_function("() => !document.querySelector('#search-results a')")
+            page.locator("#search-topic").select_option(index=1)
+            chosen = time.monotonic()
+            page.wait_for_function("() => document.querySelector('#search-results a')")
+            timings["(a topic alone)"] = (time.monotonic() - chosen) * 1000
+            browser.close()
+    return timings
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--articles", type=int, default=34000)
+    parser.add_argument("--site", type=Path, help="a built site root (with site/) to measure")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="digest-search-") as scratch:
+        root = args.site.resolve() if args.site else build(args.articles, Path(scratch))
+        months = len(list((root / "site" / "pagefind").glob("*/digest-index.txt")))
+        articles = len(list((root / "site" / "pagefind").glob("*/fragment/*")))
+        # the generated titles end with the article's number: one article, one month
+        timings = measure(root, [*WORDS, str(articles // 3)])
+    print(f"{articles:,} articles in {months} month indexes; ms from last keystroke to results:")
+    for word, ms in timings.items():
+        print(f"  {word:>16}  {ms:6.0f} ms")
+    values = list(timings.values())
+    print(f"  median {statistics.median(values):.0f} ms, max {max(values):.0f} ms")
+
+
+if __name__ == "__main__":
+    main()
