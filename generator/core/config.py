@@ -86,9 +86,8 @@ class Topics(_Section):
 
 
 class Search(_Section):
-    # The Pagefind index, the search page and the header's search box. Indexing re-reads the
-    # whole archive whenever an article changes (issue 16's follow-up): a big archive built
-    # often may turn it off.
+    # The Pagefind indexes (one per month), the search page and the header's search box. An
+    # edit re-indexes its article's month: a big archive built very often may turn it off.
     enabled: bool = True
 
 
