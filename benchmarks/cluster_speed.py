@@ -23,6 +23,7 @@ import time
 from dataclasses import replace
 
 from generator.content.article import Article
+from generator.core.workers import default_jobs
 from generator.site.catalog import make_catalog
 from generator.site.related import Links, link_articles
 from generator.site.urls import Urls
@@ -108,6 +109,7 @@ def _fingerprint(links: Links) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--articles", type=int, default=33000)
+    parser.add_argument("--jobs", type=int, default=default_jobs())
     parser.add_argument("--profile", action="store_true")
     args = parser.parse_args()
     urls = Urls("https://example.org/news/")
@@ -117,12 +119,12 @@ def main() -> None:
     if args.profile:
         profile = cProfile.Profile()
         profile.enable()
-        link_articles(catalog, keys, {})
+        link_articles(catalog, keys, {}, args.jobs)
         profile.disable()
         pstats.Stats(profile).sort_stats("cumulative").print_stats(25)
         return
     started = time.perf_counter()
-    cold = link_articles(catalog, keys, {})
+    cold = link_articles(catalog, keys, {}, args.jobs)
     cold_s = time.perf_counter() - started
     middle = len(articles) // 2
     edited = list(articles)
@@ -130,13 +132,13 @@ def main() -> None:
     edited_catalog = make_catalog(edited, dt.UTC, urls)
     edited_keys = _keys(edited)
     started = time.perf_counter()
-    link_articles(edited_catalog, edited_keys, cold.memo)
+    link_articles(edited_catalog, edited_keys, cold.memo, args.jobs)
     edit_s = time.perf_counter() - started
     started = time.perf_counter()
-    link_articles(catalog, keys, cold.memo)
+    link_articles(catalog, keys, cold.memo, args.jobs)
     same_s = time.perf_counter() - started
     print(
-        f"{args.articles} articles ({len(catalog.days)} days, {len(cold.also)} in a story): "
+        f"{args.articles} articles, {args.jobs} jobs ({len(catalog.days)} days, {len(cold.also)} in a story): "
         f"cold {cold_s:.2f} s, one edit {edit_s:.2f} s, no change {same_s:.2f} s; "
         f"results {_fingerprint(cold)}"
     )

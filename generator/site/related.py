@@ -135,9 +135,10 @@ def link_articles(
     catalog: Catalog,
     keys: Mapping[str, str] | None = None,
     known: Mapping[str, str] | None = None,
+    jobs: int = 1,
 ) -> Links:
     """Story clusters, then related articles (which leave out a story's other reports);
-    `keys` and `known` as find_stories takes them."""
-    stories = find_stories(catalog, keys, known)
+    `keys`, `known` and `jobs` (worker processes) as find_stories takes them."""
+    stories = find_stories(catalog, keys, known, jobs)
     related, memo = find_related(catalog, stories.terms, stories.also, known)
     return Links(stories.also, related, stories.memo | memo)
