@@ -22,6 +22,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
+from operator import itemgetter
 
 from generator.core.workers import fork_map
 from generator.site.catalog import Catalog, Day, Entry, Group
@@ -97,7 +98,10 @@ def _cosine(va: Signature, vb: Signature) -> float:
 
 
 def _top(vector: Signature) -> frozenset[str]:
-    return frozenset(sorted(vector, key=lambda w: (-vector[w], w))[:TOP_TERMS])
+    """The TOP_TERMS words of highest weight, alphabetical first on a tie."""
+    ranked = sorted(vector.items())
+    ranked.sort(key=itemgetter(1), reverse=True)  # stable: ties stay alphabetical
+    return frozenset([w for w, _ in ranked[:TOP_TERMS]])
 
 
 def _digest(text: str) -> str:

@@ -113,7 +113,7 @@ def find_related(
         key = _topic_key(entries, catalog, position, terms, also)
         text = (known or {}).get(key)
         if text:
-            lists = [tuple(by_url[u] for u in urls) for urls in json.loads(text)]
+            lists = [tuple(map(by_url.__getitem__, urls)) for urls in json.loads(text)]
         else:
             lists = _related_in(entries, catalog, position, terms, also)
             text = json.dumps([[e.url for e in chosen] for chosen in lists])
