@@ -9,7 +9,8 @@ cosine of the two vectors reaches THRESHOLD, unless both state figures (years as
 agree: "Rs8.14 a litre" and "Rs12 a litre" are two price changes. Clusters are the connected
 groups of such pairs. A day's links depend only on the articles of its window and of its
 window's days' windows, so a memo of them (keyed by those articles' content keys) spares a
-rebuild every day a change does not reach.
+rebuild every day a change does not reach, and runs of days can be linked in separate
+worker processes.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ from generator.site.catalog import Catalog, Day, Entry, Group
 WINDOW_DAYS = 2  # an article is compared with those of its day and the two before
 THRESHOLD = 0.4  # TF-IDF cosine: see tests/data/cluster_pairs.json and the README
 TOP_TERMS = 8  # an article's most significant words: candidates share one of them
-PARALLEL_DAYS = 60  # fewer days to link than this: forking workers costs more than it saves
+PARALLEL_ARTICLES = 3000  # fewer to link than this: forking workers costs more than it saves
 
 _WORD = re.compile(r"\w+(?:[.,']\w+)*")
 _DIGIT = re.compile(r"\d")
@@ -247,7 +248,8 @@ def find_stories(
     `keys` (article id → content key) and `known` (the `memo` of an earlier build) make it
     incremental: a day whose window holds the same articles takes its links and top terms
     from `known`, so an edit recomputes only the days whose windows (or their
-    windows) hold it: its day and the four after."""
+    windows) hold it: its day and the four after. With `jobs` > 1 and many articles to
+    link, runs of days are linked in that many worker processes."""
     archive = _Archive(catalog, keys or {}, known or {})
     entries, by_day = archive.entries, archive.by_day
     top: list[frozenset[str]] = [frozenset()] * len(entries)
@@ -262,7 +264,8 @@ def find_stories(
 
     keys_of = {day: archive.window_key(day) for day in sorted(by_day)}
     todo = [d for d, key in keys_of.items() if not (key and archive.known.get(key))]
-    if jobs > 1 and len(todo) >= PARALLEL_DAYS:  # contiguous runs: windows overlap little
+    if jobs > 1 and sum(len(by_day[d]) for d in todo) >= PARALLEL_ARTICLES:
+        # runs of days: each worker works out the top terms of the two days before its run
         size = -(-len(todo) // (2 * jobs))
         chunks = [todo[k : k + size] for k in range(0, len(todo), size)]
         done = fork_map(_link_days, archive, chunks, jobs, chunksize=1)
