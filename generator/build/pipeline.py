@@ -266,7 +266,7 @@ def _build(
     keys = {a.id: loaded.keys[str(a.source_path)] for a in articles}
     clustering = time.perf_counter()
     memo = cache.stories() if cache is not None else {}
-    links = link_articles(catalog, keys, memo)
+    links = link_articles(catalog, keys, memo, options.jobs)
     if cache is not None:
         cache.save_stories(links.memo, memo)
     report.timings["cluster"] = round(time.perf_counter() - clustering, 4)

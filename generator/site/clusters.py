@@ -9,7 +9,8 @@ cosine of the two vectors reaches THRESHOLD, unless both state figures (years as
 agree: "Rs8.14 a litre" and "Rs12 a litre" are two price changes. Clusters are the connected
 groups of such pairs. A day's links depend only on the articles of its window and of its
 window's days' windows, so a memo of them (keyed by those articles' content keys) spares a
-rebuild every day a change does not reach.
+rebuild every day a change does not reach, and runs of days can be linked in separate
+worker processes.
 """
 
 from __future__ import annotations
@@ -22,12 +23,15 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
+from operator import itemgetter
 
+from generator.core.workers import fork_map
 from generator.site.catalog import Catalog, Day, Entry, Group
 
 WINDOW_DAYS = 2  # an article is compared with those of its day and the two before
 THRESHOLD = 0.4  # TF-IDF cosine: see tests/data/cluster_pairs.json and the README
 TOP_TERMS = 8  # an article's most significant words: candidates share one of them
+PARALLEL_ARTICLES = 3000  # fewer to link than this: forking workers costs more than it saves
 
 _WORD = re.compile(r"\w+(?:[.,']\w+)*")
 _DIGIT = re.compile(r"\d")
@@ -92,6 +96,13 @@ def _cosine(va: Signature, vb: Signature) -> float:
     if len(va) > len(vb):
         va, vb = vb, va
     return sum([x * vb[w] for w, x in va.items() if w in vb])
+
+
+def _top(vector: Signature) -> frozenset[str]:
+    """The TOP_TERMS words of highest weight, alphabetical first on a tie."""
+    ranked = sorted(vector.items())
+    ranked.sort(key=itemgetter(1), reverse=True)  # stable: ties stay alphabetical
+    return frozenset([w for w, _ in ranked[:TOP_TERMS]])
 
 
 def _digest(text: str) -> str:
@@ -184,7 +195,7 @@ class _Archive:
         sources, links = self.sources, []
         for j in self.by_day[day]:
             vj = vectors[j]
-            top[j] = frozenset(sorted(vj, key=lambda w: (-vj[w], w))[:TOP_TERMS])
+            top[j] = _top(vj)
             seen: set[int] = set()
             for w in top[j]:
                 for d in days:
@@ -204,21 +215,44 @@ class _Archive:
         return links
 
 
+def _link_days(
+    archive: _Archive, days: list[dt.date]
+) -> list[tuple[dt.date, list[frozenset[str]], list[tuple[int, int]]]]:
+    """link_day for each of `days` (oldest first): each day's top terms and links. The top
+    terms of the earlier days of their windows are worked out here too (not taken from the
+    memo or from another worker): they follow from the same vectors."""
+    top: list[frozenset[str]] = [frozenset()] * len(archive.entries)
+    index: dict[dt.date, dict[str, list[int]]] = {}
+    ready: set[dt.date] = set()
+    found = []
+    for day in days:
+        for d in archive.days(day)[:-1]:
+            if d not in ready:
+                for i, vector in archive.vectors(d).items():
+                    top[i] = _top(vector)
+                ready.add(d)
+        links = archive.link_day(day, top, index)
+        ready.add(day)
+        found.append((day, [top[j] for j in archive.by_day[day]], links))
+    return found
+
+
 def find_stories(
     catalog: Catalog,
     keys: Mapping[str, str] | None = None,
     known: Mapping[str, str] | None = None,
+    jobs: int = 1,
 ) -> Stories:
     """Every cluster of the catalog, and each entry's most significant words.
 
     `keys` (article id → content key) and `known` (the `memo` of an earlier build) make it
     incremental: a day whose window holds the same articles takes its links and top terms
     from `known`, so an edit recomputes only the days whose windows (or their
-    windows) hold it: its day and the four after."""
+    windows) hold it: its day and the four after. With `jobs` > 1 and many articles to
+    link, runs of days are linked in that many worker processes."""
     archive = _Archive(catalog, keys or {}, known or {})
     entries, by_day = archive.entries, archive.by_day
     top: list[frozenset[str]] = [frozenset()] * len(entries)
-    index: dict[dt.date, dict[str, list[int]]] = {}
     position = {e.article.id: i for i, e in enumerate(entries)}
     parent = list(range(len(entries)))
 
@@ -228,22 +262,33 @@ def find_stories(
             i = parent[i]
         return i
 
-    for day in sorted(by_day):
-        key = archive.window_key(day)
-        text = archive.known.get(key) if key else None
-        if text:
-            terms, pairs = json.loads(text)
-            for j, words in zip(by_day[day], terms, strict=True):
-                top[j] = frozenset(words)
-            links = [(position[a], position[b]) for a, b in pairs]
-        else:
-            links = archive.link_day(day, top, index)
+    keys_of = {day: archive.window_key(day) for day in sorted(by_day)}
+    todo = [d for d, key in keys_of.items() if not (key and archive.known.get(key))]
+    if jobs > 1 and sum(len(by_day[d]) for d in todo) >= PARALLEL_ARTICLES:
+        # runs of days: each worker works out the top terms of the two days before its run
+        size = -(-len(todo) // (2 * jobs))
+        chunks = [todo[k : k + size] for k in range(0, len(todo), size)]
+        done = fork_map(_link_days, archive, chunks, jobs, chunksize=1)
+    else:
+        done = iter([_link_days(archive, todo)])
+    computed = {day: (terms, links) for found in done for day, terms, links in found}
+    for day, key in keys_of.items():
+        if day in computed:
+            terms, links = computed[day]
+            for j, t in zip(by_day[day], terms, strict=True):
+                top[j] = t
             text = json.dumps(
                 [
-                    [sorted(top[j]) for j in by_day[day]],
+                    [sorted(t) for t in terms],
                     [(entries[i].article.id, entries[j].article.id) for i, j in links],
                 ]
             )
+        else:
+            terms, pairs = json.loads(archive.known[key])  # type: ignore[index]
+            for j, words in zip(by_day[day], terms, strict=True):
+                top[j] = frozenset(words)
+            links = [(position[a], position[b]) for a, b in pairs]
+            text = archive.known[key]  # type: ignore[index]
         if key:
             archive.memo[key] = text
         for i, j in links:

@@ -113,7 +113,7 @@ def find_related(
         key = _topic_key(entries, catalog, position, terms, also)
         text = (known or {}).get(key)
         if text:
-            lists = [tuple(by_url[u] for u in urls) for urls in json.loads(text)]
+            lists = [tuple(map(by_url.__getitem__, urls)) for urls in json.loads(text)]
         else:
             lists = _related_in(entries, catalog, position, terms, also)
             text = json.dumps([[e.url for e in chosen] for chosen in lists])
@@ -135,9 +135,10 @@ def link_articles(
     catalog: Catalog,
     keys: Mapping[str, str] | None = None,
     known: Mapping[str, str] | None = None,
+    jobs: int = 1,
 ) -> Links:
     """Story clusters, then related articles (which leave out a story's other reports);
-    `keys` and `known` as find_stories takes them."""
-    stories = find_stories(catalog, keys, known)
+    `keys`, `known` and `jobs` (worker processes) as find_stories takes them."""
+    stories = find_stories(catalog, keys, known, jobs)
     related, memo = find_related(catalog, stories.terms, stories.also, known)
     return Links(stories.also, related, stories.memo | memo)

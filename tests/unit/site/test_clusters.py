@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from dataclasses import replace
 from pathlib import Path
 
+from benchmarks.cluster_speed import archive
 from generator.content.article import Article
 from generator.core.identity import slugify
 from generator.site.catalog import Catalog, make_catalog
-from generator.site.clusters import day_stories, find_stories
+from generator.site.clusters import PARALLEL_ARTICLES, day_stories, find_stories
 from generator.site.related import FEWEST, MOST, link_articles
 from generator.site.urls import Urls
 
@@ -232,3 +234,25 @@ def test_related_articles_from_the_memo_equal_fresh_ones() -> None:
     assert again.related == link_articles(catalog(*edited)).related
     reused = link_articles(catalog(*articles), keys, first.memo)
     assert reused.related == first.related and reused.memo == first.memo
+
+
+def test_workers_link_the_same_stories_as_one_process() -> None:
+    """Days split among worker processes (each working out the top terms of the days just
+    before its first) give what one process gives, memo included; an edit with that memo
+    too."""
+    articles = [  # each near-copy a day after its original: stories across runs of days
+        replace(a, date=a.date + dt.timedelta(days=1)) if a.summary.startswith("Dateline") else a
+        for a in archive(2 * PARALLEL_ARTICLES)
+    ]
+    keys = {a.id: f"k{a.id}{a.title}" for a in articles}
+    cat = catalog(*articles)
+    alone = find_stories(cat, keys)
+    assert alone.also
+    shared = find_stories(cat, keys, jobs=2)
+    assert (shared.also, shared.terms, shared.memo) == (alone.also, alone.terms, alone.memo)
+    edited = list(articles)
+    edited[3000] = replace(articles[3000], title=articles[3000].title + " revised")
+    keys[edited[3000].id] = "edited"
+    again = find_stories(catalog(*edited), keys, alone.memo, jobs=2)
+    clean = find_stories(catalog(*edited), keys)
+    assert (again.also, again.terms, again.memo) == (clean.also, clean.terms, clean.memo)
