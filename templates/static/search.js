@@ -130,13 +130,15 @@ function item(data) {
   return li;
 }
 
-async function showMore(count = PAGE) {
+async function showMore(count = PAGE, fresh = false) {
   const mine = turn;
   const taken = found.slice(shown, shown + count);
   shown += taken.length; // taken now, so a click meanwhile draws the next ones
-  const next = await Promise.all(taken.map((r) => r.data()));
+  const next = (await Promise.all(taken.map((r) => r.data()))).map(item);
   if (mine !== turn) return;
-  list.append(...next.map(item));
+  // a new query's results replace the old ones at once: the list never flashes empty
+  if (fresh) list.replaceChildren(...next);
+  else list.append(...next);
   more.hidden = shown >= found.length;
 }
 
@@ -167,21 +169,20 @@ async function run() {
   list.setAttribute("aria-busy", "true");
   for await (const results of byMonth(pagefind, q, filters)) {
     if (mine !== turn) return; // the reader typed on: stop searching older months
+    const fresh = first;
     if (first) {
-      // the old results stay until the new ones are in, so the page does not flash empty
       found = [];
       shown = 0;
-      list.replaceChildren();
-      list.dataset.query = query.toString();
       first = false;
     }
     found.push(...results);
+    if (shown < PAGE || fresh) await showMore(PAGE - shown, fresh);
+    else more.hidden = false;
+    if (mine !== turn) return;
+    list.dataset.query = query.toString(); // the query the drawn results answer
     status.textContent = found.length
       ? `${counted(found.length)} found so far; searching older months…`
       : "Searching older months…";
-    if (shown < PAGE) await showMore(PAGE - shown);
-    else more.hidden = false;
-    if (mine !== turn) return;
   }
   if (first) {
     found = [];
