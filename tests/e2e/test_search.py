@@ -148,6 +148,15 @@ def test_a_new_query_stops_the_one_still_searching(months_site, page):
     assert page.locator("#search-status").inner_text() == "1 article found."
 
 
+def settled(page, query: str) -> None:
+    """Waits until every month has answered the query (the results name it, the count is final)."""
+    page.wait_for_function(
+        "q => document.getElementById('search-results').dataset.query === q"
+        " && document.getElementById('search-status').textContent.endsWith(' found.')",
+        arg=query,
+    )
+
+
 def result_links(page) -> list[str]:
     return page.locator("#search-results a").evaluate_all("links => links.map(a => a.href)")
 
@@ -181,13 +190,12 @@ def test_the_topic_filter_narrows_the_results(served, page):
     _, base = served
     page.goto(base + "search/")
     page.locator("#search-q").fill("Pakistan")
-    page.wait_for_selector("#search-results a")
+    settled(page, "q=Pakistan")
     everything = result_links(page)
     assert len(everything) > 1
     page.locator("#search-topic").select_option("Business")
-    page.wait_for_function(
-        "n => document.querySelectorAll('#search-results a').length < n", arg=len(everything)
-    )
+    settled(page, "q=Pakistan&topic=Business")
+    assert len(result_links(page)) < len(everything)
     topics = page.locator("#search-results .topic").all_inner_texts()
     assert topics and set(topics) == {"Business"}
     assert base + ARTICLE in result_links(page)
