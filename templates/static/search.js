@@ -66,8 +66,8 @@ async function* byMonth(indexes, q, filters) {
   const held = new Set(); // words some month holds exactly
   const waiting = []; // [words it lacks, results] of months that may not count
   for (let i = 0; i < indexes.length; i++) {
-    if (i + 2 < indexes.length) started.push(one(indexes[i + 2]));
     const [missing, search] = await started[i];
+    if (i + 2 < indexes.length) started.push(one(indexes[i + 2]));
     for (const word of words) if (!missing.includes(word)) held.add(word);
     if (missing.length) waiting.push([missing, search.results]);
     else yield search.results;
