@@ -1,4 +1,5 @@
-// The search page: queries the Pagefind indexes (one per month) `digest build` writes beside the pages.
+// The search page: queries the Pagefind indexes (one per month) `digest build` writes beside the pages,
+// newest month first, drawing each month's results as they come (older months are appended).
 // Results are built with DOM calls (text as text); only Pagefind's <mark> survives in excerpts.
 const form = document.getElementById("search-form");
 const status = document.getElementById("search-status");
@@ -6,8 +7,7 @@ const list = document.getElementById("search-results");
 const more = document.getElementById("search-more");
 const PAGE = 20;
 const WAIT_MS = 120; // after the last keystroke
-let engine = null;
-let months = []; // the indexes, one a month, newest first
+let engine = null; // the month indexes, newest first, once opened
 let turn = 0;
 let timer = 0;
 let found = [];
@@ -22,65 +22,59 @@ const fields = () => ({
 const OPTIONS = { baseUrl: "/", excerptLength: 30 }; // record URLs already hold the base path
 
 async function openIndexes() {
-  // One Pagefind index per month, newest first: the newest loads Pagefind, the rest merge in,
-  // so results of all months come back as one list (a date sort stays newest first). Each is
-  // tagged with a `month` filter, which `find` uses.
+  // Each month's own Pagefind (its folder's pagefind.js: a module and a worker of its own; one
+  // module's instances share one WebAssembly state, which breaks across indexes), newest first,
+  // so each month is searched on its own and its results drawn as soon as they are in.
   const base = form.dataset.index;
   const listed = await fetch(`${base}shards.json`, { cache: "no-cache" });
   if (!listed.ok) throw new Error(`no index (${listed.status})`);
-  const [newest, ...older] = (await listed.json()).months;
-  const module = await import(`${base}${newest}/pagefind.js`);
-  await module.options({ ...OPTIONS, mergeFilter: { month: newest } });
-  await module.init();
-  await Promise.all(
-    older.map((name) => module.mergeIndex(`${base}${name}/`, { ...OPTIONS, mergeFilter: { month: name } })),
+  const { months } = await listed.json();
+  return Promise.all(
+    months.map(async (month) => {
+      const instance = await import(`${base}${month}/pagefind.js`);
+      await instance.options(OPTIONS);
+      await instance.init();
+      return { month, instance };
+    }),
   );
-  months = [newest, ...older];
-  return module;
-}
-
-// Sorted by date, each month's results are scored by rank (n - 1 … 0) and the merged list is
-// ordered by score, so months interleave. With each month's count, the order is known again:
-// results of score k come from the months with more than k results, in merge order.
-function newestFirst(search) {
-  const counts = search.filters?.month;
-  if (!counts) return search.results;
-  const from = new Map(); // score -> [months holding a result of that score, next one]
-  const keyed = search.results.map((result) => {
-    const k = result.score;
-    if (!from.has(k)) from.set(k, [months.filter((m) => (counts[m] || 0) > k), 0]);
-    const slot = from.get(k);
-    const month = slot[0][slot[1]++];
-    return [months.indexOf(month), counts[month] - 1 - k, result];
-  });
-  keyed.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
-  return keyed.map((entry) => entry[2]);
 }
 
 // Pagefind matches a word on the words that start with it; an index with none of those matches
 // it on its longest prefix instead ("soyabean" on "so"), typo tolerance meant for one index of
-// a whole site. Over months it would add every month without the word, so when some months hold
-// each word exactly, only those months are searched.
-async function find(pagefind, q, filters) {
-  if (!q) {
-    const sorted = await pagefind.search(null, { filters, sort: { date: "desc" } });
-    return sorted && { ...sorted, results: newestFirst(sorted) };
-  }
+// a whole site. Over months it would add every month without the word, so a month is kept only
+// if it holds each word exactly, or if no month holds that word exactly (the month's results
+// then wait for the last month).
+async function lacking(instance, q) {
   const words = q.includes('"') ? [] : q.split(/\s+/);
-  const holding = await Promise.all(
-    words.map(async (word) => {
-      // a month filter matching none: the counts per month come back, no result is ranked
-      const exact = await pagefind.search(`"${word}"`, { filters: { month: "none" } });
-      const counts = Object.entries(exact?.totalFilters?.month || {});
-      return counts.filter(([, n]) => n > 0).map(([m]) => m);
-    }),
+  const counts = await Promise.all(
+    words.map(async (word) => (await instance.search(`"${word}"`))?.unfilteredResultCount || 0),
   );
-  let months = null;
-  for (const some of holding.filter((h) => h.length)) {
-    months = months ? months.filter((m) => some.includes(m)) : some;
+  return words.filter((_, i) => !counts[i]);
+}
+
+// Yields each month's results, newest month first (sorted by date, or by relevance within the
+// month), until the caller stops asking. Two months are searched at once (two workers: most
+// machines have two cores), so the next month is ready when one is drawn.
+async function* byMonth(indexes, q, filters) {
+  const words = q ? q.split(/\s+/) : [];
+  const one = ({ instance }) =>
+    Promise.all([
+      q ? lacking(instance, q) : [],
+      instance.search(q || null, q ? { filters } : { filters, sort: { date: "desc" } }),
+    ]);
+  const started = indexes.slice(0, 2).map(one);
+  const held = new Set(); // words some month holds exactly
+  const waiting = []; // [words it lacks, results] of months that may not count
+  for (let i = 0; i < indexes.length; i++) {
+    const [missing, search] = await started[i];
+    if (i + 2 < indexes.length) started.push(one(indexes[i + 2]));
+    for (const word of words) if (!missing.includes(word)) held.add(word);
+    if (missing.length) waiting.push([missing, search.results]);
+    else yield search.results;
   }
-  const narrowed = months ? { ...filters, month: { any: months } } : filters;
-  return pagefind.search(q, { filters: narrowed });
+  for (const [missing, results] of waiting) {
+    if (!missing.some((word) => held.has(word))) yield results;
+  }
 }
 
 function load() {
@@ -136,12 +130,15 @@ function item(data) {
   return li;
 }
 
-async function showMore() {
+async function showMore(count = PAGE, fresh = false) {
   const mine = turn;
-  const next = await Promise.all(found.slice(shown, shown + PAGE).map((r) => r.data()));
+  const taken = found.slice(shown, shown + count);
+  shown += taken.length; // taken now, so a click meanwhile draws the next ones
+  const next = (await Promise.all(taken.map((r) => r.data()))).map(item);
   if (mine !== turn) return;
-  list.append(...next.map(item));
-  shown += next.length;
+  // a new query's results replace the old ones at once: the list never flashes empty
+  if (fresh) list.replaceChildren(...next);
+  else list.append(...next);
   more.hidden = shown >= found.length;
 }
 
@@ -152,6 +149,8 @@ async function run() {
   history.replaceState(null, "", query.size ? `?${query}` : location.pathname);
   if (!q && !topic && !source) {
     list.replaceChildren();
+    list.removeAttribute("aria-busy");
+    delete list.dataset.query;
     more.hidden = true;
     status.textContent = "Type a word, or choose a topic or a source.";
     return;
@@ -166,17 +165,39 @@ async function run() {
   const filters = {};
   if (topic) filters.topic = topic;
   if (source) filters.source = source;
-  const search = await find(pagefind, q, filters);
-  if (mine !== turn || !search) return;
-  found = search.results;
-  shown = 0;
-  list.replaceChildren();
-  const count = found.length;
-  status.textContent = count
-    ? `${count} ${count === 1 ? "article" : "articles"} found.`
+  let first = true;
+  list.setAttribute("aria-busy", "true");
+  for await (const results of byMonth(pagefind, q, filters)) {
+    if (mine !== turn) return; // the reader typed on: stop searching older months
+    const fresh = first;
+    if (first) {
+      found = [];
+      shown = 0;
+      first = false;
+    }
+    found.push(...results);
+    if (shown < PAGE || fresh) await showMore(PAGE - shown, fresh);
+    else more.hidden = false;
+    if (mine !== turn) return;
+    list.dataset.query = query.toString(); // the query the drawn results answer
+    status.textContent = found.length
+      ? `${counted(found.length)} found so far; searching older months…`
+      : "Searching older months…";
+  }
+  if (first) {
+    found = [];
+    shown = 0;
+    list.replaceChildren();
+    list.dataset.query = query.toString();
+  }
+  list.removeAttribute("aria-busy");
+  more.hidden = shown >= found.length;
+  status.textContent = found.length
+    ? `${counted(found.length)} found.`
     : "No articles found. Try other words, or fewer filters.";
-  await showMore();
 }
+
+const counted = (n) => `${n.toLocaleString("en")} ${n === 1 ? "article" : "articles"}`;
 
 if (form) {
   const params = new URLSearchParams(location.search);
@@ -197,7 +218,7 @@ if (form) {
   });
   form.elements.topic.addEventListener("change", run);
   form.elements.source.addEventListener("change", run);
-  more.addEventListener("click", showMore);
+  more.addEventListener("click", () => showMore());
   // the indexes load while the reader types the first word, not after it
   form.elements.q.addEventListener("focus", () => load().catch(() => {}), { once: true });
   run();

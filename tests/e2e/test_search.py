@@ -96,6 +96,67 @@ def test_a_topic_alone_lists_its_articles_newest_first_across_months(months_site
     ]
 
 
+# records [status, links] at every change of the status line or the results, from the start
+WATCH = """() => {
+  window.seen = [];
+  const status = document.getElementById('search-status');
+  const list = document.getElementById('search-results');
+  const note = () => window.seen.push([
+    status.textContent, [...list.querySelectorAll('a')].map(a => a.href), list.ariaBusy]);
+  const watch = new MutationObserver(note);
+  for (const node of [status, list]) watch.observe(node, {childList: true, subtree: true, characterData: true});
+}"""
+
+
+def test_the_newest_month_is_drawn_first_then_older_months_are_added(months_site, page):
+    base = months_site
+    page.goto(base + "search/")
+    page.evaluate(WATCH)
+    page.locator("#search-q").fill("harbour")
+    page.wait_for_function(
+        "() => document.getElementById('search-status').textContent === '4 articles found.'"
+        " && document.querySelectorAll('#search-results a').length === 4"
+    )
+    newest = {url(base, "newest-harbour"), url(base, "newest-sport")}
+    oldest = {url(base, "oldest-harbour"), url(base, "old-match")}
+    seen = page.evaluate("() => window.seen")
+    partial = [
+        links
+        for text, links, _ in seen
+        if text == "2 articles found so far; searching older months…" and links
+    ]
+    assert partial and set(partial[0]) == newest  # March alone, before January is in
+    links = result_links(page)
+    assert set(links[:2]) == newest and set(links[2:]) == oldest  # appended, never reordered
+    assert page.locator("#search-status").get_attribute("role") == "status"
+    assert page.locator("#search-results").get_attribute("aria-busy") is None
+    assert seen[-1][2] is None and any(busy == "true" for _, _, busy in seen)
+
+
+def test_a_new_query_stops_the_one_still_searching(months_site, page):
+    base = months_site
+    page.goto(base + "search/")
+    page.locator("#search-q").fill("harbour")
+    page.locator("#search-q").fill("tanker")
+    page.locator("#search-q").press("Enter")
+    page.wait_for_function(
+        "() => document.getElementById('search-status').textContent === '1 article found.'"
+        " && document.querySelector('#search-results a')"
+    )
+    time.sleep(0.5)  # a stale search still running would draw its results by now
+    assert result_links(page) == [url(base, "middle-budget")]
+    assert page.locator("#search-status").inner_text() == "1 article found."
+
+
+def settled(page, query: str) -> None:
+    """Waits until every month has answered the query (the results name it, the count is final)."""
+    page.wait_for_function(
+        "q => document.getElementById('search-results').dataset.query === q"
+        " && document.getElementById('search-status').textContent.endsWith(' found.')",
+        arg=query,
+    )
+
+
 def result_links(page) -> list[str]:
     return page.locator("#search-results a").evaluate_all("links => links.map(a => a.href)")
 
@@ -129,13 +190,12 @@ def test_the_topic_filter_narrows_the_results(served, page):
     _, base = served
     page.goto(base + "search/")
     page.locator("#search-q").fill("Pakistan")
-    page.wait_for_selector("#search-results a")
+    settled(page, "q=Pakistan")
     everything = result_links(page)
     assert len(everything) > 1
     page.locator("#search-topic").select_option("Business")
-    page.wait_for_function(
-        "n => document.querySelectorAll('#search-results a').length < n", arg=len(everything)
-    )
+    settled(page, "q=Pakistan&topic=Business")
+    assert len(result_links(page)) < len(everything)
     topics = page.locator("#search-results .topic").all_inner_texts()
     assert topics and set(topics) == {"Business"}
     assert base + ARTICLE in result_links(page)
