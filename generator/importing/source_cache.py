@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from pathlib import Path
 
 from generator.core.atomic import write_json
@@ -40,6 +41,7 @@ class SourceCache:
     def __init__(self, cache: Path):
         self.file = cache / CACHE_NAME
         self.base = cache.parent.resolve()  # the site root: keys are relative to it
+        self._prefix = str(self.base) + os.sep
         self.entries: dict[str, dict] = {}
         self._loaded: object = None  # the cache as read: an unchanged one is not rewritten
 
@@ -57,7 +59,9 @@ class SourceCache:
     def key_of(self, path: Path) -> str:
         """A file's key: its path relative to the site root, so a cache restored in another
         checkout (GitHub Actions) still knows its files; absolute for files outside it."""
-        return str(path.relative_to(self.base)) if path.is_relative_to(self.base) else str(path)
+        text = str(path)  # strings, not PurePath.relative_to: three calls per file per run
+        prefix = self._prefix
+        return text[len(prefix) :] if text.startswith(prefix) else text
 
     def entry(self, path: Path) -> dict | None:
         found = self.entries.get(self.key_of(path))
