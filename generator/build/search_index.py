@@ -37,8 +37,9 @@ from generator.site.catalog import Entry
 
 STAMP = "digest-index.txt"  # in each index folder: what it was built from
 SHARDS = "shards.json"  # in the index folder: months newest first, the delta, superseded ids
-RECENT = "recent"  # the delta index's folder
-COMPACT_AT = 500  # records changed since their month was indexed, past which months re-index
+RECENT = "recent"  # the delta's segments are folders recent-1, recent-2…
+COMPACT_AT = 1000  # records changed since their month was indexed, past which months re-index
+SEGMENTS = 4  # delta segments at most (each one more index for the browser to open)
 
 __all__ = [
     "COMPACT_AT", "INDEX", "RECENT", "SHARDS", "STAMP", "index_state", "record", "shard_name",
@@ -135,22 +136,24 @@ def index_state(output: Path) -> str | None:
 
 @dataclass
 class Plan:
-    """What a build indexes: whole months, the delta (None: no delta), the manifest's parts."""
+    """What a build indexes: whole months and one new delta segment; what the manifest lists."""
 
     months: dict[str, list[Entry]]  # every month with articles, newest first
     full: list[str]  # months to re-index
-    delta: list[Entry] | None
-    gone: dict[str, list[str]]  # month -> ids of its records superseded
+    segments: dict[str, list[Entry]]  # every delta segment (the new one too): its live articles
+    new: str | None  # the delta segment to build, if any
+    gone: dict[str, list[str]]  # index folder -> ids of its records superseded
 
 
 def plan(entries: Sequence[Entry], keys: dict[str, str], built: dict[str, Built | None]) -> Plan:
-    """Which months to re-index and what the delta holds. A month never indexed (or built by
-    other code) goes in the delta, unless no month is indexed: then every month is (cold)."""
+    """Which months to re-index and which articles go in a new delta segment. A month never
+    indexed (or built by other code) goes in the delta, unless no month is indexed: then
+    every month is (cold)."""
     months: dict[str, list[Entry]] = {}
     for e in sorted(entries, key=shard_name, reverse=True):  # stable: catalog order within
         months.setdefault(shard_name(e), []).append(e)
     if not any(built.get(m) for m in months):
-        return Plan(months, list(months), None, {})
+        return Plan(months, list(months), {}, None, {})
     changed: dict[str, list[Entry]] = {}
     gone: dict[str, list[str]] = {}
     for name, group in months.items():
@@ -171,8 +174,56 @@ def plan(entries: Sequence[Entry], keys: dict[str, str], built: dict[str, Built 
             full.append(name)
             left -= churn[name]
     delta = [e for m in months if m not in full for e in changed[m]]
-    gone = {m: ids for m, ids in gone.items() if ids and m not in full}
-    return Plan(months, sorted(full, reverse=True), delta or None, gone)
+    gone = {m: ids for m, ids in gone.items() if m not in full}
+    segments, new = _segments(delta, keys, built, gone)
+    gone = {name: ids for name, ids in gone.items() if ids}
+    return Plan(months, sorted(full, reverse=True), segments, new, gone)
+
+
+def _segments(
+    delta: list[Entry], keys: dict[str, str], built: dict[str, Built | None], gone: dict
+) -> tuple[dict[str, list[Entry]], str | None]:
+    """The delta's segments (name -> live articles) and the new one's name. Segments already
+    built keep the articles they hold as they are; the rest go in a new segment, which takes
+    in the newest segments no bigger than itself (a binary counter: each article is indexed
+    again about log2(COMPACT_AT / a build's articles) times before its month is) and any
+    segment mostly superseded; past SEGMENTS segments it takes in all of them."""
+    wanted = {e.url: e for e in delta}
+    old = sorted((n for n in built if n.startswith(RECENT) and built[n]), key=_number)
+    live: dict[str, list[Entry]] = {}
+    covered: set[str] = set()
+    for name in reversed(old):  # newest first: an article edited back is in one segment
+        records = built[name].records  # type: ignore[union-attr]
+        live[name] = []
+        for url, (sig, _rid) in records.items():
+            e = wanted.get(url)
+            if e is not None and url not in covered and signature(e, keys) == sig:
+                live[name].append(e)
+                covered.add(url)
+        if len(live[name]) * 2 < len(records):  # mostly superseded: rebuilt
+            covered.difference_update(e.url for e in live.pop(name))
+    fresh = [e for e in delta if e.url not in covered]
+    kept = [n for n in old if live.get(n)]
+    if fresh:
+        while kept and len(live[kept[-1]]) <= len(fresh):
+            fresh = live[kept.pop()] + fresh
+        if len(kept) >= SEGMENTS:
+            fresh, kept = [e for n in kept for e in live[n]] + fresh, []
+    for name in kept:
+        on = {e.url for e in live[name]}
+        records = built[name].records  # type: ignore[union-attr]
+        gone[name] = [rid for url, (_sig, rid) in records.items() if url not in on]
+    segments = {name: live[name] for name in kept}
+    if not fresh:
+        return segments, None
+    new = f"{RECENT}-{max(map(_number, built), default=0) + 1}"
+    segments[new] = fresh
+    return segments, new
+
+
+def _number(name: str) -> int:
+    """A delta segment's number (its folder is recent-N), 0 for a month."""
+    return int(name.rpartition("-")[2]) if name.startswith(RECENT) else 0
 
 
 def update_search_index(
@@ -183,42 +234,41 @@ def update_search_index(
     salt: str,
     jobs: int = 1,
 ) -> int | None:
-    """Bring the index up to the catalog: re-index the months planned, rebuild the delta if
-    its articles changed, drop months without articles; returns the number of records
-    indexed, None when nothing needed doing."""
+    """Bring the index up to the catalog: re-index the months planned, add a delta segment
+    for the articles changed since, drop indexes without live articles; returns the number
+    of records indexed, None when nothing needed doing."""
     salt = f"{salt}|{language}"
     folder = output / INDEX
     present = set(os.listdir(folder)) if folder.is_dir() else set()
-    names = {shard_name(e) for e in entries} | {RECENT}
-    built = {n: read_stamp(folder / n, salt) for n in present if n in names}
+    months = {shard_name(e) for e in entries}
+    built = {
+        n: read_stamp(folder / n, salt)
+        for n in present
+        if n in months or (n.startswith(f"{RECENT}-") and n[len(RECENT) + 1 :].isdigit())
+    }
     work = plan(entries, keys, built)
-    kept = [m for m in work.months if m not in work.full and built.get(m)]
-    rows = {e.url: signature(e, keys) for e in work.delta or ()}
-    old_delta = built.get(RECENT)
-    redo_delta = work.delta is not None and (
-        old_delta is None or {u: s for u, (s, _) in old_delta.records.items()} != rows
-    )
+    kept = {m for m in work.months if m not in work.full and built.get(m)}
+    kept |= {n for n in work.segments if n != work.new}
     jobs_todo = [(m, work.months[m]) for m in work.full]
-    if redo_delta:
-        jobs_todo.append((RECENT, work.delta or []))
-    expected = {*work.full, *kept, *([RECENT] if work.delta else [])}
+    if work.new:
+        jobs_todo.append((work.new, work.segments[work.new]))
+    expected = kept | {name for name, _ in jobs_todo}
     if not jobs_todo and present == (expected | {SHARDS} if expected else set()):
-        manifest = _manifest(work, kept, built, {})
+        manifest = _manifest(work, built, {})
         if manifest is None or _same(folder / SHARDS, manifest):
             return None
-    touched = present - {*kept, *([RECENT] if work.delta and not redo_delta else [])}
-    existing = _files(folder, touched)
+    existing = _files(folder, present - kept)
     staging = Staging(output)
     try:
         written: set[str] = set()
         changed: list[str] = []
-        ids: dict[str, dict[str, str]] = {}  # index rebuilt -> url -> id
+        ids: dict[str, dict[str, str]] = {}  # index built -> url -> id
         with contextlib.closing(_index(jobs_todo, keys, salt, language, jobs, ids)) as done:
             for rel, data in done:
                 written.add(rel)
                 if staging.put(rel, data):
                     changed.append(rel)
-        manifest = _manifest(work, kept, built, ids.get(RECENT, {}))
+        manifest = _manifest(work, built, ids)
         if manifest is not None:
             written.add(f"{INDEX}/{SHARDS}")
             if staging.put(f"{INDEX}/{SHARDS}", manifest):
@@ -232,20 +282,23 @@ def update_search_index(
 
 
 def _manifest(
-    work: Plan, kept: list[str], built: dict[str, Built | None], fresh: dict[str, str]
+    work: Plan, built: dict[str, Built | None], fresh: dict[str, dict[str, str]]
 ) -> bytes | None:
-    """shards.json: the month indexes newest first; with a delta, its records' months and
-    times (by id: the browser files them in their month without loading them) and each
-    month's superseded ids."""
-    indexed = sorted({*work.full, *kept}, reverse=True)
-    if not indexed and not work.delta:
+    """shards.json: the month indexes newest first; with a delta, each segment's live records
+    with their local time (by id: the browser files them in their month without loading
+    them) and each index's superseded ids."""
+    indexed = [m for m in work.months if m in work.full or built.get(m)]
+    if not indexed and not work.segments:
         return None
     data: dict[str, Any] = {"months": indexed}
-    if work.delta:
-        old = built.get(RECENT)
-        ids = fresh or {url: rid for url, (_sig, rid) in (old.records if old else {}).items()}
-        data["recent"] = {ids[e.url]: e.local.isoformat() for e in work.delta}
-    if gone := {m: sorted(work.gone[m]) for m in indexed if work.gone.get(m)}:
+    if work.segments:
+        recent = {}
+        for name in sorted(work.segments, key=_number, reverse=True):
+            old = built.get(name)
+            ids = fresh.get(name) or {u: i for u, (_s, i) in (old.records if old else {}).items()}
+            recent[name] = {ids[e.url]: e.local.isoformat() for e in work.segments[name]}
+        data["recent"] = recent
+    if gone := {name: sorted(ids) for name, ids in sorted(work.gone.items())}:
         data["gone"] = gone
     return (json.dumps(data, separators=(",", ":")) + "\n").encode()
 

@@ -42,7 +42,8 @@ async function openIndexes() {
     }
     return opened.get(folder);
   };
-  const folders = [...(Object.keys(recent).length ? ["recent"] : []), ...months];
+  const segments = Object.keys(recent); // the delta's, newest first
+  const folders = [...segments, ...months];
   const warm = (count) =>
     Promise.all(
       [0, 1].map(async (lane) => {
@@ -53,11 +54,16 @@ async function openIndexes() {
     );
   // the months with articles: indexed ones and those only the delta holds yet
   const names = new Set(months);
-  for (const time of Object.values(recent)) names.add(time.slice(0, 7));
+  for (const times of Object.values(recent)) {
+    for (const time of Object.values(times)) names.add(time.slice(0, 7));
+  }
   return {
-    warm,
-    recent,
-    delta: folders[0] === "recent" ? () => open("recent") : null,
+    warm: (count) => warm(segments.length + count),
+    delta: segments.map((name) => ({
+      open: () => open(name),
+      times: recent[name],
+      gone: new Set(gone[name] || []),
+    })),
     months: [...names].sort().reverse().map((month) => ({
       month,
       open: months.includes(month) ? () => open(month) : null,
@@ -87,7 +93,7 @@ async function lacking(instance, q, gone) {
 // machines have two cores), so the next month is ready when one is drawn. A month's results
 // leave out its superseded records (by id: no fragment is loaded) and take in the delta's
 // results of that month (by relevance; or first, by date, newest being what changed).
-async function* byMonth({ delta, recent, months }, q, filters) {
+async function* byMonth({ delta, months }, q, filters) {
   const words = q ? q.split(/\s+/) : [];
   const options = q ? { filters } : { filters, sort: { date: "desc" } };
   const search = async (instance, gone) => {
@@ -97,7 +103,11 @@ async function* byMonth({ delta, recent, months }, q, filters) {
     ]);
     return { missing, results: (found?.results || []).filter((r) => !gone.has(r.id)) };
   };
-  const news = delta && delta().then((instance) => search(instance, new Set()));
+  const news = Promise.all(
+    delta.map(({ open, times, gone }) =>
+      open().then(async (instance) => ({ ...(await search(instance, gone)), times })),
+    ),
+  );
   const one = ({ open, gone }) =>
     Promise.all([
       open ? open().then((instance) => search(instance, gone)) : { missing: words, results: [] },
@@ -109,19 +119,23 @@ async function* byMonth({ delta, recent, months }, q, filters) {
   for (let i = 0; i < months.length; i++) {
     const [own, added] = await started[i];
     if (i + 2 < months.length) started.push(one(months[i + 2]));
+    const month = months[i].month;
     const parts = [own];
-    if (added) {
-      const month = months[i].month;
-      const results = added.results.filter((r) => recent[r.id].startsWith(month));
-      parts.unshift({ missing: added.missing, results });
+    for (const { missing, results, times } of added) {
+      const mine = results.filter((r) => times[r.id].startsWith(month));
+      for (const r of mine) r.time = times[r.id];
+      parts.push({ missing, results: mine });
     }
     let ready = [];
-    for (const { missing, results } of parts) {
+    let changed = [];
+    for (const [n, { missing, results }] of parts.entries()) {
       for (const word of words) if (!missing.includes(word)) held.add(word);
       if (missing.length) waiting.push([missing, results]);
-      else ready = ready.concat(results);
+      else if (n) changed = changed.concat(results);
+      else ready = results;
     }
-    if (q && parts.length > 1) ready.sort((a, b) => b.score - a.score);
+    if (q) ready = ready.concat(changed).sort((a, b) => b.score - a.score);
+    else ready = changed.sort((a, b) => b.time.localeCompare(a.time)).concat(ready);
     yield ready;
   }
   for (const [missing, results] of waiting) {
@@ -275,5 +289,5 @@ if (form) {
   const warm = (count) => load().then((indexes) => indexes.warm(count), () => {});
   form.elements.q.addEventListener("focus", () => warm(Infinity), { once: true });
   run();
-  warm(3);
+  warm(2);
 }

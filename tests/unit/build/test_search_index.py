@@ -12,7 +12,7 @@ import stat
 import pytest
 
 from generator.build import search_index, writer
-from generator.build.search_index import INDEX, RECENT, SHARDS, STAMP, record, update_search_index
+from generator.build.search_index import INDEX, SHARDS, STAMP, record, update_search_index
 from generator.site.catalog import make_catalog
 from generator.site.urls import Urls
 from tests.support.sites import CLOCK, Site, run_digest, wait_for_trash
@@ -97,16 +97,16 @@ def test_an_edit_goes_to_the_delta_and_supersedes_its_old_record(site):
     before, old = index_files(site), ids(site, "2025-02")
     site.add("a1", "Story 1", DATES[1], "Edited.", topic="Sport")
     assert site.build().search_records == 1
-    assert rewritten(before, index_files(site)) == {RECENT, SHARDS}  # the month is untouched
+    assert rewritten(before, index_files(site)) == {"recent-1", SHARDS}  # the month is untouched
     url = "/news/2025/02/05/story-1/"
-    new = ids(site, RECENT)
+    new = ids(site, "recent-1")
     assert list(new) == [url] and new[url] != old[url]
     assert manifest(site) == {
         "months": ["2025-02", "2025-01"],
-        "recent": {new[url]: DATES[1]},
+        "recent": {"recent-1": {new[url]: DATES[1]}},
         "gone": {"2025-02": [old[url]]},
     }
-    assert pages_in(site, RECENT) == 1
+    assert pages_in(site, "recent-1") == 1
     before = index_files(site)
     assert site.build().search_records == 0  # nothing new: no search work
     assert index_files(site) == before
@@ -120,17 +120,49 @@ def test_the_delta_past_its_bound_re_indexes_its_months_and_goes(site, monkeypat
         site.add(f"a{i}", f"Story {i}", f"2025-03-0{i}T10:00:00+00:00")
     site.add("a1", "Story 1", DATES[1], "Edited.", topic="Sport")
     assert site.build().search_records == 3  # 4 changed (an edit: new and old): the bound
-    assert sorted(ids(site, RECENT)) == [
+    assert sorted(ids(site, "recent-1")) == [
         "/news/2025/02/05/story-1/", "/news/2025/03/03/story-3/", "/news/2025/03/04/story-4/",
     ]  # fmt: skip
     assert months(site) == ["2025-02", "2025-01"]
     before = index_files(site)
     (site.root / "content/a2.md").unlink()  # 5: March and February (2 each) re-index
     assert site.build().search_records == 3
-    assert rewritten(before, index_files(site)) == {"2025-03", "2025-02", RECENT, SHARDS}
+    assert rewritten(before, index_files(site)) == {"2025-03", "2025-02", "recent-1", SHARDS}
     assert manifest(site) == {"months": ["2025-03", "2025-02", "2025-01"], "gone": {
         "2025-01": [ids(site, "2025-01")["/news/2025/01/20/story-2/"]]}}  # fmt: skip
-    assert not (site.out / INDEX / RECENT).exists()
+    assert not (site.out / INDEX / "recent-1").exists()
+
+
+def segments(site: Site) -> dict[str, int]:
+    """The delta's segments and how many live records each holds."""
+    return {name: len(times) for name, times in manifest(site).get("recent", {}).items()}
+
+
+def test_each_build_adds_a_delta_segment_that_takes_in_the_newest_no_bigger(site):
+    populate(site)
+    site.build()
+    steps = []
+    for i in range(4):
+        site.add(f"n{i}", f"New {i}", f"2025-03-1{i}T10:00:00+00:00")
+        steps.append((site.build().search_records, segments(site)))
+    site.add("n1", "New 1", "2025-03-11T10:00:00+00:00", "Edited.")  # supersedes in recent-4
+    steps.append((site.build().search_records, segments(site)))
+    assert steps == [
+        (1, {"recent-1": 1}),
+        (2, {"recent-2": 2}),  # took in recent-1
+        (1, {"recent-3": 1, "recent-2": 2}),
+        (4, {"recent-4": 4}),  # took in recent-3, then recent-2
+        (1, {"recent-5": 1, "recent-4": 3}),
+    ]
+    gone = {"recent-4": [ids(site, "recent-4")["/news/2025/03/11/new-1/"]]}
+    assert manifest(site)["gone"] == gone
+    assert sorted(os.listdir(site.out / INDEX)) == [
+        "2025-01",
+        "2025-02",
+        "recent-4",
+        "recent-5",
+        SHARDS,
+    ]
 
 
 def test_a_new_article_in_a_new_month_goes_to_the_delta_and_touches_no_month(site):
@@ -139,10 +171,11 @@ def test_a_new_article_in_a_new_month_goes_to_the_delta_and_touches_no_month(sit
     before = index_files(site)
     site.add("a9", "Story 9", "2025-04-01T10:00:00+00:00")
     assert site.build().search_records == 1
-    assert rewritten(before, index_files(site)) == {RECENT, SHARDS}
+    assert rewritten(before, index_files(site)) == {"recent-1", SHARDS}
+    new = ids(site, "recent-1")["/news/2025/04/01/story-9/"]
     assert manifest(site) == {
         "months": ["2025-02", "2025-01"],
-        "recent": {ids(site, RECENT)["/news/2025/04/01/story-9/"]: "2025-04-01T10:00:00+00:00"},
+        "recent": {"recent-1": {new: "2025-04-01T10:00:00+00:00"}},
     }
 
 
@@ -168,9 +201,9 @@ def test_an_article_moved_to_another_month_leaves_one_and_joins_the_other(site):
     before, old = index_files(site), ids(site, "2025-01")
     site.add("a2", "Story 2", "2025-02-20T10:00:00+00:00", topic="Economy", source="Dawn")
     assert site.build().search_records == 1
-    assert rewritten(before, index_files(site)) == {RECENT, SHARDS}
+    assert rewritten(before, index_files(site)) == {"recent-1", SHARDS}
     assert manifest(site)["gone"] == {"2025-01": [old["/news/2025/01/20/story-2/"]]}
-    assert list(manifest(site)["recent"].values()) == ["2025-02-20T10:00:00+00:00"]
+    assert list(manifest(site)["recent"]["recent-1"].values()) == ["2025-02-20T10:00:00+00:00"]
 
 
 def test_a_lost_delta_is_rebuilt_and_an_old_stamp_means_a_cold_build(site):
@@ -179,14 +212,14 @@ def test_a_lost_delta_is_rebuilt_and_an_old_stamp_means_a_cold_build(site):
     site.add("a9", "Story 9", "2025-04-01T10:00:00+00:00")
     site.build()
     recent = manifest(site)["recent"]
-    shutil.rmtree(site.out / INDEX / RECENT)
+    shutil.rmtree(site.out / INDEX / "recent-1")
     assert site.build().search_records == 1
     assert manifest(site)["recent"] == recent
-    for name in ("2025-01", "2025-02", RECENT):  # stamps of another version of digest
+    for name in ("2025-01", "2025-02", "recent-1"):  # stamps of another version of digest
         (site.out / INDEX / name / STAMP).write_text("0" * 64 + "\n")
     assert site.build().search_records == 4
     assert manifest(site) == {"months": ["2025-04", "2025-02", "2025-01"]}
-    assert not (site.out / INDEX / RECENT).exists()
+    assert not (site.out / INDEX / "recent-1").exists()
 
 
 def test_months_indexed_two_at_a_time_equal_months_indexed_one_by_one(site, tmp_path):
@@ -309,7 +342,7 @@ def test_a_killed_indexing_leaves_nothing_the_next_build_trusts(site):
     (stray / "0").mkdir(parents=True)  # as a build killed while staging a month's files
     (site.out / INDEX / "2025-01" / STAMP).unlink()  # as a month never committed
     assert site.build().search_records == 2  # its articles, in the delta
-    assert sorted(os.listdir(site.out / INDEX)) == ["2025-02", RECENT, SHARDS]
+    assert sorted(os.listdir(site.out / INDEX)) == ["2025-02", "recent-1", SHARDS]
     assert not stray.exists()
 
 
