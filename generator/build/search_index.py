@@ -50,7 +50,7 @@ __all__ = [
 def shard_name(entry: Entry) -> str:
     """The index an article goes in: the month of its local date (a closed month never
     changes again unless an old article is edited)."""
-    return f"{entry.local:%Y-%m}"
+    return f"{entry.local.year:04d}-{entry.local.month:02d}"  # twice strftime.s speed
 
 
 def record(entry: Entry, language: str) -> dict[str, Any]:
@@ -145,13 +145,20 @@ class Plan:
     gone: dict[str, list[str]]  # index folder -> ids of its records superseded
 
 
-def plan(entries: Sequence[Entry], keys: dict[str, str], built: dict[str, Built | None]) -> Plan:
+def by_month(entries: Sequence[Entry]) -> dict[str, list[Entry]]:
+    """The articles of each month, newest month first (catalog order within)."""
+    months: dict[str, list[Entry]] = {}
+    for e in entries:
+        months.setdefault(shard_name(e), []).append(e)
+    return {name: months[name] for name in sorted(months, reverse=True)}
+
+
+def plan(
+    months: dict[str, list[Entry]], keys: dict[str, str], built: dict[str, Built | None]
+) -> Plan:
     """Which months to re-index and which articles go in a new delta segment. A month never
     indexed (or built by other code) goes in the delta, unless no month is indexed: then
     every month is (cold)."""
-    months: dict[str, list[Entry]] = {}
-    for e in sorted(entries, key=shard_name, reverse=True):  # stable: catalog order within
-        months.setdefault(shard_name(e), []).append(e)
     if not any(built.get(m) for m in months):
         return Plan(months, list(months), {}, None, {})
     changed: dict[str, list[Entry]] = {}
@@ -240,13 +247,13 @@ def update_search_index(
     salt = f"{salt}|{language}"
     folder = output / INDEX
     present = set(os.listdir(folder)) if folder.is_dir() else set()
-    months = {shard_name(e) for e in entries}
+    months = by_month(entries)
     built = {
         n: read_stamp(folder / n, salt)
         for n in present
         if n in months or (n.startswith(f"{RECENT}-") and n[len(RECENT) + 1 :].isdigit())
     }
-    work = plan(entries, keys, built)
+    work = plan(months, keys, built)
     kept = {m for m in work.months if m not in work.full and built.get(m)}
     kept |= {n for n in work.segments if n != work.new}
     jobs_todo = [(m, work.months[m]) for m in work.full]
