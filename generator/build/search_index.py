@@ -50,7 +50,7 @@ __all__ = [
 def shard_name(entry: Entry) -> str:
     """The index an article goes in: the month of its local date (a closed month never
     changes again unless an old article is edited)."""
-    return f"{entry.local.year:04d}-{entry.local.month:02d}"  # twice strftime.s speed
+    return f"{entry.local.year:04d}-{entry.local.month:02d}"  # twice strftime's speed
 
 
 def record(entry: Entry, language: str) -> dict[str, Any]:

@@ -59,6 +59,11 @@ async function openIndexes() {
   }
   return {
     warm: (count) => warm(segments.length + count),
+    // while the reader types, the newest indexes fetch the chunks the words need
+    preload: (q) =>
+      folders.slice(0, segments.length + 2).forEach((name) => {
+        open(name).then((instance) => instance.preload(q), () => {});
+      }),
     delta: segments.map((name) => ({
       open: () => open(name),
       times: recent[name],
@@ -281,6 +286,8 @@ if (form) {
   form.elements.q.addEventListener("input", () => {
     clearTimeout(timer);
     timer = setTimeout(run, WAIT_MS);
+    const { q } = fields();
+    if (q && !q.includes('"')) load().then((indexes) => indexes.preload(q), () => {});
   });
   form.elements.topic.addEventListener("change", run);
   form.elements.source.addEventListener("change", run);

@@ -41,21 +41,21 @@ def body(i: int) -> str:
 
 
 def date(i: int) -> str:
-    """Articles 0..299 over four months (2025-01 to 2025-04), a few hours apart."""
-    return f"2025-{1 + i // 75:02d}-{1 + i % 75 // 3:02d}T{8 + i % 3:02d}:00:00+00:00"
+    """Articles 0..179 over four months (2025-01 to 2025-04), a few hours apart."""
+    return f"2025-{1 + i // 45:02d}-{1 + i % 45 // 3:02d}T{8 + i % 3:02d}:00:00+00:00"
 
 
 def populate(site: Site) -> None:
-    for i in range(300):
+    for i in range(180):
         text = body(i) + (" The quokka was seen." if i == 40 else "")
-        text += " Only the yakonly herd." if i == 200 else ""
+        text += " Only the yakonly herd." if i == 150 else ""
         site.add(f"a{i}", f"Story {i}", date(i), text, topic=TOPICS[i % 3], source="Dawn")
 
 
 def change(site: Site) -> None:
     """One edit (quokka out, zephyr in), one deletion, and 50 new articles of today."""
     site.add("a40", "Story 40", date(40), body(40) + " The zephyr blew.", topic="Economy")
-    (site.root / "content/a200.md").unlink()
+    (site.root / "content/a150.md").unlink()
     for i in range(50):
         when = f"2025-04-26T{i // 4:02d}:{i % 4 * 10:02d}:00+00:00"
         site.add(f"n{i}", f"Fresh {i}", when, f"A freshword item {i}. {body(i)}", topic="Sport")
@@ -103,9 +103,22 @@ def page(browser):
     context.close()
 
 
+# a query typed into the page already open (its indexes stay loaded), as a reader does
+ASK = """q => {
+  const form = document.getElementById('search-form');
+  const wanted = new URLSearchParams(q);
+  for (const name of ['q', 'topic', 'source']) form.elements[name].value = wanted.get(name) || '';
+  form.requestSubmit();
+}"""
+
+
 def answers(page, base: str, query: str) -> tuple[str, list[str]]:
-    """The status line and every result (More clicked until none is left), paths only."""
-    page.goto(f"{base}search/?{query}")
+    """The status line and every result (More clicked until none is left), paths only. The
+    search page is loaded once per base (and again after `page.goto("about:blank")`)."""
+    if not page.url.startswith(base):
+        page.goto(f"{base}search/?{query}")
+    else:
+        page.evaluate(ASK, query)
     page.wait_for_function(
         "q => document.getElementById('search-results').dataset.query === q"
         " && /found\\.|No articles found/.test(document.getElementById('search-status').textContent)",
@@ -135,7 +148,7 @@ def test_the_delta_answers_edits_deletions_and_new_articles(sites, page):
     edited = "2025/01/14/story-40/"
     assert answers(page, base, "q=zephyr") == ("1 article found.", [edited])
     assert edited not in answers(page, base, "q=quokka")[1]
-    assert "2025/03/17/story-200/" not in answers(page, base, "q=yakonly")[1]
+    assert "2025/04/06/story-150/" not in answers(page, base, "q=yakonly")[1]
     status, links = answers(page, base, "q=freshword")
     assert status == "50 articles found." and all(link.startswith("2025/04/26/") for link in links)
     status, links = answers(page, base, "topic=Sport")
@@ -151,10 +164,12 @@ def test_the_incremental_site_answers_as_a_clean_build_before_and_after_compacti
     for query in QUERIES:
         status, links = answers(page, clean_base, query)
         expected[query] = (status, sorted(links), months_of(links))
+    page.goto("about:blank")
     for step in ("delta", "compacted"):
         for query in QUERIES:
             status, links = answers(page, base, query)
             assert (status, sorted(links), months_of(links)) == expected[query], (step, query)
+        page.goto("about:blank")  # the compacted index is read afresh
         monkeypatch.setattr(search_index, "COMPACT_AT", 10)
         site.build(use_cache=False)  # not replayed: 53 changes, April (50) re-indexes
         manifest = json.loads((site.out / "pagefind/shards.json").read_text())
