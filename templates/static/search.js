@@ -238,22 +238,31 @@ async function run() {
   if (source) filters.source = source;
   let first = true;
   list.setAttribute("aria-busy", "true");
-  for await (const results of byMonth(pagefind, q, filters)) {
-    if (mine !== turn) return; // the reader typed on: stop searching older months
-    const fresh = first;
-    if (first) {
-      found = [];
-      shown = 0;
-      first = false;
+  try {
+    for await (const results of byMonth(pagefind, q, filters)) {
+      if (mine !== turn) return; // the reader typed on: stop searching older months
+      const fresh = first;
+      if (first) {
+        found = [];
+        shown = 0;
+        first = false;
+      }
+      found.push(...results);
+      if (shown < PAGE || fresh) await showMore(PAGE - shown, fresh);
+      else more.hidden = false;
+      if (mine !== turn) return;
+      list.dataset.query = query.toString(); // the query the drawn results answer
+      status.textContent = found.length
+        ? `${counted(found.length)} found so far; searching older months…`
+        : "Searching older months…";
     }
-    found.push(...results);
-    if (shown < PAGE || fresh) await showMore(PAGE - shown, fresh);
-    else more.hidden = false;
+  } catch {
     if (mine !== turn) return;
-    list.dataset.query = query.toString(); // the query the drawn results answer
-    status.textContent = found.length
-      ? `${counted(found.length)} found so far; searching older months…`
-      : "Searching older months…";
+    engine = null; // listed afresh on the next query
+    list.removeAttribute("aria-busy");
+    status.textContent =
+      "Part of the search index could not be loaded: search again, or reload the page.";
+    return;
   }
   if (first) {
     found = [];

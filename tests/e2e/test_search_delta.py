@@ -176,3 +176,22 @@ def test_the_incremental_site_answers_as_a_clean_build_before_and_after_compacti
         assert (
             manifest["months"][0] == "2025-04" and sum(map(len, manifest["recent"].values())) == 1
         )
+
+
+def test_a_month_index_that_cannot_be_loaded_is_said_and_not_left_searching(tmp_path, page):
+    site = Site(tmp_path / "site-root")
+    with served_under(tmp_path / "www", "news") as base:
+        site.config(f'base_url = "{base}"\n')
+        site.add("new", "New harbour", "2025-02-01T10:00:00+00:00", "The harbour.")
+        site.add("old", "Old harbour", "2025-01-01T10:00:00+00:00", "The harbour.")
+        site.build()
+        (site.out / "pagefind/2025-01/pagefind.js").unlink()  # as a half-uploaded site
+        (tmp_path / "www" / "news").symlink_to(site.out, target_is_directory=True)
+        page.goto(f"{base}search/?q=harbour")
+        page.wait_for_function(
+            "() => !document.getElementById('search-results').hasAttribute('aria-busy')"
+            " && document.getElementById('search-status').textContent.startsWith('Part')"
+        )
+        assert page.locator("#search-status").inner_text() == (
+            "Part of the search index could not be loaded: search again, or reload the page."
+        )
