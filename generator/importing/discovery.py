@@ -105,8 +105,7 @@ def _files_under(folder: str, skip: tuple[str, ...]) -> list[tuple[str, str, Sta
     found: list[tuple[str, str, Stat]] = []
     seen: set[str] = set()
 
-    def scan(path: str) -> None:
-        real_root = os.path.realpath(path)  # one per folder; files are many, folders few
+    def scan(path: str, real_root: str) -> None:
         if real_root in seen or _inside(real_root, skip):
             return
         seen.add(real_root)
@@ -122,8 +121,10 @@ def _files_under(folder: str, skip: tuple[str, ...]) -> list[tuple[str, str, Sta
             if name[0] == ".":
                 continue
             try:
-                if entry.is_dir():
-                    folders.append(entry.path)
+                if entry.is_dir():  # a linked folder is resolved, any other named
+                    linked = entry.is_symlink()
+                    real = os.path.realpath(entry.path) if linked else prefix + name
+                    folders.append((entry.path, real))
                     continue
                 if not entry.is_file():
                     continue
@@ -137,10 +138,10 @@ def _files_under(folder: str, skip: tuple[str, ...]) -> list[tuple[str, str, Sta
             else:
                 real = prefix + name
             found.append((entry.path, real, (st.st_size, st.st_mtime_ns)))
-        for sub in folders:
-            scan(sub)
+        for sub, real in folders:
+            scan(sub, real)
 
-    scan(folder)
+    scan(folder, os.path.realpath(folder))
     found.sort(key=lambda item: _path_order(item[0]))
     return found
 
