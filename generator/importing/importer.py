@@ -103,17 +103,18 @@ def _import_files(
     cache = config.path("cache")
     index = ContentCache(config.path("content"), cache, config.tz).load(content)
     sources = SourceCache(cache).load()
-    key = f"{__version__}|{ctx!r}"
+    rules = f"{__version__}|{ctx!r}"
     patterns = JUNK_TITLES + config.import_.junk_titles
     tasks: dict[Path, ReadTask] = {}
     stats: dict[Path, list[int] | None] = {}
     for real, shown, stat in files:
         path = Path(real)
-        tasks[path] = (path, shown, ctx, key, sources.hash_of(path))
+        # The name is in the key: a cached entry's messages name the file as it was given.
+        tasks[path] = (path, shown, ctx, f"{rules}|{shown}", sources.hash_of(path))
         stats[path] = list(stat) if stat else None  # as JSON keeps it
     # Files whose size and mtime are as last read are not even opened: a re-run over an
     # unchanged archive costs a stat per file.
-    todo = [t for t in tasks.values() if not sources.unchanged(t[0], key, stats[t[0]])]
+    todo = [t for t in tasks.values() if not sources.unchanged(t[0], t[3], stats[t[0]])]
     results = dict(zip((t[0] for t in todo), read_all(todo, options.jobs, progress), strict=True))
     fresh: dict[Path, FileStories] = {}
     replay: dict[Path, dict[str, Any]] = {}
@@ -162,7 +163,13 @@ def _import_files(
         stories.extend(derived)
         if digest:
             sources.put(
-                path, digest, key, stats[path], [s.summary for s in derived], problems, warnings
+                path,
+                digest,
+                tasks[path][3],
+                stats[path],
+                [s.summary for s in derived],
+                problems,
+                warnings,
             )
     written = _resolve_and_place(
         stories, repeated, patterns, index, config, options, report, progress

@@ -159,3 +159,13 @@ def test_strict_build_still_fails_on_a_settled_batch(site):
     third = run_digest(site, "build", *clock)
     assert third.returncode == 0
     assert third.stderr == second.stderr  # every skipped record and warning, every run
+
+
+def test_messages_name_files_as_given_this_run_not_as_cached(site):
+    settle(site)
+    config = load_config(site / "digest.toml")
+    options = ImportOptions(now=NOW, shown_from=site)  # as `digest build` names [import] paths
+    named = import_sources(config, [site / "src"], options)
+    assert named.counts()["new"] == named.counts()["updated"] == 0
+    assert all(item.origin.startswith("src/") for item in named.items)
+    assert all(w.startswith("src/") for w in named.warnings)
