@@ -54,7 +54,9 @@ class SourceCache:
         self._loaded = data
         if isinstance(data, dict) and data.get("version") == _VERSION:
             entries = data.get("files")
-            self.entries = entries if isinstance(entries, dict) else {}
+            # A copy: put() must not change the cache as read, or save() would see no change
+            # and never write one (every file changed since the first import read each run).
+            self.entries = dict(entries) if isinstance(entries, dict) else {}
         return self
 
     def key_of(self, path: Path) -> str:

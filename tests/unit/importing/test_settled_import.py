@@ -169,3 +169,20 @@ def test_messages_name_files_as_given_this_run_not_as_cached(site):
     assert named.counts()["new"] == named.counts()["updated"] == 0
     assert all(item.origin.startswith("src/") for item in named.items)
     assert all(w.startswith("src/") for w in named.warnings)
+
+
+def test_source_cache_records_an_edited_file_so_later_runs_do_not_read_it(tmp_path):
+    root = tmp_path / "clean"
+    (root / "src").mkdir(parents=True)
+    (root / "digest.toml").write_text(TOML, encoding="utf-8")
+    line = '{"title": "%s", "content": "%s", "source": "Dawn", "url": "https://x.example/%s", '
+    line += '"date_published": "2025-06-10T01:00:00Z"}\n'
+    (root / "src" / "a.jsonl").write_text(line % ("Rupee gains", "It gained.", "a"), "utf-8")
+    edited = root / "src" / "b.jsonl"
+    edited.write_text(line % ("Gold falls", "Gold fell.", "b"), encoding="utf-8")
+    assert run(root).counts()["new"] == 2
+    edited.write_text(line % ("Gold falls", "Gold fell again.", "b"), encoding="utf-8")
+    assert run(root).counts()["updated"] == 1
+    (root / ".digest-cache" / SETTLED_NAME).unlink(missing_ok=True)  # the per-file cache alone
+    garble(root / "src")
+    assert {i.outcome for i in run(root).items} == {"unchanged"}  # b's new stat was recorded
