@@ -182,6 +182,7 @@ def time_edits(serve: Serve, page, path: Path, edit, check, runs: int) -> list[R
         found.append(
             Run(loaded - saved, changed - saved, built - changed, loaded - built, imported, built_line)
         )  # fmt: skip
+        print(f"  {path.name} saved: reloaded in {loaded - saved:.2f} s", file=sys.stderr)
     return found
 
 
@@ -219,6 +220,7 @@ def main() -> None:
         serve, url = start_serve(root)
         first = time.perf_counter() - started
         built = next(line for _, line in serve.seen if line.startswith("Built "))
+        print(f"{built}; serving after {first:.1f} s", file=sys.stderr)
         try:
             article = next((root / ".digest-preview").rglob(f"{SLUG}/index.html"))
             rel = article.parent.relative_to(root / ".digest-preview").as_posix() + "/"
