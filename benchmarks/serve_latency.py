@@ -186,7 +186,7 @@ def time_edits(serve: Serve, page, path: Path, edit, check, runs: int) -> list[R
     return found
 
 
-def report(what: str, found: list[Run]) -> None:
+def report(what: str, found: list[Run], flush: bool = False) -> None:
     def spread(values: list[float]) -> str:
         return f"median {statistics.median(values):.2f} s ({min(values):.2f}–{max(values):.2f})"
 
@@ -197,7 +197,7 @@ def report(what: str, found: list[Run]) -> None:
     print(f"    tab reloaded           {spread([r.reload for r in found])}")
     if found[-1].imported:
         print(f"  last import: {found[-1].imported}")
-    print(f"  last build: {found[-1].built}")
+    print(f"  last build: {found[-1].built}", flush=flush)
 
 
 def main() -> None:
@@ -243,7 +243,7 @@ def main() -> None:
                     return re.sub(r"^title:.*$", new, text, count=1, flags=re.MULTILINE)
 
                 def check_markdown(run: int) -> None:
-                    expect(page.locator("h1")).to_have_text(f"{title} (edit {run})", timeout=1)
+                    expect(page.locator("h1")).to_have_text(f"{title} (edit {run})", timeout=1000)
 
                 markdown_runs = time_edits(
                     serve, page, markdown, edit_markdown, check_markdown, args.runs
@@ -254,16 +254,17 @@ def main() -> None:
                     return json.dumps({**data, key: f"Record edit {run}: {headline}"})
 
                 def check_record(run: int) -> None:
-                    expect(page.locator("h1")).to_contain_text(f"Record edit {run}:", timeout=1)
+                    expect(page.locator("h1")).to_contain_text(f"Record edit {run}:", timeout=1000)
 
                 record_runs = time_edits(serve, page, record, edit_record, check_record, args.runs)
                 browser.close()
         finally:
             serve.stop()
-    print(f"site: {args.articles or 'bundled example'} articles; {built}")
-    print(f"`digest serve` started, built and listening in {first:.1f} s")
-    report("(a) a content/ Markdown file saved", markdown_runs)
-    report("(b) a source record file saved", record_runs)
+        # before the temporary folder goes: deleting 100,000 files takes minutes under load
+        print(f"site: {args.articles or 'bundled example'} articles; {built}")
+        print(f"`digest serve` started, built and listening in {first:.1f} s")
+        report("(a) a content/ Markdown file saved", markdown_runs)
+        report("(b) a source record file saved", record_runs, flush=True)
 
 
 if __name__ == "__main__":
