@@ -318,7 +318,9 @@ def fold(
     entries: Iterable[Entry], also: Mapping[str, tuple[Entry, ...]]
 ) -> tuple[set[str], dict[str, tuple[Entry, ...]]]:
     """Each story of `entries` listed once: going through them in the order given, a report
-    not yet hidden leads its story and hides its other reports that are among `entries`.
+    not yet hidden leads its story and hides its other reports that are among `entries`
+    (`also` lists each other source's first report only, so a source's second report of a
+    story may lead it again).
     Returns the hidden URLs and, for each listed lead, its other reports (all of them, from
     any day)."""
     entries = list(entries)
@@ -329,7 +331,8 @@ def fold(
         if entry.url in hidden or entry.url not in also:
             continue
         shown[entry.url] = also[entry.url]
-        hidden.update(e.url for e in also[entry.url] if e.url in among)
+        # never a lead already listed: its own other reports would be listed nowhere
+        hidden.update(e.url for e in also[entry.url] if e.url in among and e.url not in shown)
     return hidden, shown
 
 
