@@ -99,6 +99,10 @@ def test_cached_rebuild_equals_clean_build(site, tmp_path, change, jobs):
     report = site.build(jobs=jobs)
     assert report.written > 0 or change == "rename_file"  # a moved file renders the same pages
     assert site.snapshot() == clean_build(site, tmp_path)
+    if change == "join_cluster":  # the front page folds the story, across two days
+        home = site.read("index.html")
+        assert [home.count(title) for _, _, title, _ in STORY] == [1, 1, 1]
+        assert "Also reported by <a" in home.split(STORY[2][2])[1].split("</li>")[0]
 
 
 def test_no_change_rebuild_writes_nothing_and_reuses_articles(site):
