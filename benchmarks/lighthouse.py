@@ -5,7 +5,9 @@ Run from the repo root after `npm ci` (lighthouse@12.2.3 from package.json):
     python -m benchmarks.lighthouse [--articles 5000] [--site example|generated] [--page home]
         [--keep DIR]
 Prints performance, accessibility, best-practices and SEO scores for the home, a day, a topic,
-an article and the search page of each site, and the audits under 0.9. A script, not a test:
+an article and the search page of each site, and the audits under 0.9. The generated site's
+home, day and article pages show stories from two sources ("Also reported by") and the
+article page related articles (tests/support/quality_site.py). A script, not a test:
 scores move with machine load (the quality tests run axe-core and the Nu checker instead).
 """
 

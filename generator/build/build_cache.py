@@ -1,7 +1,9 @@
 """The persistent build cache: parsed articles by content hash, and page fingerprints.
 
 SQLite, never pickle: a cache file is data, so a corrupt or foreign one can be
-detected and thrown away (with a warning) instead of trusted or executed.
+detected and thrown away (with a warning) instead of trusted or executed. Article
+metadata is a marshalled tuple of plain values (strings, numbers, tuples, dicts):
+decoded three times faster than JSON, and marshal builds no objects but those.
 Portable: every path in it is relative to the site root, and each record carries a
 content hash, so a cache restored on another machine or checkout path (where every
 file's mtime is new) is trusted by hashes after a cheap stat mismatch.
@@ -15,6 +17,7 @@ import dataclasses
 import datetime as dt
 import hashlib
 import json
+import marshal
 import os
 import sqlite3
 from pathlib import Path
@@ -24,11 +27,11 @@ from generator import __version__
 from generator.content.article import Article, LazyText
 from generator.core.errors import DigestError, Problem
 
-SCHEMA = "6"
+SCHEMA = "7"
 _TABLES = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS articles (path TEXT PRIMARY KEY, key TEXT NOT NULL,
-    size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL, meta TEXT NOT NULL);
+    size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL, meta BLOB NOT NULL);
 CREATE TABLE IF NOT EXISTS bodies (key TEXT PRIMARY KEY, html TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS pages (site TEXT NOT NULL, output TEXT NOT NULL,
     fingerprint TEXT NOT NULL, size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL,
@@ -37,7 +40,11 @@ CREATE TABLE IF NOT EXISTS plans (site TEXT PRIMARY KEY, key TEXT NOT NULL, now 
     until TEXT NOT NULL, counts TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS stories (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 """
-_DATES = ("date", "updated")
+_FIELDS = [f.name for f in dataclasses.fields(Article)]
+_BODY = _FIELDS.index("body_html")  # the one field not in the metadata
+_META = [name for name in _FIELDS if name != "body_html"]
+_DATES = (_META.index("date"), _META.index("updated"))
+_EXTRA, _PATH = _META.index("extra"), _META.index("source_path")
 PageRecord = tuple[str, int, int, str]  # fingerprint, size, mtime_ns, content hash
 
 
@@ -80,26 +87,26 @@ def code_digest() -> str:
     return digest.hexdigest()
 
 
-def article_meta(article: Article) -> str | None:
-    """JSON of everything but the body; None when `extra` holds values JSON cannot carry exactly."""
-    data = {f.name: getattr(article, f.name) for f in dataclasses.fields(article)}
-    del data["body_html"]
-    for name in _DATES:
-        data[name] = data[name].isoformat() if data[name] else None
-    data["source_path"] = str(article.source_path)
+def article_meta(article: Article) -> bytes | None:
+    """Everything but the body, marshalled; None when `extra` holds a value marshal cannot
+    carry exactly (a date from YAML, NaN): such an article is parsed on every build."""
+    values = [getattr(article, name) for name in _META]
+    for i in _DATES:
+        values[i] = values[i].isoformat() if values[i] else None
+    values[_PATH] = str(values[_PATH])
     try:
-        text = json.dumps(data, ensure_ascii=False, allow_nan=False)
-    except (TypeError, ValueError):
+        blob = marshal.dumps(tuple(values))
+    except ValueError:
         return None
-    return text if json.loads(text)["extra"] == article.extra else None
+    return blob if marshal.loads(blob)[_EXTRA] == article.extra else None
 
 
-def article_from_meta(text: str, body: str | LazyText) -> Article:
-    data: dict[str, Any] = json.loads(text)
-    for name in _DATES:
-        data[name] = dt.datetime.fromisoformat(data[name]) if data[name] else None
-    data["tags"] = tuple(data["tags"])
-    return Article(body_html=body, **data)
+def article_from_meta(blob: bytes, body: str | LazyText) -> Article:
+    values = list(marshal.loads(blob))
+    for i in _DATES:
+        values[i] = values[i] and dt.datetime.fromisoformat(values[i])
+    values.insert(_BODY, body)
+    return Article(*values)
 
 
 class BuildCache:
@@ -131,7 +138,7 @@ class BuildCache:
     def _checked(self, db: sqlite3.Connection) -> sqlite3.Connection:
         db.executescript(_TABLES)
         found = dict(db.execute("SELECT key, value FROM meta"))
-        wanted = {"schema": SCHEMA, "code": code_digest()}
+        wanted = {"schema": f"{SCHEMA}.{marshal.version}", "code": code_digest()}
         if found != wanted:
             if found:
                 self.warnings.append(
@@ -146,8 +153,8 @@ class BuildCache:
             db.commit()
         return db
 
-    def rows(self) -> dict[str, tuple[str, int, int, str]]:
-        """source path → (content key, size, mtime_ns, article JSON without body)."""
+    def rows(self) -> dict[str, tuple[str, int, int, bytes]]:
+        """source path → (content key, size, mtime_ns, article metadata: all but the body)."""
         return {p: (k, s, m, d) for p, k, s, m, d in self.db.execute("SELECT * FROM articles")}
 
     def body(self, key: str) -> str:
@@ -162,11 +169,11 @@ class BuildCache:
     def lazy_body(self, key: str) -> LazyText:
         return LazyText(self.body, key)
 
-    def store(self, path: str, key: str, stat: os.stat_result, meta: str, body: str) -> None:
+    def store(self, path: str, key: str, stat: os.stat_result, meta: bytes, body: str) -> None:
         self.db.execute("INSERT OR REPLACE INTO bodies VALUES (?, ?)", (key, body))
         self.touch(path, key, stat, meta)
 
-    def touch(self, path: str, key: str, stat: os.stat_result, meta: str) -> None:
+    def touch(self, path: str, key: str, stat: os.stat_result, meta: bytes) -> None:
         self.db.execute(
             "INSERT OR REPLACE INTO articles VALUES (?, ?, ?, ?, ?)",
             (path, key, stat.st_size, stat.st_mtime_ns, meta),

@@ -22,14 +22,14 @@ from generator.core.workers import fork_map
 PARALLEL_PARSE = 200  # below this many changed files, forking workers costs more than it saves
 
 
-_Parsed = DigestError | tuple[str, Article] | tuple[str, str, str]
+_Parsed = DigestError | tuple[str, Article] | tuple[str, bytes, str]
 
 
 def _parse_one(
     state: tuple[dt.tzinfo, int, MarkdownRenderer, bool], item: tuple[Path, bytes]
 ) -> _Parsed:
-    """DigestError, or (path, article) uncached, or (path, metadata JSON, body) to cache:
-    two strings cross the process boundary faster than an Article, and the parent, which
+    """DigestError, or (path, article) uncached, or (path, metadata, body) to cache:
+    two flat values cross the process boundary faster than an Article, and the parent, which
     shares two cores with the workers, has less to do."""
     tz, max_bytes, renderer, cached = state
     path, data = item
@@ -62,7 +62,7 @@ class Scanned:
     """content/ as stat and the cache see it, before any article is built: enough to tell
     whether anything changed at all."""
 
-    cached: list[tuple[str, str, str]]  # (file, content key, article JSON) the cache holds
+    cached: list[tuple[str, str, bytes]]  # (file, content key, article metadata) cached
     todo: dict[str, tuple[Path, bytes, str, os.stat_result]]  # files to parse
     problems: list[Problem]
 

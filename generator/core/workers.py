@@ -21,6 +21,12 @@ _PR_SET_PDEATHSIG = 1
 def _init(state: Any, parent: int) -> None:
     global _state
     _state = state
+    # The pool ends its workers with SIGTERM. `digest serve` turns SIGTERM into
+    # KeyboardInterrupt, which a worker inherits: ended so, workers printed tracebacks and
+    # could hang the build on a lock a dying sibling held. They are forked with SIGTERM
+    # blocked (fork_map) and die of it, whenever it came, once it is unblocked here.
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM})
     gc.enable()  # the parent may have disabled it; its objects are frozen, so this stays cheap
     die_with_parent(parent)
 
@@ -66,7 +72,12 @@ def fork_map(
     context = multiprocessing.get_context("fork")
     gc.freeze()  # workers' collections skip (and so never copy) the objects they inherit
     try:
-        with context.Pool(jobs, initializer=_init, initargs=(state, os.getpid())) as pool:
+        blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGTERM})  # see _init
+        try:
+            pool = context.Pool(jobs, initializer=_init, initargs=(state, os.getpid()))
+        finally:
+            signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
+        with pool:
             mapper = pool.imap if ordered else pool.imap_unordered
             yield from mapper(_call, ((func, item) for item in items), chunksize)
     finally:

@@ -15,11 +15,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from generator.content.files import content_files
-from generator.content.front_matter import article_identity, split_front_matter
 from generator.core.atomic import write_json
 from generator.core.dates import to_aware
 from generator.core.errors import DigestError
-from generator.importing.stories import title_key
 
 CACHE_NAME = "import-index.json"
 _VERSION = 3  # 3: with each file's copy key (source, day, headline)
@@ -35,7 +33,24 @@ class ContentEntry:
     copy_key: str | None = None  # stories.copy_key of what it holds, to find copies under new URLs
 
 
+def content_stats(content: Path) -> dict[str, tuple[int, int]]:
+    """Every Markdown file under content/ (relative, '/'-separated) → (mtime in ns, size):
+    what tells, without reading a file, whether it changed since the last import."""
+    root = f"{content}{os.sep}"
+    stats = {}
+    for name in content_files(content):  # strings, not Paths: 40,000 files each run
+        try:
+            st = os.stat(name)
+        except OSError:
+            continue
+        stats[name[len(root) :].replace(os.sep, "/")] = (st.st_mtime_ns, st.st_size)
+    return stats
+
+
 def read_entry(path: Path, rel: str, tz: dt.tzinfo) -> ContentEntry:
+    # Here, not at the top: an import with nothing to do never parses front matter.
+    from generator.content.front_matter import article_identity, split_front_matter
+
     try:
         text = path.read_text(encoding="utf-8-sig")
         meta, _ = split_front_matter(text, path)
@@ -55,6 +70,8 @@ def _copy_key(meta: dict, tz: dt.tzinfo) -> str | None:
         day = to_aware(date, tz).date()
     except ValueError:
         return None
+    from generator.importing.stories import title_key
+
     text = lambda v: v if isinstance(v, str) else None  # noqa: E731
     return f"{title_key(text(source), text(url), title)}|{day}"
 
@@ -72,21 +89,15 @@ class ContentCache:
         self._stats: dict[str, tuple[int, int]] = {}
         self._loaded: object = None  # the cache as read: an unchanged one is not rewritten
 
-    def load(self) -> ContentCache:
+    def load(self, stats: dict[str, tuple[int, int]]) -> ContentCache:
+        """Entries for the files of `content_stats`, from the cache where the stat matches."""
         cached = self._read_cache()
-        root = f"{self.content}{os.sep}"
-        for name in content_files(self.content):  # strings, not Paths: 40,000 files each run
-            rel = name[len(root) :].replace(os.sep, "/")
-            try:
-                st = os.stat(name)
-            except OSError:
-                continue
-            stat = (st.st_mtime_ns, st.st_size)
+        for rel, stat in stats.items():
             entry = cached.get(rel)
             if entry and entry[0] == stat[0] and entry[1] == stat[1]:
                 known = ContentEntry(rel, entry[2], entry[3], entry[4])
             else:
-                known = read_entry(Path(name), rel, self.tz)
+                known = read_entry(self.content / rel, rel, self.tz)
             self._stats[rel] = stat
             self.add(known)
         return self

@@ -9,43 +9,31 @@ what content/ holds and written atomically (placement.py), in that order.
 from __future__ import annotations
 
 import datetime as dt
-import os
-import re
 import time
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from generator import __version__
 from generator.core.atomic import remove_temporaries
 from generator.core.config import Config
 from generator.core.errors import Problem
 from generator.core.progress import Progress
-from generator.core.wording import plural
-from generator.importing.content_cache import ContentCache
-from generator.importing.placement import Placement, PlacementRules
-from generator.importing.readers import JSONL_SUFFIXES, ReadContext
+from generator.importing.content_cache import content_stats
+from generator.importing.discovery import SourceFile, discover
+from generator.importing.readers import ReadContext
 from generator.importing.record import SourceRecord
 from generator.importing.report import ImportReport
-from generator.importing.resolve import (
-    JUNK_TITLES,
-    fix_titles,
-    junk_keys,
-    junk_pattern,
-    merge_copies,
-    pick_versions,
-)
-from generator.importing.source_cache import SourceCache, file_stat
-from generator.importing.stories import (
-    FileStories,
-    ReadTask,
-    Story,
-    read_all,
-    read_file,
-    story_of,
-)
+from generator.importing.source_cache import SettledBatch, forget_settled
+
+if TYPE_CHECKING:
+    from generator.importing.content_cache import ContentCache
+    from generator.importing.stories import Story
+
+# The modules that read, resolve and place stories are imported where they are used: an
+# import with nothing to do (the usual case before a build) never loads them.
 
 
 @dataclass(frozen=True)
@@ -70,8 +58,6 @@ def import_sources(
     started = time.perf_counter()
     report = ImportReport(dry_run=options.dry_run)
     content, cache = config.path("content"), config.path("cache")
-    if not options.dry_run:
-        remove_temporaries(content)
     files = discover(paths, content, cache, report, options.shown_from)
     ctx = ReadContext(
         timezone=config.timezone,
@@ -81,15 +67,54 @@ def import_sources(
         date=options.date,
         date_fallback=config.import_.date_fallback,
     )
-    index = ContentCache(content, cache, config.tz).load()
+    stats = content_stats(content)
+    # Nothing changed since an import that had nothing to do: its report, nothing read.
+    junk = config.import_.junk_titles
+    key = f"{__version__}|{ctx!r}|{junk!r}|{options.force}|{config.tz}|{content}"
+    settled = SettledBatch(cache, key, files, stats)
+    if not settled.replay(report):
+        mark = (len(report.items), len(report.warnings))  # discover's own are made each run
+        if not options.dry_run:
+            settled.clear()
+            remove_temporaries(content)  # none is left beside a settled report
+        written = _import_files(config, files, ctx, stats, options, report, progress)
+        if not written and not options.dry_run:
+            settled.save(report.items[mark[0] :], report.warnings[mark[1] :])
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _import_files(
+    config: Config,
+    files: list[SourceFile],
+    ctx: ReadContext,
+    content: dict[str, tuple[int, int]],
+    options: ImportOptions,
+    report: ImportReport,
+    progress: Progress | None,
+) -> int:
+    """Read what changed since the source cache's entries, replay the rest, resolve and
+    place; the number of content files written."""
+    from generator.importing.content_cache import ContentCache
+    from generator.importing.resolve import JUNK_TITLES, junk_keys, junk_pattern
+    from generator.importing.source_cache import SourceCache
+    from generator.importing.stories import FileStories, ReadTask, read_all, read_file
+
+    cache = config.path("cache")
+    index = ContentCache(config.path("content"), cache, config.tz).load(content)
     sources = SourceCache(cache).load()
-    key = f"{__version__}|{ctx!r}"
+    rules = f"{__version__}|{ctx!r}"
     patterns = JUNK_TITLES + config.import_.junk_titles
-    tasks = {path: (path, shown, ctx, key, sources.hash_of(path)) for path, shown in files}
-    stats = {path: file_stat(path) for path in tasks}
+    tasks: dict[Path, ReadTask] = {}
+    stats: dict[Path, list[int] | None] = {}
+    for real, shown, stat in files:
+        path = Path(real)
+        # The name is in the key: a cached entry's messages name the file as it was given.
+        tasks[path] = (path, shown, ctx, f"{rules}|{shown}", sources.hash_of(path))
+        stats[path] = list(stat) if stat else None  # as JSON keeps it
     # Files whose size and mtime are as last read are not even opened: a re-run over an
     # unchanged archive costs a stat per file.
-    todo = [t for t in tasks.values() if not sources.unchanged(t[0], key, stats[t[0]])]
+    todo = [t for t in tasks.values() if not sources.unchanged(t[0], t[3], stats[t[0]])]
     results = dict(zip((t[0] for t in todo), read_all(todo, options.jobs, progress), strict=True))
     fresh: dict[Path, FileStories] = {}
     replay: dict[Path, dict[str, Any]] = {}
@@ -138,14 +163,21 @@ def import_sources(
         stories.extend(derived)
         if digest:
             sources.put(
-                path, digest, key, stats[path], [s.summary for s in derived], problems, warnings
+                path,
+                digest,
+                tasks[path][3],
+                stats[path],
+                [s.summary for s in derived],
+                problems,
+                warnings,
             )
-    _resolve_and_place(stories, repeated, patterns, index, config, options, report, progress)
+    written = _resolve_and_place(
+        stories, repeated, patterns, index, config, options, report, progress
+    )
     if not options.dry_run:
         index.save()
         sources.save()
-    report.seconds = time.perf_counter() - started
-    return report
+    return written
 
 
 def import_records(
@@ -157,12 +189,17 @@ def import_records(
     """Place records found elsewhere than in source files (`digest fetch`), each with its
     body already as Markdown, through the same ids, title rules, version choice, copy
     merging and placement as a file import."""
+    from generator.importing.content_cache import ContentCache
+    from generator.importing.resolve import JUNK_TITLES, junk_keys
+    from generator.importing.stories import story_of
+
     started = time.perf_counter()
     report = ImportReport(dry_run=options.dry_run)
     content, cache = config.path("content"), config.path("cache")
     if not options.dry_run:
+        forget_settled(cache)
         remove_temporaries(content)
-    index = ContentCache(content, cache, config.tz).load()
+    index = ContentCache(content, cache, config.tz).load(content_stats(content))
     stories = [story_of(record) for record in records]
     patterns = JUNK_TITLES + config.import_.junk_titles
     repeated = junk_keys(s.summary for s in stories)
@@ -182,9 +219,12 @@ def _resolve_and_place(
     options: ImportOptions,
     report: ImportReport,
     progress: Progress | None,
-) -> None:
+) -> int:
     """Stories → files: boilerplate titles replaced, one version per id, copies under other
-    URLs merged, then each placed in content/ and written."""
+    URLs merged, then each placed in content/ and written; the number of files written."""
+    from generator.importing.placement import Placement, PlacementRules
+    from generator.importing.resolve import fix_titles, merge_copies, pick_versions
+
     rules = PlacementRules(options.now, config.tz, options.dry_run, options.force)
     placement = Placement(config.path("content"), index, rules, report)
     stories = fix_titles(stories, repeated, patterns, report)
@@ -198,7 +238,7 @@ def _resolve_and_place(
         placement.place(story)
     for held, copies in attach:
         placement.add_urls(held, [c.record.url for c in copies if c.record.url])
-    placement.write(options.jobs, progress)
+    return placement.write(options.jobs, progress)
 
 
 def import_configured(
@@ -221,84 +261,6 @@ def _still_imported(entry: dict[str, Any], index: ContentCache) -> bool:
     return True
 
 
-# What a folder import reads; other files are named on the command line to be read.
-TEXT_SUFFIXES = frozenset({".txt", ".text", ".md", ".markdown", ".json", *JSONL_SUFFIXES})
-GLOB = re.compile(r"[*?\[]")
-
-
-def discover(
-    paths: Iterable[Path],
-    content: Path,
-    cache: Path,
-    report: ImportReport,
-    shown_from: Path | None = None,
-) -> list[tuple[Path, str]]:
-    """Files named (or matched by a glob), and the text files under folders named (hidden
-    ones skipped), in a stable order; one warning sums up what a folder held that is not
-    a scraped article (a CSV, an image)."""
-    found: dict[Path, str] = {}
-    skipped: Counter[str] = Counter()
-    skip = (content.resolve(), cache.resolve())
-    for given in paths:
-        if given.is_file():
-            found.setdefault(given.resolve(), str(given))
-        elif given.is_dir():
-            for path, real in _files_under(given, skip):
-                if not _readable(path):
-                    skipped[path.suffix.lower() or "(no extension)"] += 1
-                    continue
-                found.setdefault(real, str(path))
-        elif GLOB.search(str(given)) and not given.exists():
-            matches = _glob(given)
-            if not matches:
-                report.add(str(given), "failed", "matches no file; check the pattern")
-            for path in matches:
-                found.setdefault(path.resolve(), str(path))
-        else:
-            report.add(str(given), "failed", "no such file or folder; check the path")
-    if skipped:
-        kinds = ", ".join(f"{n} {kind}" for kind, n in sorted(skipped.items()))
-        total = sum(skipped.values())
-        report.warnings.append(
-            f"skipped {plural(total, 'file')} that {'is' if total == 1 else 'are'} not "
-            f"scraped text or JSON ({kinds}); name a file to import it anyway"
-        )
-    if shown_from is not None:  # digest.toml's [import] paths: named as written there
-        base = shown_from.resolve()
-        found = {
-            real: os.path.relpath(shown, base) if Path(shown).is_relative_to(base) else shown
-            for real, shown in found.items()
-        }
-    return sorted(found.items())
-
-
-def _files_under(folder: Path, skip: tuple[Path, ...]) -> list[tuple[Path, Path]]:
-    """(path, resolved path) of every file under a folder, sorted; hidden files and folders,
-    and folders inside `skip`, left out. Walks with strings: an archive holds 40,000 files
-    and a re-import should cost little more than a stat of each."""
-    found = []
-    seen: set[str] = set()
-    for root, dirs, files in os.walk(folder, followlinks=True):
-        real_root = os.path.realpath(root)  # one per folder; files are many, folders few
-        if real_root in seen or any(Path(real_root).is_relative_to(s) for s in skip):
-            dirs[:] = []
-            continue
-        seen.add(real_root)
-        dirs[:] = [d for d in dirs if not d.startswith(".")]
-        for name in files:
-            full = os.path.join(root, name)
-            if name.startswith(".") or not os.path.isfile(full):
-                continue
-            if os.path.islink(full):
-                real = Path(os.path.realpath(full))
-                if any(real.is_relative_to(s) for s in skip):
-                    continue
-            else:
-                real = Path(real_root, name)
-            found.append((Path(full), real))
-    return sorted(found)
-
-
 def source_roots(config: Config) -> list[Path]:
     """The files and folders `[import] paths` can read from: a glob's folder before its
     first wildcard ('imports/*.jsonl' → imports/), so the preview can watch them."""
@@ -308,33 +270,6 @@ def source_roots(config: Config) -> list[Path]:
         fixed = next((i for i, part in enumerate(parts) if set(part) & set("*?[")), len(parts))
         roots.append((config.root / Path(*parts[:fixed])).resolve())
     return roots
-
-
-def _glob(pattern: Path) -> list[Path]:
-    """Files a pattern such as 'imports/*.jsonl' matches ('**' reaches into subfolders)."""
-    anchor = Path(pattern.anchor) if pattern.is_absolute() else Path(".")
-    rel = pattern.relative_to(anchor) if pattern.is_absolute() else pattern
-    return sorted(p for p in anchor.glob(str(rel)) if p.is_file())
-
-
-def _readable(path: Path) -> bool:
-    """A scraped article by its name, or, without a known extension, by its first bytes."""
-    suffix = path.suffix.lower()
-    if suffix in TEXT_SUFFIXES:
-        return True
-    if suffix and not suffix[1:].isdigit():
-        return False  # .csv, .png, .html: not a shape digest reads
-    try:
-        with path.open("rb") as handle:
-            head = handle.read(4096)
-    except OSError:
-        return True  # let the reader report why it cannot be read
-    try:
-        head.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        if exc.start < len(head) - 4:
-            return False
-    return b"\x00" not in head
 
 
 def _origin(problem: Problem) -> str:

@@ -128,8 +128,10 @@ class Placement:
         self.index.add(ContentEntry(rel, story.id, story.source_hash, copy_key(story.record)))
         self.pending.append((rel, meta, story.markdown, story.record.origin, story.id, outcome))
 
-    def write(self, jobs: int | None, progress: Progress | None = None) -> None:
-        """Write every planned file and report each outcome."""
+    def write(self, jobs: int | None, progress: Progress | None = None) -> int:
+        """Write every planned file and report each outcome; the number of files planned
+        (written, or tried: a failed write counts, so the import is not settled)."""
+        planned = len(self.pending)
         tasks = [(self.content, rel, meta, markdown) for rel, meta, markdown, *_ in self.pending]
         if self.rules.dry_run:
             errors: Iterable[str | None] = [None] * len(tasks)
@@ -152,6 +154,7 @@ class Placement:
             if outcome:
                 self.report.add(origin, outcome, "", ident, rel)
         self.pending = []
+        return planned
 
 
 def _write_one(_state: None, task: tuple[Path, str, dict[str, Any], str]) -> str | None:

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from generator.core.wording import plural
 
 OUTCOMES = ("new", "updated", "unchanged", "duplicate", "merged", "kept", "failed")
 
 
-@dataclass(frozen=True)
-class ImportItem:
+class ImportItem(NamedTuple):  # a tuple, not a dataclass: a settled import replays 40,000
     origin: str  # 'file.jsonl:12', or the file
     outcome: str  # one of OUTCOMES; 'merged': the same story under another URL
     reason: str = ""
@@ -64,6 +64,6 @@ class ImportReport:
             "dry_run": self.dry_run,
             "seconds": round(self.seconds, 3),
             "warnings": self.warnings,
-            "items": [asdict(item) for item in self.items],
+            "items": [item._asdict() for item in self.items],
         }
         return json.dumps(data, indent=2, ensure_ascii=False) + "\n"

@@ -21,7 +21,7 @@ import json
 import math
 import re
 from collections import Counter, defaultdict
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from operator import itemgetter
 
@@ -314,23 +314,43 @@ def find_stories(
     return Stories(also, terms, archive.memo)
 
 
+def fold(
+    entries: Iterable[Entry], also: Mapping[str, tuple[Entry, ...]]
+) -> tuple[set[str], dict[str, tuple[Entry, ...]]]:
+    """Each story of `entries` listed once: going through them in the order given, a report
+    not yet hidden leads its story and hides its other reports that are among `entries`
+    (`also` lists each other source's first report only, so a source's second report of a
+    story may lead it again).
+    Returns the hidden URLs and, for each listed lead, its other reports (all of them, from
+    any day)."""
+    entries = list(entries)
+    among = {e.url for e in entries}
+    hidden: set[str] = set()
+    shown: dict[str, tuple[Entry, ...]] = {}
+    for entry in entries:
+        if entry.url in hidden or entry.url not in also:
+            continue
+        shown[entry.url] = also[entry.url]
+        # never a lead already listed: its own other reports would be listed nowhere
+        hidden.update(e.url for e in also[entry.url] if e.url in among and e.url not in shown)
+    return hidden, shown
+
+
+def without(groups: tuple[Group, ...], hidden: set[str]) -> tuple[Group, ...]:
+    """The topic groups less the hidden reports, and less any topic left empty."""
+    if not hidden:
+        return groups
+    kept = [
+        Group(g.name, g.slug, tuple(e for e in g.entries if e.url not in hidden)) for g in groups
+    ]
+    return tuple(g for g in kept if g.entries)
+
+
 def day_stories(
     day: Day, also: Mapping[str, tuple[Entry, ...]]
 ) -> tuple[tuple[Group, ...], dict[str, tuple[Entry, ...]]]:
     """The day's topic groups listing each story once, under its first report of the day
     (the others of that day appear under it as "Also reported by", not again), and the
     other reports of each listed story."""
-    hidden: set[str] = set()
-    shown: dict[str, tuple[Entry, ...]] = {}
-    for entry in reversed(day.entries):  # oldest first: the first report leads
-        if entry.url in hidden or entry.url not in also:
-            continue
-        shown[entry.url] = also[entry.url]
-        hidden.update(e.url for e in also[entry.url] if e.day == day.date)
-    if not hidden:
-        return day.topics, shown
-    groups = [
-        Group(g.name, g.slug, tuple(e for e in g.entries if e.url not in hidden))
-        for g in day.topics
-    ]
-    return tuple(g for g in groups if g.entries), shown
+    hidden, shown = fold(reversed(day.entries), also)  # oldest first: the first report leads
+    return without(day.topics, hidden), shown

@@ -119,12 +119,14 @@ class FrontDay:
     label: str  # "Today", "Yesterday", or "" (the template shows the date)
     topics: tuple[Group, ...]  # the day's shown stories by topic, topics by name
     count: int  # stories shown
-    total: int  # stories that day: more than `count` when the window starts inside the day
+    total: int  # stories listed on the day's page: more than `count` when the window starts
+    # inside the day, or a story of the day is listed under a newer day's report
 
 
 class HomeContext(TypedDict):
     day: Day | None  # the latest day, None on an empty site
     front: tuple[FrontDay, ...]  # the newest stories by day, newest first (site/front.py)
+    also: dict[str, tuple[Entry, ...]]  # a listed story's URL → other sources' reports
     earlier_days: tuple[Day, ...]  # the days after those shown whole, at most [pages] home_days
 
 

@@ -105,7 +105,9 @@ def plan_pages(
     links = links or Links({}, {})
     years = _years(catalog, urls)
     days = catalog.days
-    yield _page(urls, "home", urls.home(), "home.html", front_page(catalog, config, now))
+    yield _page(
+        urls, "home", urls.home(), "home.html", front_page(catalog, config, now, links.also)
+    )
     for i, day in enumerate(days):
         stories, also = day_stories(day, links.also)
         context = DayContext(

@@ -29,6 +29,27 @@ def generated(tmp_path_factory):
         yield site, base
 
 
+def test_the_checked_pages_show_stories_from_two_sources_and_related_articles(generated):
+    """The checkers must see what clusters add: "Also reported by" on the home, day and
+    article pages, and related articles on the article page."""
+    site, _ = generated
+    for name in ("home", "day", "article"):
+        html = site.read(quality_site.PAGES[name] + "index.html")
+        assert "Also reported by" in html, name
+    for name in ("home", "day"):  # a story's second report is listed under its first
+        html = site.read(quality_site.PAGES[name] + "index.html")
+        assert html.count('<p class="also">') >= 10, name
+        assert html.count("hurt as flood hits Sukkur") == 1, name
+        entry = html.split("hurt as flood hits Sukkur")[1].split("</li>")[0]
+        assert '<p class="also">Also reported by' in entry and "Sukkur floods leaves" in entry
+    article = site.read(quality_site.PAGES["article"] + "index.html")
+    assert "Also reported by Source 1: Sukkur floods leaves 7 injured" in re.sub(
+        r"<[^>]+>", "", article
+    )
+    related = re.search(r'<section class="related".*?</section>', article, re.S)
+    assert related and related[0].count("<li>") >= 3
+
+
 def test_nu_html_checker_finds_no_errors_on_each_page_kind(generated):
     site, _ = generated
     pages = [site.out / rel / "index.html" for rel in quality_site.PAGES.values()]

@@ -79,6 +79,39 @@ def article_text(i: int, rng: random.Random, day: dt.date | None = None) -> tupl
     return f"{when:%Y/%m/%d}/a{i}.md", f"---\n{front}\n---\n\n{body_text(rng)}\n"
 
 
+# One event reported by two outlets in their own words: a place, a figure, what happened.
+PLACES = [
+    "Sukkur", "Gwadar", "Multan", "Quetta", "Peshawar", "Hyderabad", "Sialkot", "Larkana",
+    "Bahawalpur", "Mardan", "Chitral", "Turbat", "Skardu", "Gilgit", "Jhelum", "Kohat",
+]  # fmt: skip
+EVENTS = [
+    ("flood", "flood waters swept through", "floods"),
+    ("fire", "a fire broke out at a market in", "blaze"),
+    ("strike", "traders shut their shops across", "shutter-down strike"),
+    ("bus crash", "a passenger bus overturned near", "road accident"),
+]  # fmt: skip
+
+
+def same_event(k: int) -> tuple[tuple[str, str], tuple[str, str]]:
+    """Two reports of event number k, as two outlets word them: ((title, first paragraph),
+    (title, first paragraph)). They share the place, the figure and the event's words, so
+    the site's clustering finds them one story; events of other k differ in both."""
+    place = PLACES[k % len(PLACES)]
+    event, what, other = EVENTS[k % len(EVENTS)]
+    n = 7 + k * 3
+    first = (
+        f"{n} hurt as {event} hits {place}",
+        f"At least {n} people were hurt on Friday after {what} {place}, district officials "
+        f"said, and rescue teams reached the {place} {event} site within hours.",
+    )
+    second = (
+        f"{place} {other} leaves {n} injured, rescue teams on site",
+        f"{place.upper()}: Rescue teams said {n} people were injured when {what} {place} "
+        f"on Friday; officials said the {event} was under control by evening.",
+    )
+    return first, second
+
+
 def generate(
     root: Path, n: int, start: int = 0, seed: int = 7, day: dt.date | None = None
 ) -> list[Path]:

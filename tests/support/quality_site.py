@@ -1,7 +1,8 @@
 """A generated site with the shapes readers meet on a real archive, for the quality checkers
 (tests/e2e/test_quality.py, benchmarks/lighthouse.py): thousands of articles, one 98-article
-day, headlines too long for a line (and one unbroken word), Urdu headlines and bodies, and lead
-images served by the site itself (no external asset). Deterministic; imports nothing from pytest.
+day, headlines too long for a line (and one unbroken word), Urdu headlines and bodies, lead
+images served by the site itself (no external asset), and stories reported by two sources
+(so the checked home, day and article pages show "Also reported by"). Deterministic; imports nothing from pytest.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import struct
 import zlib
 from pathlib import Path
 
-from tests.support.corpus import SOURCES, TOPICS, WORDS, body_text, generate
+from tests.support.corpus import SOURCES, TOPICS, WORDS, body_text, generate, same_event
 
 BUSY_DAY = dt.date(2026, 1, 1)  # the 98-article day, after the corpus's year: the newest
 CLOCK = dt.datetime(2026, 1, 2, tzinfo=dt.UTC)  # "now" for its builds
@@ -70,7 +71,11 @@ def _busy_article(i: int, rng: random.Random) -> tuple[str, str]:
         "url": f"https://news.example/busy/{i}",
     }
     body = body_text(rng, 1500)
-    if i % 7 == 3:  # Urdu: detected from the script, laid out right to left
+    if i % 7 in (0, 1):  # a story reported by two sources: the checked pages show one
+        title, lead = same_event(i // 7)[i % 7]
+        meta["source"] = SOURCES[(i // 7 + i % 7) % 6]
+        body = f"{lead}\n\n{body}"
+    elif i % 7 == 3:  # Urdu: detected from the script, laid out right to left
         title = " ".join(rng.choices(URDU, k=rng.randint(6, 16)))
         body = "\n\n".join(" ".join(rng.choices(URDU, k=40)) + "۔" for _ in range(4))
     elif i % 7 == 5:  # a headline of three lines

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import marshal
 import os
 import shutil
 import sqlite3
@@ -14,7 +15,8 @@ import pytest
 
 from generator.build import freshness, loader, search_index
 from generator.build import pipeline as build
-from generator.build.build_cache import BuildCache
+from generator.build.build_cache import BuildCache, article_from_meta, article_meta
+from generator.content.article import Article
 from generator.core.errors import DigestError
 from tests.support.sites import CLOCK, Site
 
@@ -98,6 +100,10 @@ def test_cached_rebuild_equals_clean_build(site, tmp_path, change, jobs):
     report = site.build(jobs=jobs)
     assert report.written > 0 or change == "rename_file"  # a moved file renders the same pages
     assert site.snapshot() == clean_build(site, tmp_path)
+    if change == "join_cluster":  # the front page folds the story, across two days
+        home = site.read("index.html")
+        assert [home.count(title) for _, _, title, _ in STORY] == [1, 1, 1]
+        assert "Also reported by <a" in home.split(STORY[2][2])[1].split("</li>")[0]
 
 
 def test_no_change_rebuild_writes_nothing_and_reuses_articles(site):
@@ -219,8 +225,36 @@ def _fresh_checkout(site, tmp_path) -> Site:
 def test_cache_holds_no_absolute_paths(site):
     populate(site)
     site.build()
-    dump = "\n".join(sqlite3.connect(site.root / ".digest-cache/cache.sqlite").iterdump())
+    db = sqlite3.connect(site.root / ".digest-cache/cache.sqlite")
+    metas = [repr(marshal.loads(meta)) for (meta,) in db.execute("SELECT meta FROM articles")]
+    assert len(metas) == 14 and all("content/" in meta for meta in metas)  # decoded, not hex
+    dump = "\n".join([*db.iterdump(), *metas])
     assert str(site.root) not in dump and str(site.root.resolve()) not in dump
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [{}, {"kicker": "Budget", "pages": [1, 2], "nested": {"a": (1, "b")}, "ok": True, "n": 1.5}],
+)
+def test_article_metadata_round_trips_exactly(extra):
+    article = Article(
+        title="T", date=dt.datetime(2025, 3, 1, 10, tzinfo=dt.timezone(dt.timedelta(hours=5))),
+        id="i", slug="s", topic="Topic", topic_slug="topic", body_html="<p>b</p>", summary="b",
+        source_path="content/a.md", updated=None, tags=("x", "y"), language="ur", words=1,
+        extra=extra,
+    )  # fmt: skip
+    meta = article_meta(article)
+    assert meta is not None and article_from_meta(meta, "<p>b</p>") == article
+
+
+@pytest.mark.parametrize("value", [dt.date(2025, 1, 1), float("nan")])
+def test_metadata_marshal_cannot_carry_exactly_is_not_cached(value):
+    article = Article(
+        title="T", date=dt.datetime(2025, 3, 1, tzinfo=dt.UTC), id="i", slug="s",
+        topic="Topic", topic_slug="topic", body_html="", summary="", source_path="a.md",
+        extra={"when": value},
+    )  # fmt: skip
+    assert article_meta(article) is None
 
 
 def test_cache_survives_a_move_to_a_fresh_checkout(site, tmp_path, jobs):

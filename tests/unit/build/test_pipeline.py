@@ -17,15 +17,20 @@ def test_pages_exist_for_every_kind(site):
     site.config(
         'title = "T"\nbase_url = "https://example.github.io/news/"\ntimezone = "Asia/Karachi"\n'
     )
+    # two bodies of their own: two sources' "Body text." would be one story, listed once
     site.add(
         "a",
         "Alpha story",
         "2025-06-10T01:00:00+00:00",
+        "Exporters met the trade minister.",
         topic="Business",
         source="Dawn",
         tags=["Trade"],
     )
-    site.add("b", "Beta story", "2025-06-09T22:00:00+00:00", topic="Sport", source="APP")
+    site.add(
+        "b", "Beta story", "2025-06-09T22:00:00+00:00", "The match was rained off.",
+        topic="Sport", source="APP",
+    )  # fmt: skip
     report = site.build()
     assert report.articles == 2
     # 22:00 UTC on the 9th is 03:00 on the 10th in Karachi: both on one local day.

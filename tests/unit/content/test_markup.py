@@ -1,4 +1,5 @@
-"""The faster inline processor gives exactly stock Python-Markdown's output."""
+"""The faster inline processor and the plain-paragraph path give exactly stock
+Python-Markdown's output."""
 
 from __future__ import annotations
 
@@ -7,10 +8,10 @@ import random
 
 import markdown
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from generator.content.markup import _EXTENSIONS, MARKERS, make_markdown
+from generator.content.markup import _EXTENSIONS, MARKERS, make_markdown, plain_paragraphs, to_html
 from tests.support.corpus import body_text
 from tests.support.sites import HOSTILE
 
@@ -32,7 +33,7 @@ def stock() -> markdown.Markdown:
 
 
 def both(text: str) -> tuple[str, str]:
-    return stock().convert(text), make_markdown().convert(text)
+    return stock().convert(text), to_html(make_markdown(), text)
 
 
 def test_every_inline_pattern_has_its_marker():
@@ -53,6 +54,33 @@ def test_same_html_as_stock_markdown(pieces: list[str]):
 def test_same_html_for_dense_marker_text(text: str):
     fast, slow = both(text)
     assert fast == slow
+
+
+# Prose that the plain path takes, and everything at its edges: Unicode spaces Markdown
+# strips, line starts that open blocks, blank-line runs, tabs, Urdu.
+PLAIN = [
+    "word", "two words", ".", ",", ";", ":", "'", '"', "(", ")", "%", "$", "/", "?", "!", "@", "^",
+    "{", "}", "é", "—", "“", "”", "ے", "وزیر", "7", "1", "1. ", "-", "+", "#", "=", " ", "  ",
+    "\n", "\n\n", "\n\n\n", " \n", "\xa0", "\u3000", "\t", "\x0c", "\r", "\u2028",
+]  # fmt: skip
+
+
+@FUZZ
+@given(st.lists(st.sampled_from(PLAIN), max_size=40))
+@example(["word", "  ", "\n", "word"])  # a hard line break
+@example(["\n", "\n", "\n", "word"])
+def test_same_html_for_plain_prose_and_its_edges(pieces: list[str]):
+    fast, slow = both("".join(pieces))
+    assert fast == slow
+
+
+def test_the_plain_path_takes_imported_prose_and_leaves_the_rest():
+    prose = "\nKARACHI: The budget — 17pc up — was “approved”.\n\nوزیر اعظم نے کہا\n"
+    assert plain_paragraphs(prose) == (
+        "<p>KARACHI: The budget — 17pc up — was “approved”.</p>\n<p>وزیر اعظم نے کہا</p>"
+    )
+    for text in ["a *b*", "a & b", "- item", "1. item", " indented", "line  \nbreak", "a\tb"]:
+        assert plain_paragraphs(text) is None
 
 
 def test_same_html_for_the_hostile_corpus_and_generated_articles():

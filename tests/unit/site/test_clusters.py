@@ -12,7 +12,7 @@ from benchmarks.cluster_speed import archive
 from generator.content.article import Article
 from generator.core.identity import slugify
 from generator.site.catalog import Catalog, make_catalog
-from generator.site.clusters import PARALLEL_ARTICLES, day_stories, find_stories
+from generator.site.clusters import PARALLEL_ARTICLES, day_stories, find_stories, fold
 from generator.site.related import FEWEST, MOST, link_articles
 from generator.site.urls import Urls
 
@@ -122,6 +122,23 @@ def test_a_day_lists_a_story_once_under_its_first_report() -> None:
     assert listed == {"Business": ["id1"], "Courts": ["id3"], "World": ["id11", "id10", "id9"]}
     # Economy held only APP's report, which is shown under Dawn's
     assert [[e.article.id for e in v] for v in also.values()] == [["id2"]]
+
+
+def test_folding_never_hides_a_listed_lead() -> None:
+    """`also` names each other source's first report: APP's second report of a story Dawn
+    led names Dawn's, which must stay listed, else APP's first report (shown only under
+    Dawn's) would be listed nowhere."""
+    dawn, app1, geo, app2 = catalog(
+        art(1, *SBP_DAWN), art(2, *SBP_APP, hours=1), art(3, "Geo", "x", "y", hours=2),
+        art(4, "APP", "z", "w", hours=3),
+    ).entries[::-1]  # fmt: skip
+    also = {
+        dawn.url: (app1, geo), app1.url: (dawn, geo), geo.url: (dawn, app1),
+        app2.url: (dawn, geo),
+    }  # fmt: skip
+    hidden, shown = fold([dawn, app1, geo, app2], also)
+    assert hidden == {app1.url, geo.url}
+    assert list(shown) == [dawn.url, app2.url]
 
 
 def labelled_catalog() -> tuple[Catalog, list[tuple[str, str, bool]]]:

@@ -97,3 +97,97 @@ def test_a_day_page_has_a_topic_index_and_back_to_top_after_long_sections(site):
     assert 'id="t-economy"' in day and 'id="t-sport"' in day
     one_topic = site.read("2025/03/03/index.html")
     assert "topic-index" not in one_topic and "Back to top" not in one_topic
+
+
+# One event from two outlets in different words (tests/e2e/test_clusters.py has more).
+SBP = [
+    ("Dawn", "SBP keeps policy rate unchanged at 22pc", "The State Bank of Pakistan on Monday kept its key policy rate unchanged at 22 per cent, citing persistently high inflation and external account risks."),
+    ("APP", "State Bank maintains interest rate at 22 percent", "KARACHI: The Monetary Policy Committee of the State Bank of Pakistan decided to maintain the policy rate at 22 percent, the central bank said on Monday, pointing to elevated inflation."),
+]  # fmt: skip
+FILLER = [
+    ("Reuters", "Oil prices rise as OPEC+ extends output cuts", "Oil prices rose on Monday after Saudi Arabia and Russia said they would extend voluntary output cuts."),
+    ("BBC", "Wildfires force thousands to flee homes on Rhodes", "Thousands of tourists were evacuated from the Greek island as fires spread."),
+    ("AP", "NASA Artemis rocket launches on moon mission", "The uncrewed Orion capsule set off towards the moon from Florida."),
+]  # fmt: skip
+
+
+def titles(html: str) -> list[str]:
+    return re.findall(r'<h4 class="entry-title"><a [^>]+>([^<]+)</a>', html)
+
+
+def story_site(site: Site, dawn: str, app: str, config: str = "") -> None:
+    site.config('base_url = "https://example.github.io/news/"\n' + config)
+    for (source, title, body), when in zip(SBP, (dawn, app), strict=True):
+        site.add(source.lower(), title, when, body, topic="Economy", source=source)
+    for n, (source, title, body) in enumerate(FILLER):
+        site.add(f"f{n}", title, f"2025-03-03T0{n + 1}:30:00+00:00", body, topic="World",
+                 source=source)  # fmt: skip
+
+
+def test_the_front_page_lists_a_story_from_two_sources_once_and_counts_it_once(site):
+    story_site(site, "2025-03-03T06:00:00+00:00", "2025-03-03T07:00:00+00:00")
+    site.build(clock=CLOCK)
+    home = site.read("index.html")
+    # under the first report of the day, as on the day page (topics by name)
+    assert titles(home) == [
+        "SBP keeps policy rate unchanged at 22pc",
+        "NASA Artemis rocket launches on moon mission",
+        "Wildfires force thousands to flee homes on Rhodes",
+        "Oil prices rise as OPEC+ extends output cuts",
+    ]
+    assert (
+        '<p class="also">Also reported by <a href="/news/2025/03/03/state-bank-maintains-'
+        'interest-rate-at-22-percent/">APP: State Bank maintains interest rate at 22 percent</a>'
+        in home
+    )
+    assert "The newest 4 stories." in home
+    assert ">3 March 2025 on its own page<" in home
+
+
+def test_a_story_reported_yesterday_and_today_is_listed_today_once(site):
+    story_site(
+        site, "2025-03-02T22:00:00+00:00", "2025-03-03T00:20:00+00:00",
+        config="[pages]\nhome_hours = 1\nhome_min_articles = 5\n",
+    )  # fmt: skip
+    site.build(clock=CLOCK)
+    home = site.read("index.html")
+    # all five articles make four stories (fewer than the minimum): Dawn's report of
+    # yesterday is listed under APP's of today, on the newer day
+    assert titles(home) == [
+        "State Bank maintains interest rate at 22 percent",
+        "NASA Artemis rocket launches on moon mission",
+        "Wildfires force thousands to flee homes on Rhodes",
+        "Oil prices rise as OPEC+ extends output cuts",
+    ]
+    assert "Also reported by Dawn: SBP keeps policy rate unchanged at 22pc" in text(home)
+    assert "The newest 4 stories." in home
+    # Sunday had only Dawn's report, listed today: no part of its own, and listed below
+    assert headings(home, 2) == ["Today Monday, 3 March 2025", "Earlier days"]
+    assert re.findall(r'<li><a href="/news/(\d{4}/\d\d/\d\d)/">', home) == ["2025/03/02"]
+    # its own day page still lists it
+    assert "SBP keeps policy rate unchanged at 22pc" in site.read("2025/03/02/index.html")
+
+
+def test_the_minimum_counts_a_story_from_two_sources_as_one(site):
+    story_site(
+        site, "2025-03-03T00:40:00+00:00", "2025-03-03T00:50:00+00:00",
+        config="[pages]\nhome_hours = 0\nhome_min_articles = 3\n",
+    )  # fmt: skip
+    site.add("old", "An older story", "2025-03-02T12:00:00+00:00", topic="World", source="AP")
+    site.build(clock=CLOCK)
+    home = site.read("index.html")
+    # newest first: Artemis 03:30, Wildfires 02:30 and, the third story, Oil 01:30; the
+    # pair (00:50, 00:40) would be the fourth
+    assert "The newest 3 stories." in home
+    site.config(
+        'base_url = "https://example.github.io/news/"\n[pages]\nhome_hours = 0\n'
+        "home_min_articles = 4\n"
+    )
+    site.build(clock=CLOCK)
+    home = site.read("index.html")
+    assert "The newest 4 stories." in home  # the pair's two reports: one story
+    assert len(titles(home)) == 4 and "An older story" not in home
+
+
+def text(html: str) -> str:
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", html))

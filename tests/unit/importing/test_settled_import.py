@@ -1,0 +1,188 @@
+"""Re-imports at stat speed: an import over sources and content/ unchanged since an import
+that had nothing to do replays that run's report without opening a source file; any change
+(an edited, touched, added or deleted source; a content file edited or deleted; other
+options) is imported exactly as before."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from generator.content.files import find_content
+from generator.core.config import load_config
+from generator.importing.importer import ImportOptions, import_sources
+from generator.importing.report import ImportReport
+from generator.importing.source_cache import SETTLED_NAME
+from tests.support.messy_archive import write_archive, write_html_records
+from tests.support.sites import run_digest
+
+NOW = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+TOML = 'timezone = "UTC"\n[import]\npaths = ["src"]\ntimezones = { Dawn = "Asia/Karachi" }\n'
+
+
+@pytest.fixture(scope="module")
+def archive(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A messy archive (broken records, banners, copies, versions) and HTML records."""
+    root = tmp_path_factory.mktemp("settled") / "src"
+    write_archive(root / "archive", 320)
+    write_html_records(root / "html", 40)
+    return root
+
+
+@pytest.fixture
+def site(archive: Path, tmp_path: Path) -> Path:
+    root = tmp_path / "site"
+    root.mkdir()
+    (root / "digest.toml").write_text(TOML, encoding="utf-8")
+    shutil.copytree(archive, root / "src")
+    return root
+
+
+def run(site: Path, **options) -> ImportReport:
+    config = load_config(site / "digest.toml")
+    return import_sources(config, [site / "src"], ImportOptions(now=NOW, **options))
+
+
+def tree(folder: Path) -> dict[str, tuple[int, bytes]]:
+    """Every content file's mtime and bytes: 'not rewritten' means both are the same."""
+    return {
+        p.relative_to(folder).as_posix(): (p.stat().st_mtime_ns, p.read_bytes())
+        for p in find_content(folder)
+    }
+
+
+def garble(folder: Path) -> list[Path]:
+    """Overwrite every source file with bytes no reader accepts, keeping its size and mtime:
+    a run that opened any of them would report it failed."""
+    files = sorted(p for p in folder.rglob("*") if p.is_file())
+    for path in files:
+        st = path.stat()
+        path.write_bytes(b"{" * st.st_size)
+        os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns))
+    return files
+
+
+def settle(site: Path) -> ImportReport:
+    """First import (writes), then one that has nothing to do (settles the batch)."""
+    first = run(site)
+    assert first.counts()["new"] > 300 and first.counts()["failed"] > 0
+    assert not (site / ".digest-cache" / SETTLED_NAME).exists()
+    second = run(site)
+    assert second.counts()["new"] == second.counts()["updated"] == 0
+    assert (site / ".digest-cache" / SETTLED_NAME).exists()
+    return second
+
+
+def test_settled_rerun_opens_no_source_file_and_replays_failures_and_warnings(site):
+    second = settle(site)
+    files = tree(site / "content")
+    garble(site / "src")
+    third = run(site)
+    assert (third.items, third.warnings) == (second.items, second.warnings)
+    assert third.counts()["failed"] == second.counts()["failed"] > 0  # replayed, every run
+    assert any("is not a headline" in w for w in third.warnings)
+    assert tree(site / "content") == files  # byte-identical, not even rewritten
+
+
+def test_other_options_are_not_served_the_settled_report(site):
+    settle(site)
+    garble(site / "src")
+    # Another --topic reads every file again: each is now garbage, so each fails.
+    other = run(site, topic="Elsewhere")
+    assert other.counts()["failed"] == len(list((site / "src").rglob("*.json*")))
+
+
+def test_touched_but_identical_file_changes_nothing_and_settles_again(site):
+    second = settle(site)
+    files = tree(site / "content")
+    source = sorted((site / "src" / "archive").rglob("*.json"))[5]
+    st = source.stat()
+    os.utime(source, ns=(st.st_atime_ns, st.st_mtime_ns + 5_000_000_000))
+    touched = run(site)  # not settled: the stat differs; read, found identical
+    assert (touched.items, touched.warnings) == (second.items, second.warnings)
+    garble(site / "src")
+    assert run(site).items == second.items  # settled again with the new mtime
+    assert tree(site / "content") == files
+
+
+def test_edited_source_is_reimported_then_settles(site):
+    second = settle(site)
+    jsonl = sorted((site / "src" / "html").glob("*.jsonl"))[0]
+    lines = jsonl.read_text("utf-8").splitlines(keepends=True)
+    lines[3] = lines[3].replace("<p>", "<p>Corrected: ", 1)
+    jsonl.write_text("".join(lines), encoding="utf-8")
+    edited = run(site)
+    assert edited.counts()["updated"] == 1 and edited.counts()["new"] == 0
+    (rel,) = [i.path for i in edited.items if i.outcome == "updated"]
+    assert "Corrected: " in (site / "content" / rel).read_text("utf-8")
+    assert not (site / ".digest-cache" / SETTLED_NAME).exists()  # it wrote: not settled
+    again = run(site)
+    assert again.counts() == second.counts()
+    files = tree(site / "content")
+    garble(site / "src")
+    assert run(site).items == again.items and tree(site / "content") == files
+
+
+def test_deleted_content_file_is_written_again_and_deleted_source_is_forgotten(site):
+    second = settle(site)
+    files = tree(site / "content")
+    rel = next(i.path for i in second.items if i.outcome == "unchanged" and ":" not in i.origin)
+    (site / "content" / rel).unlink()
+    back = run(site)
+    assert [i.path for i in back.items if i.outcome == "new"] == [rel]
+    assert (site / "content" / rel).read_bytes() == files[rel][1]
+    origin = next(i.origin for i in second.items if i.path == rel)
+    (site / origin.split(" (")[0]).unlink()  # its source file: the article stays
+    gone = run(site)
+    assert origin not in {i.origin for i in gone.items}
+    assert (site / "content" / rel).exists()
+    assert len(gone.items) == len(second.items) - 1
+
+
+def test_strict_build_still_fails_on_a_settled_batch(site):
+    clock = ("--clock", "2026-01-01T00:00:00+00:00")
+    assert run_digest(site, "build", *clock).returncode == 0
+    second = run_digest(site, "build", *clock)
+    assert "0 new, 0 updated" in second.stdout and (site / ".digest-cache" / SETTLED_NAME).exists()
+    garble(site / "src")
+    strict = run_digest(site, "build", "--strict", *clock)
+    assert strict.returncode == 1
+    count = sum(line.startswith("skipped:") for line in second.stderr.splitlines())
+    warnings = sum(line.startswith("warning:") for line in second.stderr.splitlines())
+    assert strict.stderr.endswith(
+        f"--strict makes these {count + warnings} warnings errors; the site was not changed.\n"
+    )
+    third = run_digest(site, "build", *clock)
+    assert third.returncode == 0
+    assert third.stderr == second.stderr  # every skipped record and warning, every run
+
+
+def test_messages_name_files_as_given_this_run_not_as_cached(site):
+    settle(site)
+    config = load_config(site / "digest.toml")
+    options = ImportOptions(now=NOW, shown_from=site)  # as `digest build` names [import] paths
+    named = import_sources(config, [site / "src"], options)
+    assert named.counts()["new"] == named.counts()["updated"] == 0
+    assert all(item.origin.startswith("src/") for item in named.items)
+    assert all(w.startswith("src/") for w in named.warnings)
+
+
+def test_source_cache_records_an_edited_file_so_later_runs_do_not_read_it(tmp_path):
+    root = tmp_path / "clean"
+    (root / "src").mkdir(parents=True)
+    (root / "digest.toml").write_text(TOML, encoding="utf-8")
+    line = '{"title": "%s", "content": "%s", "source": "Dawn", "url": "https://x.example/%s", '
+    line += '"date_published": "2025-06-10T01:00:00Z"}\n'
+    (root / "src" / "a.jsonl").write_text(line % ("Rupee gains", "It gained.", "a"), "utf-8")
+    edited = root / "src" / "b.jsonl"
+    edited.write_text(line % ("Gold falls", "Gold fell.", "b"), encoding="utf-8")
+    assert run(root).counts()["new"] == 2
+    edited.write_text(line % ("Gold falls", "Gold fell again.", "b"), encoding="utf-8")
+    assert run(root).counts()["updated"] == 1
+    (root / ".digest-cache" / SETTLED_NAME).unlink(missing_ok=True)  # the per-file cache alone
+    garble(root / "src")
+    assert {i.outcome for i in run(root).items} == {"unchanged"}  # b's new stat was recorded
