@@ -6,7 +6,7 @@
 The site is served under /news/ on 127.0.0.1; the search page is opened, then each word is
 typed (30 ms between keys) into its box and timed from the last key until the status line
 names the word's results and the first result is drawn (the page waits 120 ms after typing
-stops, Pagefind's WebAssembly and the month indexes load when the box takes focus). Words:
+stops; the delta and the two newest months load with the page, the rest when the box takes focus). Words:
 common ones of the generated text (nearly every article matches: the worst case), a title
 number (one article in one month), and a topic alone. Prints figures; asserts nothing.
 """
@@ -14,6 +14,7 @@ number (one article in one month), and a topic alone. Prints figures; asserts no
 from __future__ import annotations
 
 import argparse
+import json
 import statistics
 import subprocess
 import sys
@@ -88,11 +89,17 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="digest-search-") as scratch:
         root = args.site.resolve() if args.site else build(args.articles, Path(scratch))
-        months = len(list((root / "site" / "pagefind").glob("*/digest-index.txt")))
-        articles = len(list((root / "site" / "pagefind").glob("*/fragment/*")))
+        index = root / "site" / "pagefind"
+        shards = json.loads((index / "shards.json").read_text())
+        months, segments = len(shards["months"]), len(shards.get("recent", {}))
+        superseded = sum(map(len, shards.get("gone", {}).values()))
+        articles = len(list(index.glob("*/fragment/*"))) - superseded
         # the generated titles end with the article's number: one article, one month
         timings = measure(root, [*WORDS, str(articles // 3)])
-    print(f"{articles:,} articles in {months} month indexes; ms from last keystroke to results:")
+    print(
+        f"{articles:,} articles in {months} month indexes and {segments} delta segments; ms from"
+        f" last keystroke to results (the first word is the visit's first query):"
+    )
     print(f"  {'':>16}  {'first':>8}  {'all':>8}")
     for word, (first, every) in timings.items():
         print(f"  {word:>16}  {first:5.0f} ms  {every:5.0f} ms")

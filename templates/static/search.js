@@ -7,7 +7,7 @@ const list = document.getElementById("search-results");
 const more = document.getElementById("search-more");
 const PAGE = 20;
 const WAIT_MS = 120; // after the last keystroke
-let engine = null; // the month indexes, newest first, once opened
+let engine = null; // the indexes, once listed
 let turn = 0;
 let timer = 0;
 let found = [];
@@ -22,58 +22,129 @@ const fields = () => ({
 const OPTIONS = { baseUrl: "/", excerptLength: 30 }; // record URLs already hold the base path
 
 async function openIndexes() {
-  // Each month's own Pagefind (its folder's pagefind.js: a module and a worker of its own; one
-  // module's instances share one WebAssembly state, which breaks across indexes), newest first,
-  // so each month is searched on its own and its results drawn as soon as they are in.
+  // Each index (a month's, and the delta of articles changed since their month was indexed)
+  // has its own Pagefind: its folder's pagefind.js, a module and a worker of its own (one
+  // module's instances share one WebAssembly state, which breaks across indexes). Each is
+  // opened when first needed, or warmed ahead, newest first, two at a time.
   const base = form.dataset.index;
   const listed = await fetch(`${base}shards.json`, { cache: "no-cache" });
   if (!listed.ok) throw new Error(`no index (${listed.status})`);
-  const { months } = await listed.json();
-  return Promise.all(
-    months.map(async (month) => {
-      const instance = await import(`${base}${month}/pagefind.js`);
-      await instance.options(OPTIONS);
-      await instance.init();
-      return { month, instance };
-    }),
-  );
+  const { months, recent = {}, gone = {} } = await listed.json();
+  const opened = new Map();
+  const open = (folder) => {
+    if (!opened.has(folder)) {
+      const ready = import(`${base}${folder}/pagefind.js`).then(async (instance) => {
+        await instance.options(OPTIONS);
+        await instance.init();
+        return instance;
+      });
+      opened.set(folder, ready);
+    }
+    return opened.get(folder);
+  };
+  const segments = Object.keys(recent); // the delta's, newest first
+  const folders = [...segments, ...months];
+  const warm = (count) =>
+    Promise.all(
+      [0, 1].map(async (lane) => {
+        for (let i = lane; i < Math.min(count, folders.length); i += 2) {
+          await open(folders[i]).catch(() => {});
+        }
+      }),
+    );
+  // the months with articles: indexed ones and those only the delta holds yet
+  const names = new Set(months);
+  for (const times of Object.values(recent)) {
+    for (const time of Object.values(times)) names.add(time.slice(0, 7));
+  }
+  return {
+    warm: (count) => warm(segments.length + count),
+    // while the reader types, the newest indexes fetch the chunks the words need
+    preload: (q) =>
+      folders.slice(0, segments.length + 2).forEach((name) => {
+        open(name).then((instance) => instance.preload(q), () => {});
+      }),
+    delta: segments.map((name) => ({
+      open: () => open(name),
+      times: recent[name],
+      gone: new Set(gone[name] || []),
+    })),
+    months: [...names].sort().reverse().map((month) => ({
+      month,
+      open: months.includes(month) ? () => open(month) : null,
+      gone: new Set(gone[month] || []),
+    })),
+  };
 }
 
 // Pagefind matches a word on the words that start with it; an index with none of those matches
 // it on its longest prefix instead ("soyabean" on "so"), typo tolerance meant for one index of
-// a whole site. Over months it would add every month without the word, so a month is kept only
-// if it holds each word exactly, or if no month holds that word exactly (the month's results
-// then wait for the last month).
-async function lacking(instance, q) {
+// a whole site. Over months it would add every month without the word, so an index's results
+// are kept only if it holds each word exactly (its superseded records aside), or if no index
+// holds that word exactly (its results then wait for the last month).
+async function lacking(instance, q, gone) {
   const words = q.includes('"') ? [] : q.split(/\s+/);
   const counts = await Promise.all(
-    words.map(async (word) => (await instance.search(`"${word}"`))?.unfilteredResultCount || 0),
+    words.map(async (word) => {
+      const exact = (await instance.search(`"${word}"`))?.results || [];
+      return exact.filter((r) => !gone.has(r.id)).length;
+    }),
   );
   return words.filter((_, i) => !counts[i]);
 }
 
 // Yields each month's results, newest month first (sorted by date, or by relevance within the
 // month), until the caller stops asking. Two months are searched at once (two workers: most
-// machines have two cores), so the next month is ready when one is drawn.
-async function* byMonth(indexes, q, filters) {
+// machines have two cores), so the next month is ready when one is drawn. A month's results
+// leave out its superseded records (by id: no fragment is loaded) and take in the delta's
+// results of that month (by relevance; or first, by date, newest being what changed).
+async function* byMonth({ delta, months }, q, filters) {
   const words = q ? q.split(/\s+/) : [];
-  const one = ({ instance }) =>
-    Promise.all([
-      q ? lacking(instance, q) : [],
-      instance.search(q || null, q ? { filters } : { filters, sort: { date: "desc" } }),
+  const options = q ? { filters } : { filters, sort: { date: "desc" } };
+  const search = async (instance, gone) => {
+    const [missing, found] = await Promise.all([
+      q ? lacking(instance, q, gone) : [],
+      instance.search(q || null, options),
     ]);
-  const started = indexes.slice(0, 2).map(one);
-  const held = new Set(); // words some month holds exactly
-  const waiting = []; // [words it lacks, results] of months that may not count
-  for (let i = 0; i < indexes.length; i++) {
-    const [missing, search] = await started[i];
-    if (i + 2 < indexes.length) started.push(one(indexes[i + 2]));
-    for (const word of words) if (!missing.includes(word)) held.add(word);
-    if (missing.length) waiting.push([missing, search.results]);
-    else yield search.results;
+    return { missing, results: (found?.results || []).filter((r) => !gone.has(r.id)) };
+  };
+  const news = Promise.all(
+    delta.map(({ open, times, gone }) =>
+      open().then(async (instance) => ({ ...(await search(instance, gone)), times })),
+    ),
+  );
+  const one = ({ open, gone }) =>
+    Promise.all([
+      open ? open().then((instance) => search(instance, gone)) : { missing: words, results: [] },
+      news,
+    ]);
+  const started = months.slice(0, 2).map(one);
+  const held = new Set(); // words some index holds exactly
+  const waiting = []; // [words it lacks, results] of indexes that may not count
+  for (let i = 0; i < months.length; i++) {
+    const [own, added] = await started[i];
+    if (i + 2 < months.length) started.push(one(months[i + 2]));
+    const month = months[i].month;
+    const parts = [own];
+    for (const { missing, results, times } of added) {
+      const mine = results.filter((r) => times[r.id].startsWith(month));
+      for (const r of mine) r.time = times[r.id];
+      parts.push({ missing, results: mine });
+    }
+    let ready = [];
+    let changed = [];
+    for (const [n, { missing, results }] of parts.entries()) {
+      for (const word of words) if (!missing.includes(word)) held.add(word);
+      if (missing.length) waiting.push([missing, results]);
+      else if (n) changed = changed.concat(results);
+      else ready = results;
+    }
+    if (q) ready = ready.concat(changed).sort((a, b) => b.score - a.score);
+    else ready = changed.sort((a, b) => b.time.localeCompare(a.time)).concat(ready);
+    yield ready;
   }
   for (const [missing, results] of waiting) {
-    if (!missing.some((word) => held.has(word))) yield results;
+    if (results.length && !missing.some((word) => held.has(word))) yield results;
   }
 }
 
@@ -167,22 +238,31 @@ async function run() {
   if (source) filters.source = source;
   let first = true;
   list.setAttribute("aria-busy", "true");
-  for await (const results of byMonth(pagefind, q, filters)) {
-    if (mine !== turn) return; // the reader typed on: stop searching older months
-    const fresh = first;
-    if (first) {
-      found = [];
-      shown = 0;
-      first = false;
+  try {
+    for await (const results of byMonth(pagefind, q, filters)) {
+      if (mine !== turn) return; // the reader typed on: stop searching older months
+      const fresh = first;
+      if (first) {
+        found = [];
+        shown = 0;
+        first = false;
+      }
+      found.push(...results);
+      if (shown < PAGE || fresh) await showMore(PAGE - shown, fresh);
+      else more.hidden = false;
+      if (mine !== turn) return;
+      list.dataset.query = query.toString(); // the query the drawn results answer
+      status.textContent = found.length
+        ? `${counted(found.length)} found so far; searching older months…`
+        : "Searching older months…";
     }
-    found.push(...results);
-    if (shown < PAGE || fresh) await showMore(PAGE - shown, fresh);
-    else more.hidden = false;
+  } catch {
     if (mine !== turn) return;
-    list.dataset.query = query.toString(); // the query the drawn results answer
-    status.textContent = found.length
-      ? `${counted(found.length)} found so far; searching older months…`
-      : "Searching older months…";
+    engine = null; // listed afresh on the next query
+    list.removeAttribute("aria-busy");
+    status.textContent =
+      "Part of the search index could not be loaded: search again, or reload the page.";
+    return;
   }
   if (first) {
     found = [];
@@ -215,11 +295,15 @@ if (form) {
   form.elements.q.addEventListener("input", () => {
     clearTimeout(timer);
     timer = setTimeout(run, WAIT_MS);
+    const { q } = fields();
+    if (q && !q.includes('"')) load().then((indexes) => indexes.preload(q), () => {});
   });
   form.elements.topic.addEventListener("change", run);
   form.elements.source.addEventListener("change", run);
   more.addEventListener("click", () => showMore());
-  // the indexes load while the reader types the first word, not after it
-  form.elements.q.addEventListener("focus", () => load().catch(() => {}), { once: true });
+  // the newest indexes load with the page, the others while the reader types the first word
+  const warm = (count) => load().then((indexes) => indexes.warm(count), () => {});
+  form.elements.q.addEventListener("focus", () => warm(Infinity), { once: true });
   run();
+  warm(2);
 }

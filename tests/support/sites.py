@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import functools
+import json
 import os
 import signal
 import subprocess
@@ -62,14 +63,30 @@ def is_index(path: str) -> bool:
 
 
 def comparable(files: dict[str, bytes]) -> dict[str, bytes]:
-    """A site's files as two builds of the same input must agree on them: Pagefind's indexes are
-    not byte-reproducible (a month's filters come out in a different order each run), so each
-    month's stamp (what it was built from) and the list of months stand for them."""
-    return {
-        k: v
-        for k, v in files.items()
-        if not is_index(k) or k.endswith(f"/{STAMP}") or k == f"{INDEX}/{SHARDS}"
-    }
+    """A site's files as two builds of the same input must agree on them. Pagefind's indexes are
+    not byte-reproducible (a month's filters come out in a different order each run), and an
+    incremental build keeps changed articles in a delta a clean build has not: so the index
+    stands as the records it answers for (URL, file key, local time: each month's stamp less
+    its superseded ids, plus the delta's), under the manifest's path."""
+    kept = {k: v for k, v in files.items() if not is_index(k)}
+    if f"{INDEX}/{SHARDS}" in files:
+        kept[f"{INDEX}/{SHARDS}"] = "".join(sorted(index_records(files))).encode()
+    return kept
+
+
+def index_records(files: dict[str, bytes]) -> list[str]:
+    """Every record the search index answers for, one 'URL, key, time' line each."""
+    gone = json.loads(files[f"{INDEX}/{SHARDS}"]).get("gone", {})
+    lines = []
+    for path, data in files.items():
+        parts = path.split("/")
+        if parts[0] == INDEX and len(parts) == 3 and parts[2] == STAMP:
+            superseded = set(gone.get(parts[1], ()))
+            for line in data.decode().splitlines()[1:]:
+                rid, rest = line.split("\t", 1)
+                if rid not in superseded:
+                    lines.append(rest + "\n")
+    return lines
 
 
 def local_only(route) -> None:

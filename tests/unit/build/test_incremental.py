@@ -4,6 +4,7 @@ the site a clean build without the cache gives."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 import marshal
 import os
 import shutil
@@ -12,7 +13,7 @@ import time
 
 import pytest
 
-from generator.build import freshness, loader
+from generator.build import freshness, loader, search_index
 from generator.build import pipeline as build
 from generator.build.build_cache import BuildCache, article_from_meta, article_meta
 from generator.content.article import Article
@@ -387,3 +388,20 @@ def test_a_build_that_fails_after_writing_leaves_no_stamp(site, tmp_path, monkey
     (site.root / "content/extra.md").unlink()
     assert not _replayed(site.build())
     assert site.snapshot() == clean_build(site, tmp_path)
+
+
+def test_a_search_delta_and_its_compaction_answer_for_the_clean_build_s_records(
+    site, tmp_path, monkeypatch
+):
+    """Edits pile up in the delta, then past its bound go into their months: at each step the
+    index answers for the same records (URL, file key, time) as a clean build's."""
+    monkeypatch.setattr(search_index, "COMPACT_AT", 12)
+    populate(site)
+    site.build()
+    for change in ["edit_body", "delete", "add_back_dated", "add_newest", "edit_title"]:
+        EDITS[change](site)
+        site.build()
+        assert site.snapshot() == clean_build(site, tmp_path), change
+    manifest = json.loads((site.out / "pagefind/shards.json").read_text())
+    # March went past the bound on "add_newest" and was re-indexed; February stays in the delta
+    assert manifest["months"] == ["2025-03"] and sum(map(len, manifest["recent"].values())) == 6

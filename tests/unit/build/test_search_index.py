@@ -1,15 +1,17 @@
-"""The search stage: a Pagefind index per month of the listed articles; a build re-indexes only
-the months whose articles changed, and never leaves an index half-written."""
+"""The search stage: a Pagefind index per month of the listed articles, and a delta index of the
+articles changed since their month was indexed; a build indexes only the delta until it outgrows
+its bound, and never leaves an index half-written."""
 
 from __future__ import annotations
 
 import json
 import os
+import shutil
 import stat
 
 import pytest
 
-from generator.build import writer
+from generator.build import search_index, writer
 from generator.build.search_index import INDEX, SHARDS, STAMP, record, update_search_index
 from generator.site.catalog import make_catalog
 from generator.site.urls import Urls
@@ -42,8 +44,18 @@ def index_files(site: Site) -> dict[str, int]:
     }
 
 
+def manifest(site: Site) -> dict:
+    return json.loads((site.out / INDEX / SHARDS).read_text())
+
+
 def months(site: Site) -> list[str]:
-    return json.loads((site.out / INDEX / SHARDS).read_text())["months"]
+    return manifest(site)["months"]
+
+
+def ids(site: Site, folder: str) -> dict[str, str]:
+    """The records of an index folder's stamp: URL -> Pagefind result id."""
+    lines = (site.out / INDEX / folder / STAMP).read_text().splitlines()[1:]
+    return {line.split("\t")[1]: line.split("\t")[0] for line in lines}
 
 
 def pages_in(site: Site, month: str) -> int:
@@ -79,33 +91,102 @@ def test_a_build_with_no_change_does_no_search_work(site):
     assert report.timings["search"] < 0.05
 
 
-def test_an_edit_reindexes_only_its_month(site):
+def test_an_edit_goes_to_the_delta_and_supersedes_its_old_record(site):
     populate(site)
     site.build()
-    before = index_files(site)
+    before, old = index_files(site), ids(site, "2025-02")
     site.add("a1", "Story 1", DATES[1], "Edited.", topic="Sport")
     assert site.build().search_records == 1
-    assert rewritten(before, index_files(site)) == {"2025-02"}
+    assert rewritten(before, index_files(site)) == {"recent-1", SHARDS}  # the month is untouched
+    url = "/news/2025/02/05/story-1/"
+    new = ids(site, "recent-1")
+    assert list(new) == [url] and new[url] != old[url]
+    assert manifest(site) == {
+        "months": ["2025-02", "2025-01"],
+        "recent": {"recent-1": {new[url]: DATES[1]}},
+        "gone": {"2025-02": [old[url]]},
+    }
+    assert pages_in(site, "recent-1") == 1
+    before = index_files(site)
+    assert site.build().search_records == 0  # nothing new: no search work
+    assert index_files(site) == before
 
 
-def test_a_new_article_in_a_new_month_adds_that_month_and_touches_no_other(site):
+def test_the_delta_past_its_bound_re_indexes_its_months_and_goes(site, monkeypatch):
+    monkeypatch.setattr(search_index, "COMPACT_AT", 4)
+    populate(site)
+    site.build()
+    for i in range(3, 5):
+        site.add(f"a{i}", f"Story {i}", f"2025-03-0{i}T10:00:00+00:00")
+    site.add("a1", "Story 1", DATES[1], "Edited.", topic="Sport")
+    assert site.build().search_records == 3  # 4 changed (an edit: new and old): the bound
+    assert sorted(ids(site, "recent-1")) == [
+        "/news/2025/02/05/story-1/", "/news/2025/03/03/story-3/", "/news/2025/03/04/story-4/",
+    ]  # fmt: skip
+    assert months(site) == ["2025-02", "2025-01"]
+    before = index_files(site)
+    (site.root / "content/a2.md").unlink()  # 5: March and February (2 each) re-index
+    assert site.build().search_records == 3
+    assert rewritten(before, index_files(site)) == {"2025-03", "2025-02", "recent-1", SHARDS}
+    assert manifest(site) == {"months": ["2025-03", "2025-02", "2025-01"], "gone": {
+        "2025-01": [ids(site, "2025-01")["/news/2025/01/20/story-2/"]]}}  # fmt: skip
+    assert not (site.out / INDEX / "recent-1").exists()
+
+
+def segments(site: Site) -> dict[str, int]:
+    """The delta's segments and how many live records each holds."""
+    return {name: len(times) for name, times in manifest(site).get("recent", {}).items()}
+
+
+def test_each_build_adds_a_delta_segment_that_takes_in_the_newest_no_bigger(site):
+    populate(site)
+    site.build()
+    steps = []
+    for i in range(4):
+        site.add(f"n{i}", f"New {i}", f"2025-03-1{i}T10:00:00+00:00")
+        steps.append((site.build().search_records, segments(site)))
+    site.add("n1", "New 1", "2025-03-11T10:00:00+00:00", "Edited.")  # supersedes in recent-4
+    steps.append((site.build().search_records, segments(site)))
+    assert steps == [
+        (1, {"recent-1": 1}),
+        (2, {"recent-2": 2}),  # took in recent-1
+        (1, {"recent-3": 1, "recent-2": 2}),
+        (4, {"recent-4": 4}),  # took in recent-3, then recent-2
+        (1, {"recent-5": 1, "recent-4": 3}),
+    ]
+    gone = {"recent-4": [ids(site, "recent-4")["/news/2025/03/11/new-1/"]]}
+    assert manifest(site)["gone"] == gone
+    assert sorted(os.listdir(site.out / INDEX)) == [
+        "2025-01",
+        "2025-02",
+        "recent-4",
+        "recent-5",
+        SHARDS,
+    ]
+
+
+def test_a_new_article_in_a_new_month_goes_to_the_delta_and_touches_no_month(site):
     populate(site)
     site.build()
     before = index_files(site)
     site.add("a9", "Story 9", "2025-04-01T10:00:00+00:00")
     assert site.build().search_records == 1
-    assert rewritten(before, index_files(site)) == {"2025-04", SHARDS}
-    assert months(site) == ["2025-04", "2025-02", "2025-01"]
+    assert rewritten(before, index_files(site)) == {"recent-1", SHARDS}
+    new = ids(site, "recent-1")["/news/2025/04/01/story-9/"]
+    assert manifest(site) == {
+        "months": ["2025-02", "2025-01"],
+        "recent": {"recent-1": {new: "2025-04-01T10:00:00+00:00"}},
+    }
 
 
-def test_a_deletion_reindexes_its_month_and_a_month_left_empty_goes(site):
+def test_a_deletion_supersedes_its_record_and_a_month_left_empty_goes(site):
     populate(site)
     site.build()
-    before = index_files(site)
+    before, old = index_files(site), ids(site, "2025-01")
     (site.root / "content/a2.md").unlink()
-    assert site.build().search_records == 1
-    assert rewritten(before, index_files(site)) == {"2025-01"}
-    assert pages_in(site, "2025-01") == 1
+    assert site.build().search_records == 0  # nothing to index: the record is superseded
+    assert rewritten(before, index_files(site)) == {SHARDS}
+    assert manifest(site)["gone"] == {"2025-01": [old["/news/2025/01/20/story-2/"]]}
     before = index_files(site)
     (site.root / "content/a1.md").unlink()
     assert site.build().search_records == 0
@@ -114,14 +195,31 @@ def test_a_deletion_reindexes_its_month_and_a_month_left_empty_goes(site):
     assert months(site) == ["2025-01"]
 
 
-def test_an_article_moved_to_another_month_reindexes_both(site):
+def test_an_article_moved_to_another_month_leaves_one_and_joins_the_other(site):
     populate(site)
     site.build()
-    before = index_files(site)
+    before, old = index_files(site), ids(site, "2025-01")
     site.add("a2", "Story 2", "2025-02-20T10:00:00+00:00", topic="Economy", source="Dawn")
-    assert site.build().search_records == 3
-    assert rewritten(before, index_files(site)) == {"2025-01", "2025-02"}
-    assert (pages_in(site, "2025-01"), pages_in(site, "2025-02")) == (1, 2)
+    assert site.build().search_records == 1
+    assert rewritten(before, index_files(site)) == {"recent-1", SHARDS}
+    assert manifest(site)["gone"] == {"2025-01": [old["/news/2025/01/20/story-2/"]]}
+    assert list(manifest(site)["recent"]["recent-1"].values()) == ["2025-02-20T10:00:00+00:00"]
+
+
+def test_a_lost_delta_is_rebuilt_and_an_old_stamp_means_a_cold_build(site):
+    populate(site)
+    site.build()
+    site.add("a9", "Story 9", "2025-04-01T10:00:00+00:00")
+    site.build()
+    recent = manifest(site)["recent"]
+    shutil.rmtree(site.out / INDEX / "recent-1")
+    assert site.build().search_records == 1
+    assert manifest(site)["recent"] == recent
+    for name in ("2025-01", "2025-02", "recent-1"):  # stamps of another version of digest
+        (site.out / INDEX / name / STAMP).write_text("0" * 64 + "\n")
+    assert site.build().search_records == 4
+    assert manifest(site) == {"months": ["2025-04", "2025-02", "2025-01"]}
+    assert not (site.out / INDEX / "recent-1").exists()
 
 
 def test_months_indexed_two_at_a_time_equal_months_indexed_one_by_one(site, tmp_path):
@@ -243,7 +341,8 @@ def test_a_killed_indexing_leaves_nothing_the_next_build_trusts(site):
     stray = site.root / f".site.staging-{os.getpid() + 1}"
     (stray / "0").mkdir(parents=True)  # as a build killed while staging a month's files
     (site.out / INDEX / "2025-01" / STAMP).unlink()  # as a month never committed
-    assert site.build().search_records == 2
+    assert site.build().search_records == 2  # its articles, in the delta
+    assert sorted(os.listdir(site.out / INDEX)) == ["2025-02", "recent-1", SHARDS]
     assert not stray.exists()
 
 
@@ -271,7 +370,7 @@ def test_a_build_killed_halfway_through_the_index_commit_leaves_the_old_index(si
     assert (site.root / ".site.journal").exists()  # a mixed index, and the journal to undo it
     writer.recover(site.out)  # the next build's first step
     assert {k: v for k, v in site.snapshot(search=True).items() if k.startswith(INDEX)} == before
-    assert site.build().search_records == 6  # January again
+    assert site.build().search_records == 1  # the edit, in the delta
     assert not list(site.root.glob(".site.*"))
 
 
