@@ -6,7 +6,7 @@ import shutil
 
 import pytest
 
-from tests.support.sites import REPO, Site, served_under
+from tests.support.sites import CHROMIUM_ARGS, REPO, Site, served_under
 
 
 @pytest.fixture(scope="package")
@@ -20,3 +20,14 @@ def served(tmp_path_factory):
         site.build(overrides={"base_url": base, "import.paths": []})
         (root / "www" / "news").symlink_to(site.out, target_is_directory=True)
         yield site, base
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's Chromium, headless, one per test module."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        chromium = pw.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()

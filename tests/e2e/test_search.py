@@ -6,22 +6,12 @@ import time
 
 import pytest
 
-from tests.support.sites import CHROMIUM_ARGS, Site, local_only, served_under
+from tests.support.sites import Site, local_only, served_under
 
 pytestmark = pytest.mark.browser
 
 ARTICLE = "2025/06/10/heavy-imports-causing-trade-imbalances/"  # Business, Dawn
 BODY_WORD = "soyabean"  # only in that article's body, not its title or summary
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ import shutil
 import pytest
 
 from generator.build import search_index
-from tests.support.sites import CHROMIUM_ARGS, Site, local_only, served_under
+from tests.support.sites import Site, local_only, served_under
 
 pytestmark = pytest.mark.browser
 
@@ -59,16 +59,6 @@ def change(site: Site) -> None:
     for i in range(50):
         when = f"2025-04-26T{i // 4:02d}:{i % 4 * 10:02d}:00+00:00"
         site.add(f"n{i}", f"Fresh {i}", when, f"A freshword item {i}. {body(i)}", topic="Sport")
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture(scope="module")

@@ -14,7 +14,7 @@ import urllib.request
 import pytest
 
 from tests.support.preview import RELOAD_WITHIN, WAIT, Running
-from tests.support.sites import CHROMIUM_ARGS, REPO, Site, article
+from tests.support.sites import REPO, Site, article
 
 
 def _ignore_sigint() -> None:
@@ -62,16 +62,6 @@ def test_cli_serve_prints_the_url_and_stops_cleanly_on_ctrl_c(news: Site, stop, 
 
 
 # --- in the browser --------------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 def _open(browser, running: Running, path: str):
