@@ -22,25 +22,36 @@ from generator.core.workers import fork_map
 PARALLEL_PARSE = 200  # below this many changed files, forking workers costs more than it saves
 
 
-_Parsed = DigestError | tuple[str, Article] | tuple[str, bytes, str]
+_Parsed = DigestError | tuple[str, str, Article] | tuple[str, str, bytes, str]
+
+
+def content_key(salt: str, data: bytes) -> str:
+    """What the cache knows a content file by: its bytes and what else decides its Article."""
+    return f"{salt}-{hashlib.sha256(data).hexdigest()}"
 
 
 def _parse_one(
-    state: tuple[dt.tzinfo, int, MarkdownRenderer, bool], item: tuple[Path, bytes]
+    state: tuple[dt.tzinfo, int, MarkdownRenderer, bool, str], item: tuple[str, str, bytes | None]
 ) -> _Parsed:
-    """DigestError, or (path, article) uncached, or (path, metadata, body) to cache:
-    two flat values cross the process boundary faster than an Article, and the parent, which
-    shares two cores with the workers, has less to do."""
-    tz, max_bytes, renderer, cached = state
-    path, data = item
+    """DigestError, or (name, key, article) uncached, or (name, key, metadata, body) to cache:
+    flat values cross the process boundary faster than an Article, and the parent, which
+    shares two cores with the workers, has less to do. A file the cache has never seen is
+    read here rather than by the scan, so a cold build never holds every file's bytes."""
+    tz, max_bytes, renderer, cached, salt = state
+    name, path, data = item
     try:
-        article = parse_article(path, data, tz, renderer.render, max_bytes)
+        if data is None:
+            data = read_limited(path, max_bytes)
+        article = parse_article(Path(name), data, tz, renderer.render, max_bytes)
+    except OSError as exc:
+        return DigestError([Problem(name, f"cannot be read: {exc.strerror}")])
     except DigestError as exc:
         return exc
+    key = content_key(salt, data)
     meta = article_meta(article) if cached else None
     if meta is None:
-        return str(path), article
-    return str(path), meta, str(article.body_html)
+        return name, key, article
+    return name, key, meta, str(article.body_html)
 
 
 @dataclass
@@ -63,7 +74,8 @@ class Scanned:
     whether anything changed at all."""
 
     cached: list[tuple[str, str, bytes]]  # (file, content key, article metadata) cached
-    todo: dict[str, tuple[Path, bytes, str, os.stat_result]]  # files to parse
+    # files to parse: path, and bytes and key when the scan had to read them (None: unread)
+    todo: dict[str, tuple[str, bytes | None, str | None, os.stat_result]]
     problems: list[Problem]
 
 
@@ -83,11 +95,14 @@ def scan_content(config: Config, cache: BuildCache | None) -> Scanned:
             stat = os.stat(path)
             row = known.get(name)
             fresh = row is not None and row[0].startswith(salt)
-            if row is None or not (fresh and row[1:3] == (stat.st_size, stat.st_mtime_ns)):
+            if row is None:  # new to the cache: read when parsed (a cold build: every file)
+                scanned.todo[name] = (path, None, None, stat)
+                continue
+            if not (fresh and row[1:3] == (stat.st_size, stat.st_mtime_ns)):
                 data = read_limited(path, config.build.max_article_bytes)
-                key = f"{salt}-{hashlib.sha256(data).hexdigest()}"
-                if cache is None or row is None or row[0] != key:
-                    scanned.todo[name] = (Path(name), data, key, stat)
+                key = content_key(salt, data)
+                if cache is None or row[0] != key:
+                    scanned.todo[name] = (path, data, key, stat)
                     continue
                 cache.touch(name, key, stat, row[3])
         except OSError as exc:
@@ -115,22 +130,23 @@ def load_articles(
             loaded.articles.append(article_from_meta(meta, cache.lazy_body(key)))
             loaded.keys[name] = key
     todo = scanned.todo
-    state = (config.tz, config.build.max_article_bytes, MarkdownRenderer(), cache is not None)
-    items = [(shown, data) for shown, data, _key, _stat in todo.values()]
+    salt = _content_salt(config)
+    state = (config.tz, config.build.max_article_bytes, MarkdownRenderer(), cache is not None, salt)
+    items = [(name, path, data) for name, (path, data, _key, _stat) in todo.items()]
     loaded.parsed = len(items)
     jobs = jobs if len(items) > PARALLEL_PARSE else 1
     for n, result in enumerate(fork_map(_parse_one, state, items, jobs), start=1):
         if isinstance(result, DigestError):
             loaded.problems.extend(result.problems)
         else:
-            name = result[0]
-            key, stat = todo[name][2:]
-            if len(result) == 3:  # the body moves to the cache; memory keeps only metadata
+            name, key = result[0], result[1]
+            stat = todo[name][3]
+            if len(result) == 4:  # the body moves to the cache; memory keeps only metadata
                 assert cache is not None
-                cache.store(name, key, stat, result[1], result[2])
-                article = article_from_meta(result[1], cache.lazy_body(key))
+                cache.store(name, key, stat, result[2], result[3])
+                article = article_from_meta(result[2], cache.lazy_body(key))
             else:
-                article = result[1]
+                article = result[2]
             loaded.articles.append(article)
             loaded.keys[name] = key
         if progress and n % 100 == 0:
