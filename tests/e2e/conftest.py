@@ -6,7 +6,7 @@ import shutil
 
 import pytest
 
-from tests.support.sites import CHROMIUM_ARGS, REPO, Site, served_under
+from tests.support.sites import CHROMIUM_ARGS, REPO, Site, local_only, served_under
 
 
 @pytest.fixture(scope="package")
@@ -31,3 +31,13 @@ def browser():
         chromium = pw.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
         yield chromium
         chromium.close()
+
+
+@pytest.fixture
+def page(browser):
+    """A fresh tab that may fetch nothing but 127.0.0.1."""
+    context = browser.new_context()
+    tab = context.new_page()
+    tab.route("**/*", local_only)
+    yield tab
+    context.close()

@@ -14,15 +14,6 @@ ARTICLE = "2025/06/10/heavy-imports-causing-trade-imbalances/"  # Business, Dawn
 BODY_WORD = "soyabean"  # only in that article's body, not its title or summary
 
 
-@pytest.fixture
-def page(browser):
-    context = browser.new_context()
-    tab = context.new_page()
-    tab.route("**/*", local_only)
-    yield tab
-    context.close()
-
-
 # A site over three months (three Pagefind indexes): (slug, date, topic, body)
 MONTHS = [
     ("oldest-harbour", "2025-01-10T09:00:00+00:00", "Economy", "The harbour reopened to cargo."),

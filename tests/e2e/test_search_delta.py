@@ -10,7 +10,7 @@ import shutil
 import pytest
 
 from generator.build import search_index
-from tests.support.sites import Site, local_only, served_under
+from tests.support.sites import Site, served_under
 
 pytestmark = pytest.mark.browser
 
@@ -82,15 +82,6 @@ def sites(tmp_path_factory):
         clean.build(use_cache=False)
         (root / "clean-www" / "news").symlink_to(clean.out, target_is_directory=True)
         yield site, base, clean_base
-
-
-@pytest.fixture
-def page(browser):
-    context = browser.new_context()
-    tab = context.new_page()
-    tab.route("**/*", local_only)
-    yield tab
-    context.close()
 
 
 # a query typed into the page already open (its indexes stay loaded), as a reader does
