@@ -73,9 +73,10 @@ class Scanned:
     """content/ as stat and the cache see it, before any article is built: enough to tell
     whether anything changed at all."""
 
+    salt: str  # what besides a file's bytes goes into its content key
     cached: list[tuple[str, str, bytes]]  # (file, content key, article metadata) cached
-    # files to parse: path, and bytes and key when the scan had to read them (None: unread)
-    todo: dict[str, tuple[str, bytes | None, str | None, os.stat_result]]
+    # files to parse: path, its bytes when the scan had to read them (None: unread), stat
+    todo: dict[str, tuple[str, bytes | None, os.stat_result]]
     problems: list[Problem]
 
 
@@ -88,7 +89,7 @@ def scan_content(config: Config, cache: BuildCache | None) -> Scanned:
     salt = _content_salt(config)
     known = cache.rows() if cache is not None else {}
     root = str(config.root.resolve()) + os.sep
-    scanned = Scanned([], {}, [])
+    scanned = Scanned(salt, [], {}, [])
     for path in content_files(config.path("content")):
         name = path[len(root) :] if path.startswith(root) else path  # shown in messages
         try:
@@ -96,13 +97,13 @@ def scan_content(config: Config, cache: BuildCache | None) -> Scanned:
             row = known.get(name)
             fresh = row is not None and row[0].startswith(salt)
             if row is None:  # new to the cache: read when parsed (a cold build: every file)
-                scanned.todo[name] = (path, None, None, stat)
+                scanned.todo[name] = (path, None, stat)
                 continue
             if not (fresh and row[1:3] == (stat.st_size, stat.st_mtime_ns)):
                 data = read_limited(path, config.build.max_article_bytes)
                 key = content_key(salt, data)
                 if cache is None or row[0] != key:
-                    scanned.todo[name] = (path, data, key, stat)
+                    scanned.todo[name] = (path, data, stat)
                     continue
                 cache.touch(name, key, stat, row[3])
         except OSError as exc:
@@ -130,9 +131,9 @@ def load_articles(
             loaded.articles.append(article_from_meta(meta, cache.lazy_body(key)))
             loaded.keys[name] = key
     todo = scanned.todo
-    salt = _content_salt(config)
-    state = (config.tz, config.build.max_article_bytes, MarkdownRenderer(), cache is not None, salt)
-    items = [(name, path, data) for name, (path, data, _key, _stat) in todo.items()]
+    renderer, cached = MarkdownRenderer(), cache is not None
+    state = (config.tz, config.build.max_article_bytes, renderer, cached, scanned.salt)
+    items = [(name, path, data) for name, (path, data, _stat) in todo.items()]
     loaded.parsed = len(items)
     jobs = jobs if len(items) > PARALLEL_PARSE else 1
     for n, result in enumerate(fork_map(_parse_one, state, items, jobs), start=1):
@@ -140,7 +141,7 @@ def load_articles(
             loaded.problems.extend(result.problems)
         else:
             name, key = result[0], result[1]
-            stat = todo[name][3]
+            stat = todo[name][2]
             if len(result) == 4:  # the body moves to the cache; memory keeps only metadata
                 assert cache is not None
                 cache.store(name, key, stat, result[2], result[3])

@@ -133,7 +133,7 @@ def test_a_cold_scan_holds_no_file_and_a_vanished_file_is_named(site):
     config = load_config(site.root / "digest.toml")
     scanned = scan_content(config, None)
     assert len(scanned.todo) == 3
-    assert all(data is None and key is None for _path, data, key, _stat in scanned.todo.values())
+    assert all(data is None for _path, data, _stat in scanned.todo.values())
     (site.root / "content/a1.md").unlink()  # gone between the scan and its parse
     loaded = load_articles(config, None, 1, scanned=scanned)
     assert len(loaded.articles) == 2
