@@ -29,10 +29,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from generator.build.pagefind_service import INDEX, Indexing
-from generator.build.render import datefmt
+from generator.build.pagefind_service import INDEX, Indexing, record, split
 from generator.build.writer import Staging, existing_files
-from generator.core.sanitise import plain_text
 from generator.site.catalog import Entry
 
 STAMP = "digest-index.txt"  # in each index folder: what it was built from
@@ -40,6 +38,7 @@ SHARDS = "shards.json"  # in the index folder: months newest first, the delta, s
 RECENT = "recent"  # the delta's segments are folders recent-1, recent-2…
 COMPACT_AT = 1000  # records changed since their month was indexed, past which months re-index
 SEGMENTS = 4  # delta segments at most (each one more index for the browser to open)
+PART = "part-"  # a month's second and later parts: folders part-2, part-3… inside its folder
 
 __all__ = [
     "COMPACT_AT", "INDEX", "RECENT", "SHARDS", "STAMP", "index_state", "record", "shard_name",
@@ -53,36 +52,13 @@ def shard_name(entry: Entry) -> str:
     return f"{entry.local.year:04d}-{entry.local.month:02d}"  # twice strftime's speed
 
 
-def record(entry: Entry, language: str) -> dict[str, Any]:
-    """One Pagefind record: what a result shows (meta) and what it can be filtered by."""
-    a = entry.article
-    meta = {
-        "title": a.title,
-        "date": datefmt(entry.local, "day"),
-        "datetime": entry.local.isoformat(),
-        "topic": a.topic,
-    }
-    filters = {"topic": [a.topic]}
-    if a.source:
-        meta["source"] = a.source
-        filters["source"] = [a.source]
-    return {
-        "type": "AddRecord",
-        "url": entry.url,
-        "content": f"{a.title}. {plain_text(str(a.body_html))}",
-        "language": language,
-        "meta": meta,
-        "filters": filters,
-        "sort": {"date": meta["datetime"]},
-    }
-
-
 @dataclass
 class Built:
     """What one index folder was built from: its stamp's records, url -> (signature, id)."""
 
     header: str = ""
     records: dict[str, tuple[str, str]] = field(default_factory=dict)
+    parts: int = 1  # Pagefind indexes it is split in (see PART_TEXT)
 
 
 def signature(entry: Entry, keys: dict[str, str]) -> str:
@@ -91,17 +67,20 @@ def signature(entry: Entry, keys: dict[str, str]) -> str:
     return f"{keys.get(entry.article.id, '')}\t{entry.local.isoformat()}"
 
 
-def stamp_text(salt: str, rows: list[tuple[str, str, str]]) -> str:
+def stamp_text(salt: str, rows: list[tuple[str, str, str, int]]) -> str:
     """A stamp: a header (the salt's digest and the whole stamp's), then id, URL, signature
-    for each record."""
-    body = "".join(f"{rid}\t{url}\t{sig}\n" for rid, url, sig in rows)
+    and part (when past the first) for each record."""
+    body = "".join(
+        f"{rid}\t{url}\t{sig}\t{part}\n" if part > 1 else f"{rid}\t{url}\t{sig}\n"
+        for rid, url, sig, part in rows
+    )
     tag = hashlib.sha256(salt.encode()).hexdigest()[:16]
     return f"{tag} {hashlib.sha256((salt + body).encode()).hexdigest()}\n{body}"
 
 
 def read_stamp(folder: Path, salt: str) -> Built | None:
-    """The records of an index folder built with `salt`; None if missing, unreadable or built
-    by other code or for another language."""
+    """The records of an index folder built with `salt`; None if missing, unreadable, built
+    by other code or for another language, or missing one of its parts."""
     try:
         lines = (folder / STAMP).read_text(encoding="utf-8").splitlines()
     except (OSError, UnicodeDecodeError):
@@ -111,15 +90,18 @@ def read_stamp(folder: Path, salt: str) -> Built | None:
         return None
     built = Built(lines[0])
     for line in lines[1:]:
-        rid, url, key, local = [*line.split("\t"), "", "", ""][:4]
+        rid, url, key, local, part = [*line.split("\t"), "", "", "", ""][:5]
         built.records[url] = (f"{key}\t{local}", rid)
+        built.parts = max(built.parts, int(part) if part.isdigit() else 1)
+    if any(not (folder / f"{PART}{k}").is_dir() for k in range(2, built.parts + 1)):
+        return None
     return built
 
 
 def index_state(output: Path) -> str | None:
-    """What the site's index holds: its entries, each folder's stamp header and the manifest;
-    None without an index. Any index rebuilt, added, removed or lost, or a stray file,
-    changes it."""
+    """What the site's index holds: its entries, each folder's stamp header and parts, and the
+    manifest; None without an index. Any index or part rebuilt, added, removed or lost, or a
+    stray file, changes it."""
     folder = output / INDEX
     try:
         present = sorted(os.listdir(folder))
@@ -129,6 +111,8 @@ def index_state(output: Path) -> str | None:
             if (folder / name).is_dir():
                 with (folder / name / STAMP).open(encoding="utf-8") as stamp:
                     headers.append(f"{name}:{stamp.readline().strip()}")
+                parts = sorted(n for n in os.listdir(folder / name) if n.startswith(PART))
+                headers += [f"{name}/{part}" for part in parts]
     except (OSError, UnicodeDecodeError):
         return None
     return "|".join([*present, *headers, hashlib.sha256(manifest).hexdigest()])
@@ -261,7 +245,7 @@ def update_search_index(
         jobs_todo.append((work.new, work.segments[work.new]))
     expected = kept | {name for name, _ in jobs_todo}
     if not jobs_todo and present == (expected | {SHARDS} if expected else set()):
-        manifest = _manifest(work, built, {})
+        manifest = _manifest(work, built, {}, {n: old.parts for n, old in built.items() if old})
         if manifest is None or _same(folder / SHARDS, manifest):
             return None
     existing = _files(folder, present - kept)
@@ -270,12 +254,14 @@ def update_search_index(
         written: set[str] = set()
         changed: list[str] = []
         ids: dict[str, dict[str, str]] = {}  # index built -> url -> id
-        with contextlib.closing(_index(jobs_todo, keys, salt, language, jobs, ids)) as done:
+        parts = {name: old.parts for name, old in built.items() if old}
+        indexing = _index(jobs_todo, keys, salt, language, jobs, ids, parts)
+        with contextlib.closing(indexing) as done:
             for rel, data in done:
                 written.add(rel)
                 if staging.put(rel, data):
                     changed.append(rel)
-        manifest = _manifest(work, built, ids)
+        manifest = _manifest(work, built, ids, parts)
         if manifest is not None:
             written.add(f"{INDEX}/{SHARDS}")
             if staging.put(f"{INDEX}/{SHARDS}", manifest):
@@ -289,11 +275,14 @@ def update_search_index(
 
 
 def _manifest(
-    work: Plan, built: dict[str, Built | None], fresh: dict[str, dict[str, str]]
+    work: Plan,
+    built: dict[str, Built | None],
+    fresh: dict[str, dict[str, str]],
+    parts: dict[str, int],
 ) -> bytes | None:
     """shards.json: the month indexes newest first; with a delta, each segment's live records
     with their local time (by id: the browser files them in their month without loading
-    them) and each index's superseded ids."""
+    them) and each index's superseded ids; the indexes in more than one part."""
     indexed = [m for m in work.months if m in work.full or built.get(m)]
     if not indexed and not work.segments:
         return None
@@ -307,6 +296,9 @@ def _manifest(
         data["recent"] = recent
     if gone := {name: sorted(ids) for name, ids in sorted(work.gone.items())}:
         data["gone"] = gone
+    listed = [*indexed, *work.segments]
+    if split_in := {name: parts[name] for name in sorted(listed) if parts.get(name, 1) > 1}:
+        data["parts"] = split_in
     return (json.dumps(data, separators=(",", ":")) + "\n").encode()
 
 
@@ -317,40 +309,53 @@ def _index(
     language: str,
     jobs: int,
     ids: dict[str, dict[str, str]],
+    parts: dict[str, int],
 ) -> Generator[tuple[str, bytes], None, None]:
     """Every file of the indexes in `todo` (path in the site, bytes), stamps included; each
-    index's url -> id goes in `ids`. Up to `jobs` Pagefind processes run at once: one
-    assembles its index while the next is fed."""
-    running: deque[tuple[str, list[Entry], Indexing]] = deque()
+    index's url -> id goes in `ids`, its number of parts in `parts`. Up to `jobs` Pagefind
+    processes run at once: one assembles its index (or a part of one) while the next is fed."""
+    running: deque[tuple[str, int, list[str], Indexing]] = deque()
+    groups = dict(todo)
+    placed: dict[str, dict[str, int]] = {}  # index -> url -> part
+
+    def collect() -> Iterator[tuple[str, bytes]]:
+        name, k, urls, job = running.popleft()
+        yield from _collect(name, k, job, ids)
+        placed.setdefault(name, {}).update(dict.fromkeys(urls, k))
+        if k == parts[name]:  # its last part: the stamp
+            found, where = ids[name], placed.pop(name)
+            rows = [(found.get(e.url, ""), e.url, signature(e, keys), where.get(e.url, 1))
+                    for e in groups[name]]  # fmt: skip
+            yield f"{INDEX}/{name}/{STAMP}", stamp_text(salt, rows).encode()
+
     try:
         for name, group in todo:
-            if len(running) >= max(1, jobs):
-                yield from _collect(*running.popleft(), keys, salt, ids)
-            job = Indexing(language)
-            running.append((name, group, job))
-            job.add(record(e, language) for e in group)
+            pieces = split([record(e, language) for e in group])
+            parts[name] = len(pieces)
+            for k, part in enumerate(pieces, start=1):
+                if len(running) >= max(1, jobs):
+                    yield from collect()
+                job = Indexing(language)
+                running.append((name, k, [r["url"] for r in part], job))
+                job.add(part)
         while running:
-            yield from _collect(*running.popleft(), keys, salt, ids)
+            yield from collect()
     finally:
-        for _name, _group, job in running:
+        for *_, job in running:
             job.close()
 
 
 def _collect(
-    name: str,
-    group: list[Entry],
-    job: Indexing,
-    keys: dict[str, str],
-    salt: str,
-    ids: dict[str, dict[str, str]],
+    name: str, k: int, job: Indexing, ids: dict[str, dict[str, str]]
 ) -> Iterator[tuple[str, bytes]]:
+    """The files of part k of an index, in its folder (the second and later parts in
+    sub-folders); the ids of its records go in `ids`."""
     found = ids.setdefault(name, {})
+    folder = name if k == 1 else f"{name}/{PART}{k}"
     for rel, data in job.files():
         if rel.startswith("fragment/") and rel.endswith(".pf_fragment"):
             found[_fragment_url(data)] = rel[len("fragment/") : -len(".pf_fragment")]
-        yield f"{INDEX}/{name}/{rel}", data
-    rows = [(found.get(e.url, ""), e.url, signature(e, keys)) for e in group]
-    yield f"{INDEX}/{name}/{STAMP}", stamp_text(salt, rows).encode()
+        yield f"{INDEX}/{folder}/{rel}", data
 
 
 def _fragment_url(data: bytes) -> str:

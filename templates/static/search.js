@@ -29,7 +29,7 @@ async function openIndexes() {
   const base = form.dataset.index;
   const listed = await fetch(`${base}shards.json`, { cache: "no-cache" });
   if (!listed.ok) throw new Error(`no index (${listed.status})`);
-  const { months, recent = {}, gone = {} } = await listed.json();
+  const { months, recent = {}, gone = {}, parts = {} } = await listed.json();
   const opened = new Map();
   const open = (folder) => {
     if (!opened.has(folder)) {
@@ -42,36 +42,46 @@ async function openIndexes() {
     }
     return opened.get(folder);
   };
+  // An index's folders: its own and, for a month with much text, its parts (each a Pagefind
+  // of its own, the newest articles in the first).
+  const folders = (name) => [
+    name,
+    ...Array.from({ length: (parts[name] || 1) - 1 }, (_, i) => `${name}/part-${i + 2}`),
+  ];
+  const openAll = (name) => Promise.all(folders(name).map(open));
   const segments = Object.keys(recent); // the delta's, newest first
-  const folders = [...segments, ...months];
-  const warm = (count) =>
-    Promise.all(
+  const names = [...segments, ...months];
+  const warm = (count) => {
+    const order = names.slice(0, count).flatMap(folders);
+    return Promise.all(
       [0, 1].map(async (lane) => {
-        for (let i = lane; i < Math.min(count, folders.length); i += 2) {
-          await open(folders[i]).catch(() => {});
-        }
+        for (let i = lane; i < order.length; i += 2) await open(order[i]).catch(() => {});
       }),
     );
+  };
   // the months with articles: indexed ones and those only the delta holds yet
-  const names = new Set(months);
+  const dated = new Set(months);
   for (const times of Object.values(recent)) {
-    for (const time of Object.values(times)) names.add(time.slice(0, 7));
+    for (const time of Object.values(times)) dated.add(time.slice(0, 7));
   }
   return {
     warm: (count) => warm(segments.length + count),
     // while the reader types, the newest indexes fetch the chunks the words need
     preload: (q) =>
-      folders.slice(0, segments.length + 2).forEach((name) => {
-        open(name).then((instance) => instance.preload(q), () => {});
-      }),
+      names
+        .slice(0, segments.length + 2)
+        .flatMap(folders)
+        .forEach((folder) => {
+          open(folder).then((instance) => instance.preload(q), () => {});
+        }),
     delta: segments.map((name) => ({
-      open: () => open(name),
+      open: () => openAll(name),
       times: recent[name],
       gone: new Set(gone[name] || []),
     })),
-    months: [...names].sort().reverse().map((month) => ({
+    months: [...dated].sort().reverse().map((month) => ({
       month,
-      open: months.includes(month) ? () => open(month) : null,
+      open: months.includes(month) ? () => openAll(month) : null,
       gone: new Set(gone[month] || []),
     })),
   };
@@ -97,25 +107,31 @@ async function lacking(instance, q, gone) {
 // month), until the caller stops asking. Two months are searched at once (two workers: most
 // machines have two cores), so the next month is ready when one is drawn. A month's results
 // leave out its superseded records (by id: no fragment is loaded) and take in the delta's
-// results of that month (by relevance; or first, by date, newest being what changed).
+// results of that month (by relevance; or first, by date, newest being what changed). Each
+// part of an index counts as an index of its own (the words it lacks), in order.
 async function* byMonth({ delta, months }, q, filters) {
   const words = q ? q.split(/\s+/) : [];
   const options = q ? { filters } : { filters, sort: { date: "desc" } };
-  const search = async (instance, gone) => {
-    const [missing, found] = await Promise.all([
-      q ? lacking(instance, q, gone) : [],
-      instance.search(q || null, options),
-    ]);
-    return { missing, results: (found?.results || []).filter((r) => !gone.has(r.id)) };
-  };
+  const search = (instances, gone) =>
+    Promise.all(
+      instances.map(async (instance) => {
+        const [missing, found] = await Promise.all([
+          q ? lacking(instance, q, gone) : [],
+          instance.search(q || null, options),
+        ]);
+        return { missing, results: (found?.results || []).filter((r) => !gone.has(r.id)) };
+      }),
+    );
   const news = Promise.all(
     delta.map(({ open, times, gone }) =>
-      open().then(async (instance) => ({ ...(await search(instance, gone)), times })),
+      open().then(async (instances) => ({ parts: await search(instances, gone), times })),
     ),
   );
   const one = ({ open, gone }) =>
     Promise.all([
-      open ? open().then((instance) => search(instance, gone)) : { missing: words, results: [] },
+      open
+        ? open().then((instances) => search(instances, gone))
+        : [{ missing: words, results: [] }],
       news,
     ]);
   const started = months.slice(0, 2).map(one);
@@ -125,19 +141,21 @@ async function* byMonth({ delta, months }, q, filters) {
     const [own, added] = await started[i];
     if (i + 2 < months.length) started.push(one(months[i + 2]));
     const month = months[i].month;
-    const parts = [own];
-    for (const { missing, results, times } of added) {
-      const mine = results.filter((r) => times[r.id].startsWith(month));
-      for (const r of mine) r.time = times[r.id];
-      parts.push({ missing, results: mine });
+    const pieces = [...own];
+    for (const { parts, times } of added) {
+      for (const { missing, results } of parts) {
+        const mine = results.filter((r) => times[r.id].startsWith(month));
+        for (const r of mine) r.time = times[r.id];
+        pieces.push({ missing, results: mine });
+      }
     }
     let ready = [];
     let changed = [];
-    for (const [n, { missing, results }] of parts.entries()) {
+    for (const [n, { missing, results }] of pieces.entries()) {
       for (const word of words) if (!missing.includes(word)) held.add(word);
       if (missing.length) waiting.push([missing, results]);
-      else if (n) changed = changed.concat(results);
-      else ready = results;
+      else if (n >= own.length) changed = changed.concat(results);
+      else ready = ready.concat(results);
     }
     if (q) ready = ready.concat(changed).sort((a, b) => b.score - a.score);
     else ready = changed.sort((a, b) => b.time.localeCompare(a.time)).concat(ready);

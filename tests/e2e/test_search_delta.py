@@ -1,5 +1,6 @@
 """Search after incremental builds, in headless Chromium: edits, deletions and new articles
-answered from the delta index, then after its compaction, exactly as a clean build answers."""
+answered from the delta index, then after its compaction, exactly as a clean build answers;
+each month's index in parts (a small PART_TEXT), as a busy month's is."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import shutil
 
 import pytest
 
-from generator.build import search_index
+from generator.build import pagefind_service, search_index
 from tests.support.sites import Site, served_under
 
 pytestmark = pytest.mark.browser
@@ -67,6 +68,10 @@ def sites(tmp_path_factory):
     same content, each served under /news/; yields (site, its base URL, the clean one's)."""
     root = tmp_path_factory.mktemp("delta")
     with contextlib.ExitStack() as stack:
+        # months of ~2,500 characters of text: each indexed in three parts
+        stack.enter_context(pytest.MonkeyPatch.context()).setattr(
+            pagefind_service, "PART_TEXT", 1000
+        )
         base = stack.enter_context(served_under(root / "www", "news"))
         clean_base = stack.enter_context(served_under(root / "clean-www", "news"))
         site = Site(root / "site-root")
@@ -135,6 +140,10 @@ def test_the_delta_answers_edits_deletions_and_new_articles(sites, page):
     status, links = answers(page, base, "topic=Sport")
     assert [int(link.split("-")[-1][:-1]) for link in links[:50]] == list(range(49, -1, -1)), links
     assert months_of(links) == sorted(months_of(links), reverse=True)  # newest month first
+    days = [link[:10] for link in links]  # a topic alone: newest first across a month's parts
+    assert len(days) == 109  # 60 old (one moved to Economy) and 50 new
+    assert days == sorted(days, reverse=True), days
+    assert json.loads((site.out / "pagefind/shards.json").read_text())["parts"]["2025-02"] == 3
 
 
 def test_the_incremental_site_answers_as_a_clean_build_before_and_after_compaction(

@@ -11,7 +11,7 @@ import stat
 
 import pytest
 
-from generator.build import search_index, writer
+from generator.build import pagefind_service, search_index, writer
 from generator.build.search_index import INDEX, SHARDS, STAMP, record, update_search_index
 from generator.site.catalog import make_catalog
 from generator.site.urls import Urls
@@ -379,3 +379,67 @@ def test_update_is_a_no_op_for_an_unchanged_stamp(tmp_path):
     out.mkdir()
     assert update_search_index(out, [], {}, "en", "salt") is None
     assert not (out / INDEX).exists()
+
+
+def test_records_split_in_parts_of_about_equal_text_in_their_order():
+    def records(*sizes: int) -> list[dict]:
+        return [{"url": f"/{i}/", "content": "x" * n} for i, n in enumerate(sizes)]
+
+    def split(found: list[dict], part: int) -> list[list[int]]:
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(pagefind_service, "PART_TEXT", part)
+            return [[int(r["url"][1:-1]) for r in p] for p in pagefind_service.split(found)]
+
+    assert split(records(5, 5, 5), 100) == [[0, 1, 2]]  # under the bound: one index
+    assert split(records(*[10] * 9), 30) == [[0, 1, 2], [3, 4, 5], [6, 7, 8]]
+    assert split(records(*[10] * 10), 30) == [[0, 1, 2], [3, 4], [5, 6, 7], [8, 9]]  # 4 of 25
+    assert split(records(50, 1, 1, 1), 30) == [[0], [1, 2, 3]]  # one long article alone
+    assert split(records(1), 30) == [[0]]
+
+
+def test_a_month_with_much_text_is_indexed_in_parts_that_come_and_go_with_it(site, monkeypatch):
+    monkeypatch.setattr(pagefind_service, "PART_TEXT", 60)  # a record here: 26 characters
+    site.config('base_url = "https://example.github.io/news/"\n')
+    for i in range(6):
+        site.add(f"m{i}", f"March {i}", f"2025-03-{10 + i}T10:00:00+00:00", f"The pelican{i} sat.")
+    site.add("j", "January", "2025-01-05T10:00:00+00:00", "A gull.")
+    assert site.build().search_records == 7
+    month = site.out / INDEX / "2025-03"
+    assert manifest(site) == {"months": ["2025-03", "2025-01"], "parts": {"2025-03": 3}}
+    assert [pages_in(site, f"2025-03{p}") for p in ("", "/part-2", "/part-3")] == [2, 2, 2]
+    assert (month / "part-3" / "pagefind.js").is_file()
+    stamp = (month / STAMP).read_text().splitlines()[1:]  # newest first, each with its part
+    rows = [line.split("\t") for line in stamp]
+    assert [row[1] for row in rows] == [f"/news/2025/03/1{i}/march-{i}/" for i in range(5, -1, -1)]
+    assert [row[4] if len(row) > 4 else "1" for row in rows] == ["1", "1", "2", "2", "3", "3"]
+    before = index_files(site)
+    site.add("m0", "March 0", "2025-03-10T10:00:00+00:00", "The pelican sat again.")
+    assert site.build().search_records == 1  # an edit: the delta, not the month's parts
+    assert rewritten(before, index_files(site)) == {"recent-1", SHARDS}
+    assert manifest(site)["parts"] == {"2025-03": 3}
+    shutil.rmtree(month / "part-2")  # a lost part: as a lost month, its articles go to the delta
+    assert site.build().search_records == 6
+    assert manifest(site)["parts"] == {"recent-2": 3} and not month.exists()
+    for i in range(2, 6):
+        (site.root / f"content/m{i}.md").unlink()
+    monkeypatch.setattr(search_index, "COMPACT_AT", 1)
+    site.build()  # March indexes its two articles, in one part; the delta goes
+    assert manifest(site) == {"months": ["2025-03", "2025-01"]}
+    assert sorted(p.name for p in (site.out / INDEX).iterdir()) == ["2025-01", "2025-03", SHARDS]
+    assert not [p for p in month.iterdir() if p.name.startswith("part-")]
+
+
+def test_a_month_re_indexed_in_fewer_parts_loses_the_others(site, monkeypatch):
+    monkeypatch.setattr(pagefind_service, "PART_TEXT", 60)
+    monkeypatch.setattr(search_index, "COMPACT_AT", 1)
+    site.config('base_url = "https://example.github.io/news/"\n')
+    for i in range(6):
+        site.add(f"m{i}", f"March {i}", f"2025-03-{10 + i}T10:00:00+00:00", f"The pelican{i} sat.")
+    site.build()
+    for i in range(3, 6):
+        (site.root / f"content/m{i}.md").unlink()
+    assert site.build().search_records == 3  # 3 deletions: past the bound, March re-indexes
+    month = site.out / INDEX / "2025-03"
+    assert manifest(site) == {"months": ["2025-03"], "parts": {"2025-03": 2}}
+    assert sorted(p.name for p in month.iterdir() if p.name.startswith("part-")) == ["part-2"]
+    assert site.build().search_records == 0  # and the next build has nothing to do
