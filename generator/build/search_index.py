@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from generator.build.pagefind_service import INDEX, Indexing
-from generator.build.render import datefmt
+from generator.build.search_filters import result_meta
 from generator.build.writer import Staging, existing_files
 from generator.core.sanitise import plain_text
 from generator.site.catalog import Entry
@@ -56,15 +56,9 @@ def shard_name(entry: Entry) -> str:
 def record(entry: Entry, language: str) -> dict[str, Any]:
     """One Pagefind record: what a result shows (meta) and what it can be filtered by."""
     a = entry.article
-    meta = {
-        "title": a.title,
-        "date": datefmt(entry.local, "day"),
-        "datetime": entry.local.isoformat(),
-        "topic": a.topic,
-    }
+    meta = result_meta(entry)
     filters = {"topic": [a.topic]}
     if a.source:
-        meta["source"] = a.source
         filters["source"] = [a.source]
     return {
         "type": "AddRecord",
