@@ -41,12 +41,19 @@ def result_meta(entry: Entry) -> dict[str, str]:
     return meta
 
 
+_encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+
+
 def _row(entry: Entry) -> str:
     meta = result_meta(entry)
-    excerpt = " ".join(entry.article.summary.split()[:EXCERPT_WORDS])
+    excerpt = " ".join(entry.article.summary.split(maxsplit=EXCERPT_WORDS)[:EXCERPT_WORDS])
     fields = [entry.url, meta["title"], meta["datetime"], meta["date"]]
-    fields += [meta["topic"], meta.get("source", ""), excerpt]
-    return json.dumps(fields, ensure_ascii=False, separators=(",", ":"))
+    return _encode([*fields, meta["topic"], meta.get("source", ""), excerpt])
+
+
+def _row_of(entry: Entry, rows: dict[str, str]) -> str:
+    rows[entry.url] = row = _row(entry)
+    return row
 
 
 def list_paths(urls: Urls, kind: str, slug: str, count: int) -> list[str]:
@@ -72,7 +79,7 @@ def filter_lists(catalog: Catalog, urls: Urls) -> Iterator[OutputFile]:
             index[kind][group.name] = [group.slug, len(oldest_first)]
             for n, path in enumerate(list_paths(urls, kind, group.slug, len(oldest_first))):
                 chunk = oldest_first[n * SIZE : (n + 1) * SIZE]
-                lines = [rows.get(e.url) or rows.setdefault(e.url, _row(e)) for e in chunk]
+                lines = [rows[e.url] if e.url in rows else _row_of(e, rows) for e in chunk]
                 yield OutputFile(path, ("[\n" + ",\n".join(reversed(lines)) + "\n]\n").encode())
     index_path = urls.rel(urls.search_lists()) + "index.json"
     data = {"size": SIZE, **index}
