@@ -1,6 +1,7 @@
-// The search page: queries the Pagefind indexes (one per month) `digest build` writes beside the pages,
-// newest month first, drawing each month's results as they come (older months are appended).
-// Results are built with DOM calls (text as text); only Pagefind's <mark> survives in excerpts.
+// The search page: words query the Pagefind indexes (one per month) `digest build` writes beside
+// the pages, newest month first, drawing each month's results as they come (older months are
+// appended); a topic or source alone reads the build's lists. Results are built with DOM calls
+// (text as text); only Pagefind's <mark> survives in excerpts.
 const form = document.getElementById("search-form");
 const status = document.getElementById("search-status");
 const list = document.getElementById("search-results");
@@ -136,8 +137,7 @@ async function* byMonth({ delta, months }, q, filters, mine) {
     const month = months[i].month;
     const parts = [own];
     for (const { missing, results, times } of added) {
-      const mine = results.filter((r) => times[r.id].startsWith(month));
-      parts.push({ missing, results: mine });
+      parts.push({ missing, results: results.filter((r) => times[r.id].startsWith(month)) });
     }
     let ready = [];
     let changed = [];
@@ -157,7 +157,7 @@ async function* byMonth({ delta, months }, q, filters, mine) {
 // A topic or a source alone, or both: the build's lists (newest first, in files of `size`
 // numbered from the oldest), not Pagefind, which loads every word chunk of every month for a
 // search without words. One list alone is every result at once, each reading its file when
-// drawn; with both, the shorter list is read newest first, keeping the other's rows.
+// drawn; with both, the shorter list's files are read newest first, keeping the other's rows.
 let lists = null;
 function listed() {
   lists ??= fetch(`${form.dataset.lists}index.json`, { cache: "no-cache" }).then((response) => {
@@ -206,8 +206,9 @@ async function* byList(filters) {
   }
   const [other, name] = Object.entries(filters).find(([key]) => key !== kind);
   const column = other === "topic" ? 4 : 5;
-  for (let n = Math.ceil(count / size) - 1; n >= 0; n--) {
-    if (n >= 1) file(n - 1); // the next file is on its way while this one is sifted
+  const newest = Math.ceil(count / size) - 1;
+  for (let n = newest; n >= 0; n--) file(n); // all asked for at once, newest first
+  for (let n = newest; n >= 0; n--) {
     const rows = (await file(n)).filter((row) => row[column] === name);
     yield rows.map((row) => ({ data: shown(row) }));
   }
@@ -369,7 +370,9 @@ async function ask() {
 }
 
 const searching = () =>
-  found.length ? `${counted(found.length)} found so far; searching older months…` : "Searching older months…";
+  found.length
+    ? `${counted(found.length)} found so far; searching older months…`
+    : "Searching older months…";
 const counted = (n) => `${n.toLocaleString("en")} ${n === 1 ? "article" : "articles"}`;
 
 if (form) {
