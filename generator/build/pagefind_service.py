@@ -16,7 +16,7 @@ import threading
 from collections.abc import Iterable
 from typing import IO, Any
 
-from generator.build.render import datefmt
+from generator.build.search_filters import result_meta
 from generator.core.errors import DigestError, Problem
 from generator.core.sanitise import plain_text
 from generator.site.catalog import Entry
@@ -34,15 +34,9 @@ PART_TEXT = 6_000_000
 def record(entry: Entry, language: str) -> dict[str, Any]:
     """One Pagefind record: what a result shows (meta) and what it can be filtered by."""
     a = entry.article
-    meta = {
-        "title": a.title,
-        "date": datefmt(entry.local, "day"),
-        "datetime": entry.local.isoformat(),
-        "topic": a.topic,
-    }
+    meta = result_meta(entry)
     filters = {"topic": [a.topic]}
     if a.source:
-        meta["source"] = a.source
         filters["source"] = [a.source]
     return {
         "type": "AddRecord",

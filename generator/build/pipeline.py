@@ -32,6 +32,7 @@ from generator.build.freshness import (
 from generator.build.loader import load_articles, resolve_duplicates, scan_content
 from generator.build.render import Renderer, theme_dir
 from generator.build.report import BuildReport
+from generator.build.search_filters import filter_lists
 from generator.build.search_index import INDEX, index_state, update_search_index
 from generator.build.writer import MARKER, Staging, existing_files, recover
 from generator.content.article import Article
@@ -275,15 +276,18 @@ def _build(
     site = site_view(config, urls)
     statics = static_files(config)
     feeds = plan_feeds(catalog, config, urls, options.now)
+    lists = list(filter_lists(catalog, urls)) if config.search.enabled else []
     claim_outputs(
         pages,
         [(rel, "a static file") for rel in [*statics, MARKER]]
         + [(SITEMAP, "the sitemap")]
-        + [(f.path, f"the {f.kind} feed {f.url}") for f in feeds],
+        + [(f.path, f"the {f.kind} feed {f.url}") for f in feeds]
+        + [(o.path, "a search list") for o in lists],
     )
     others = [OutputFile(rel, path.read_bytes()) for rel, path in statics.items()]
     others.append(OutputFile(MARKER, b""))
     others.append(sitemap(catalog, urls))
+    others += lists
     report.feeds = len(feeds)
     lap("plan")
 

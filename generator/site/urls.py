@@ -77,6 +77,10 @@ class Urls:
         """The folder of the search indexes the build's last stage writes (one per month)."""
         return self.page("pagefind/")
 
+    def search_lists(self) -> str:
+        """The folder of each topic's and source's article list (a search without words)."""
+        return self.page("search/lists/")
+
     def static(self, name: str) -> str:
         return self.page(f"static/{name}")
 

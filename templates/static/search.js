@@ -1,11 +1,13 @@
-// The search page: queries the Pagefind indexes (one per month) `digest build` writes beside the pages,
-// newest month first, drawing each month's results as they come (older months are appended).
-// Results are built with DOM calls (text as text); only Pagefind's <mark> survives in excerpts.
+// The search page: words query the Pagefind indexes (one per month) `digest build` writes beside
+// the pages, newest month first, drawing each month's results as they come (older months are
+// appended); a topic or source alone reads the build's lists. Results are built with DOM calls
+// (text as text); only Pagefind's <mark> survives in excerpts.
 const form = document.getElementById("search-form");
 const status = document.getElementById("search-status");
 const list = document.getElementById("search-results");
 const more = document.getElementById("search-more");
 const PAGE = 20;
+const SCREEN = 6; // results on a laptop's first screen
 const WAIT_MS = 120; // after the last keystroke
 let engine = null; // the indexes, once listed
 let turn = 0;
@@ -51,11 +53,17 @@ async function openIndexes() {
   const openAll = (name) => Promise.all(folders(name).map(open));
   const segments = Object.keys(recent); // the delta's, newest first
   const names = [...segments, ...months];
+  // Warming waits for the query in flight (which opens what it needs itself), and for each
+  // index to be ready before the lane's next (Pagefind's init returns before its worker has
+  // loaded anything; an empty search returns once it has): it never crowds a query's cores.
   const warm = (count) => {
     const order = names.slice(0, count).flatMap(folders);
     return Promise.all(
       [0, 1].map(async (lane) => {
-        for (let i = lane; i < order.length; i += 2) await open(order[i]).catch(() => {});
+        for (let i = lane; i < order.length; i += 2) {
+          await idle();
+          await open(order[i]).then((instance) => instance.search("")).catch(() => {});
+        }
       }),
     );
   };
@@ -96,6 +104,12 @@ async function lacking(instance, q, gone) {
   const words = q.includes('"') ? [] : q.split(/\s+/);
   const counts = await Promise.all(
     words.map(async (word) => {
+      if (!gone.size) {
+        // only a count: a topic no article has (control characters are dropped from topics)
+        // leaves Pagefind no results to rank, and it still counts the matches
+        const none = await instance.search(`"${word}"`, { filters: { topic: "\u0001" } });
+        return none?.unfilteredResultCount || 0;
+      }
       const exact = (await instance.search(`"${word}"`))?.results || [];
       return exact.filter((r) => !gone.has(r.id)).length;
     }),
@@ -103,22 +117,19 @@ async function lacking(instance, q, gone) {
   return words.filter((_, i) => !counts[i]);
 }
 
-// Yields each month's results, newest month first (sorted by date, or by relevance within the
-// month), until the caller stops asking. Two months are searched at once (two workers: most
-// machines have two cores), so the next month is ready when one is drawn. A month's results
-// leave out its superseded records (by id: no fragment is loaded) and take in the delta's
-// results of that month (by relevance; or first, by date, newest being what changed). Each
-// part of an index counts as an index of its own (the words it lacks), in order.
-async function* byMonth({ delta, months }, q, filters) {
-  const words = q ? q.split(/\s+/) : [];
-  const options = q ? { filters } : { filters, sort: { date: "desc" } };
+// Yields each month's results for words, newest month first (by relevance within the month),
+// until the caller stops asking. Two months are searched at once (two workers: most machines
+// have two cores), so the next month is ready when one is drawn. A month's results leave out
+// its superseded records (by id: no fragment is loaded) and take in the delta's results of
+// that month. Each part of an index counts as an index of its own (the words it lacks).
+async function* byMonth({ delta, months }, q, filters, mine) {
+  const words = q.split(/\s+/);
   const search = (instances, gone) =>
     Promise.all(
       instances.map(async (instance) => {
-        const [missing, found] = await Promise.all([
-          q ? lacking(instance, q, gone) : [],
-          instance.search(q || null, options),
-        ]);
+        const found = await instance.search(q, { filters });
+        // a query typed over meanwhile skips the exact look-ups (its results are not drawn)
+        const missing = mine === turn ? await lacking(instance, q, gone) : [];
         return { missing, results: (found?.results || []).filter((r) => !gone.has(r.id)) };
       }),
     );
@@ -144,25 +155,79 @@ async function* byMonth({ delta, months }, q, filters) {
     const pieces = [...own];
     for (const { parts, times } of added) {
       for (const { missing, results } of parts) {
-        const mine = results.filter((r) => times[r.id].startsWith(month));
-        for (const r of mine) r.time = times[r.id];
-        pieces.push({ missing, results: mine });
+        pieces.push({ missing, results: results.filter((r) => times[r.id].startsWith(month)) });
       }
     }
     let ready = [];
-    let changed = [];
-    for (const [n, { missing, results }] of pieces.entries()) {
+    for (const { missing, results } of pieces) {
       for (const word of words) if (!missing.includes(word)) held.add(word);
       if (missing.length) waiting.push([missing, results]);
-      else if (n >= own.length) changed = changed.concat(results);
       else ready = ready.concat(results);
     }
-    if (q) ready = ready.concat(changed).sort((a, b) => b.score - a.score);
-    else ready = changed.sort((a, b) => b.time.localeCompare(a.time)).concat(ready);
-    yield ready;
+    yield ready.sort((a, b) => b.score - a.score);
   }
   for (const [missing, results] of waiting) {
     if (results.length && !missing.some((word) => held.has(word))) yield results;
+  }
+}
+
+// A topic or a source alone, or both: the build's lists (newest first, in files of `size`
+// numbered from the oldest), not Pagefind, which loads every word chunk of every month for a
+// search without words. One list alone is every result at once, each reading its file when
+// drawn; with both, the shorter list's files are read newest first, keeping the other's rows.
+let lists = null;
+function listed() {
+  lists ??= fetch(`${form.dataset.lists}index.json`, { cache: "no-cache" }).then((response) => {
+    if (!response.ok) throw new Error(`no lists (${response.status})`);
+    return response.json();
+  });
+  return lists.catch((error) => {
+    lists = null; // fetched afresh on the next query
+    throw error;
+  });
+}
+
+async function* byList(filters) {
+  const base = form.dataset.lists;
+  const index = await listed();
+  const chosen = Object.entries(filters).map(([kind, name]) => [kind, index[kind][name]]);
+  if (chosen.some(([, known]) => !known)) return; // no article has it
+  const [kind, [slug, count]] = chosen.sort((a, b) => a[1][1] - b[1][1])[0];
+  const files = new Map();
+  const file = (n) => {
+    if (!files.has(n)) {
+      const url = `${base}${kind}/${encodeURIComponent(slug)}/${n}.json`;
+      const read = fetch(url).then((response) => {
+        if (!response.ok) throw new Error(`no list ${url} (${response.status})`);
+        return response.json();
+      });
+      files.set(n, read);
+    }
+    return files.get(n);
+  };
+  const size = index.size;
+  const shown = ([url, title, datetime, date, topic, source, text]) => async () => ({
+    url,
+    meta: { title, datetime, date, topic, source },
+    excerpt: text.replace(/&/g, "&amp;").replace(/</g, "&lt;"), // drawn as text
+  });
+  if (chosen.length === 1) {
+    // the k-th newest is the (count - 1 - k)-th oldest: in file ⌊that ÷ size⌋, newest first
+    const row = async (k) => {
+      const old = count - 1 - k;
+      const n = Math.floor(old / size);
+      return (await file(n))[Math.min(count, n * size + size) - 1 - old];
+    };
+    yield Array.from({ length: count }, (_, k) => ({ data: async () => shown(await row(k))() }));
+    return;
+  }
+  const [other, name] = Object.entries(filters).find(([key]) => key !== kind);
+  const column = other === "topic" ? 4 : 5;
+  const newest = Math.ceil(count / size) - 1;
+  for (let n = newest; n >= 0; n--) file(n); // all asked for at once, newest first
+  for (let n = newest; n >= 0; n--) {
+    const rows = (await file(n)).filter((row) => row[column] === name);
+    yield rows.map((row) => ({ data: shown(row) }));
   }
 }
 
@@ -219,19 +284,46 @@ function item(data) {
   return li;
 }
 
-async function showMore(count = PAGE, fresh = false) {
+// `fresh`: the query (its address's search part) whose results replace the list's
+async function showMore(count = PAGE, fresh = "") {
   const mine = turn;
   const taken = found.slice(shown, shown + count);
   shown += taken.length; // taken now, so a click meanwhile draws the next ones
-  const next = (await Promise.all(taken.map((r) => r.data()))).map(item);
-  if (mine !== turn) return;
-  // a new query's results replace the old ones at once: the list never flashes empty
-  if (fresh) list.replaceChildren(...next);
-  else list.append(...next);
+  const loading = taken.map((r) => r.data());
+  // a new query's first screenful is drawn as soon as it is in, the rest below it when in
+  const parts = fresh ? [loading.slice(0, SCREEN), loading.slice(SCREEN)] : [loading];
+  for (const part of parts) {
+    if (!part.length && !fresh) continue;
+    const next = (await Promise.all(part)).map(item);
+    if (mine !== turn) return;
+    // a new query's results replace the old ones at once: the list never flashes empty
+    if (fresh) {
+      list.replaceChildren(...next);
+      list.dataset.query = fresh; // the query the drawn results answer
+      status.textContent = searching();
+    } else list.append(...next);
+    fresh = "";
+  }
   more.hidden = shown >= found.length;
 }
 
+// settles when the query in flight ends: warming waits for it
+let asking = Promise.resolve();
+async function idle() {
+  for (let now = null; now !== asking; ) await (now = asking);
+}
+
 async function run() {
+  let done;
+  asking = new Promise((resolve) => (done = resolve));
+  try {
+    await ask();
+  } finally {
+    done();
+  }
+}
+
+async function ask() {
   const mine = ++turn;
   const { q, topic, source } = fields();
   const query = new URLSearchParams(Object.entries({ q, topic, source }).filter(([, v]) => v));
@@ -246,7 +338,7 @@ async function run() {
   }
   let pagefind;
   try {
-    pagefind = await load();
+    pagefind = q ? await load() : null; // a topic or source alone reads the lists
   } catch {
     status.textContent = "The search index is missing: no articles have been published yet.";
     return;
@@ -257,7 +349,8 @@ async function run() {
   let first = true;
   list.setAttribute("aria-busy", "true");
   try {
-    for await (const results of byMonth(pagefind, q, filters)) {
+    const answers = q ? byMonth(pagefind, q, filters, mine) : byList(filters);
+    for await (const results of answers) {
       if (mine !== turn) return; // the reader typed on: stop searching older months
       const fresh = first;
       if (first) {
@@ -266,13 +359,11 @@ async function run() {
         first = false;
       }
       found.push(...results);
-      if (shown < PAGE || fresh) await showMore(PAGE - shown, fresh);
+      if (shown < PAGE || fresh) await showMore(PAGE - shown, fresh ? query.toString() : "");
       else more.hidden = false;
       if (mine !== turn) return;
       list.dataset.query = query.toString(); // the query the drawn results answer
-      status.textContent = found.length
-        ? `${counted(found.length)} found so far; searching older months…`
-        : "Searching older months…";
+      status.textContent = searching();
     }
   } catch {
     if (mine !== turn) return;
@@ -295,6 +386,10 @@ async function run() {
     : "No articles found. Try other words, or fewer filters.";
 }
 
+const searching = () =>
+  found.length
+    ? `${counted(found.length)} found so far; searching older months…`
+    : "Searching older months…";
 const counted = (n) => `${n.toLocaleString("en")} ${n === 1 ? "article" : "articles"}`;
 
 if (form) {
@@ -324,4 +419,5 @@ if (form) {
   form.elements.q.addEventListener("focus", () => warm(Infinity), { once: true });
   run();
   warm(2);
+  listed().catch(() => {});
 }

@@ -6,6 +6,7 @@ import time
 
 import pytest
 
+from generator.build import search_filters
 from tests.support.sites import Site, local_only, served_under
 
 pytestmark = pytest.mark.browser
@@ -22,6 +23,7 @@ MONTHS = [
     ("newest-harbour", "2025-03-10T09:00:00+00:00", "Economy", "The harbour dredging began."),
     ("newest-sport", "2025-03-12T09:00:00+00:00", "Sport", "Rowers trained in the harbour."),
 ]
+APP = {"old-match", "newest-harbour"}  # the others are Dawn's
 
 
 @pytest.fixture(scope="module")
@@ -30,8 +32,10 @@ def months_site(tmp_path_factory):
     root = tmp_path_factory.mktemp("months")
     site = Site(root / "site-root")
     for slug, date, topic, body in MONTHS:
-        site.add(slug, slug.replace("-", " ").title(), date, body, topic=topic, source="Dawn")
-    with served_under(root / "www", "news") as base:
+        source = "APP" if slug in APP else "Dawn"
+        site.add(slug, slug.replace("-", " ").title(), date, body, topic=topic, source=source)
+    with served_under(root / "www", "news") as base, pytest.MonkeyPatch.context() as patch:
+        patch.setattr(search_filters, "SIZE", 2)  # lists of two files or more
         site.build(overrides={"base_url": base})
         (root / "www" / "news").symlink_to(site.out, target_is_directory=True)
         yield base
@@ -70,11 +74,38 @@ def test_a_word_of_one_month_finds_only_its_article(months_site, page):
 
 def test_a_topic_alone_lists_its_articles_newest_first_across_months(months_site, page):
     base = months_site
+    asked = []
+    page.on("request", lambda request: asked.append(request.url))  # the page's and its workers'
     page.goto(base + "search/?topic=Economy")
-    page.wait_for_function("() => document.querySelectorAll('#search-results a').length === 3")
+    settled(page, "topic=Economy")
     assert result_links(page) == [
         url(base, s) for s in ("newest-harbour", "middle-budget", "oldest-harbour")
     ]
+    assert page.locator("#search-status").inner_text() == "3 articles found."
+    item = page.locator("#search-results li").first
+    assert item.locator(".source").inner_text() == "APP"
+    assert item.locator(".topic").inner_text() == "Economy"
+    assert item.locator(".summary").inner_text() == "The harbour dredging began."
+    # the build's lists answer it: Pagefind loads no word or filter chunk of any month
+    assert not [u for u in asked if "/index/" in u or "/filter/" in u]
+
+
+def test_a_source_alone_and_a_topic_with_a_source_list_theirs_newest_first(months_site, page):
+    base = months_site
+    page.goto(base + "search/?source=Dawn")
+    settled(page, "source=Dawn")
+    assert result_links(page) == [
+        url(base, s) for s in ("newest-sport", "middle-budget", "oldest-harbour")
+    ]
+    page.locator("#search-topic").select_option("Economy")
+    settled(page, "topic=Economy&source=Dawn")
+    assert result_links(page) == [url(base, s) for s in ("middle-budget", "oldest-harbour")]
+    assert page.locator("#search-status").inner_text() == "2 articles found."
+    page.locator("#search-source").select_option("APP")
+    page.locator("#search-topic").select_option("Sport")
+    settled(page, "topic=Sport&source=APP")
+    assert result_links(page) == [url(base, "old-match")]
+    assert page.url == base + "search/?topic=Sport&source=APP"
 
 
 # records [status, links] at every change of the status line or the results, from the start

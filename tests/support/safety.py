@@ -55,7 +55,8 @@ def theme_control(tag: str, values: dict[str, str], where: str) -> bool:
             values.get("role") == "search"
             and values.get("method") == "get"
             and values.get("action", "").endswith("/search/")
-            and names <= {"id", "class", "role", "aria-label", "action", "method", "data-index"}
+            and names
+            <= {"id", "class", "role", "aria-label", "action", "method", "data-index", "data-lists"}
         )
     if tag == "input":
         return values.get("type") == "search" and names <= {
@@ -151,6 +152,8 @@ def _json_feed_problems(path: Path, where: str) -> list[str]:
         data = json.loads(path.read_text(encoding="utf-8"))
     except ValueError as exc:
         return [f"{where}: not JSON ({exc})"]
+    if isinstance(data, list):  # a search list: rows [url, title, …], which the page draws as text
+        return [f"{where}: row url {row[0][:40]!r}" for row in data if dangerous_url(row[0])]
     problems = []
     for item in data.get("items", []):
         problems += html_problems(item.get("content_html", ""), f"{where} item {item.get('id')}")

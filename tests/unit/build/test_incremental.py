@@ -13,7 +13,7 @@ import time
 
 import pytest
 
-from generator.build import freshness, loader, search_index
+from generator.build import freshness, loader, search_filters, search_index
 from generator.build import pipeline as build
 from generator.build.build_cache import BuildCache, article_from_meta, article_meta
 from generator.content.article import Article
@@ -93,7 +93,8 @@ def jobs(request, monkeypatch) -> int:
 
 
 @pytest.mark.parametrize("change", sorted(EDITS))
-def test_cached_rebuild_equals_clean_build(site, tmp_path, change, jobs):
+def test_cached_rebuild_equals_clean_build(site, tmp_path, change, jobs, monkeypatch):
+    monkeypatch.setattr(search_filters, "SIZE", 2)  # search lists of several files each
     populate(site)
     site.build(jobs=jobs)
     EDITS[change](site)
@@ -154,6 +155,9 @@ def _listings(snapshot: dict[str, bytes]) -> dict[str, bytes]:
             and p.endswith("index.html") and p.count("/") > 1}  # fmt: skip
 
 
+LISTS = ["index", "topic/economy/0", "source/dawn/1"]  # Economy 80 articles, Dawn 120
+
+
 def test_new_articles_leave_archived_listing_pages_alone(site, tmp_path):
     """Pages numbered from the oldest: adding today's article re-renders at most three
     listing pages per group it joins (the group's own page, a newly archived page and its
@@ -182,8 +186,11 @@ def test_new_articles_leave_archived_listing_pages_alone(site, tmp_path):
             assert sum(p.startswith(group + "/") for p in listings) <= 3, listings
         assert len(_listings(after)) > 100
         # the article, its neighbour, day, month, year, archive, home, 3 indexes (topics,
-        # sources, tags), at most 9 listing pages, 5 feeds, the sitemap
-        assert report.written == len(changed) <= 25, " ".join(sorted(changed))
+        # sources, tags), at most 9 listing pages, 5 feeds, the sitemap; and the search lists'
+        # index and the newest file of the article's topic and source
+        lists = {p for p in changed if p.startswith("search/lists/")}
+        assert lists == {f"search/lists/{rel}.json" for rel in LISTS}, lists
+        assert report.written == len(changed) <= 25 + 3, " ".join(sorted(changed))
         assert all(before[p] == after[p] for p in _listings(before) if p not in changed)
     assert site.snapshot() == clean_build(site, tmp_path)
 
