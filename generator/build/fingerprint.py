@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from generator.content.article import Article
-from generator.site.catalog import Catalog, Day, Entry
+from generator.site.catalog import Catalog, Day, Entry, Group
 
 
 class Fingerprinter:
@@ -54,6 +54,8 @@ class Fingerprinter:
             inner = value.date.isoformat() + self._digest(value.entries)
         elif kind is Catalog:  # likewise everything in a catalog derives from its entries
             inner = self._digest(value.entries)
+        elif kind is Group:  # hot: a day page's stories, one per topic; mostly new tuples
+            inner = f"Group{value.name!r},{value.slug!r},{self._entries(value.entries)}"
         elif isinstance(value, dict):
             inner = ",".join(f"{k!r}:{self._digest(v)}" for k, v in sorted(value.items()))
         elif kind is tuple and value and type(value[0]) is Entry:  # hot: a page's listing
