@@ -26,6 +26,11 @@ class ImportReport:
     warnings: list[str] = field(default_factory=list)
     dry_run: bool = False
     seconds: float = 0.0
+    # It wrote nothing, so the same input again gives this same report (the preview reuses
+    # it while only files it never read change); `consulted`: the content files (relative
+    # to content/) whose text, not only their index entry, its decisions read.
+    settled: bool = False
+    consulted: set[str] = field(default_factory=set)
 
     def add(
         self,

@@ -15,7 +15,7 @@ import hashlib
 import json
 import os
 from array import array
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from itertools import chain
 from operator import itemgetter
 from pathlib import Path
@@ -26,7 +26,7 @@ from generator.importing.report import ImportItem, ImportReport
 
 CACHE_NAME = "import-sources.json"
 SETTLED_NAME = "import-settled.json"
-_SETTLED_VERSION = 1
+_SETTLED_VERSION = 2  # 2: with the content files its decisions read
 _VERSION = 4  # 2: stories with hashes and keys; 3: size and mtime; 4: keys relative to the root
 
 
@@ -145,7 +145,10 @@ class SettledBatch:
         if not isinstance(data, dict) or data.get("digest") != self.digest:
             return False
         items, warnings = data.get("items"), data.get("warnings")
-        if not isinstance(items, list) or not isinstance(warnings, list):
+        consulted = data.get("consulted")
+        if not (isinstance(items, list) and isinstance(warnings, list)):
+            return False
+        if not isinstance(consulted, list):
             return False
         try:
             replayed = list(map(ImportItem._make, items))
@@ -153,13 +156,17 @@ class SettledBatch:
             return False
         report.items.extend(replayed)
         report.warnings.extend(str(w) for w in warnings)
+        report.consulted.update(str(rel) for rel in consulted)
         return True
 
-    def save(self, items: Sequence[ImportItem], warnings: Sequence[str]) -> None:
+    def save(
+        self, items: Sequence[ImportItem], warnings: Sequence[str], consulted: Iterable[str]
+    ) -> None:
         data = {
             "digest": self.digest,
             "items": items,  # tuples, as JSON lists
             "warnings": list(warnings),
+            "consulted": sorted(consulted),
         }
         write_json(self.file, data)
 
