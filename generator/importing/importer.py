@@ -80,7 +80,7 @@ def import_sources(
             remove_temporaries(content)  # none is left beside a settled report
         written = _import_files(config, files, ctx, stats, options, report, progress)
         if not written and not options.dry_run:
-            settled.save(report.items[mark[0] :], report.warnings[mark[1] :], report.consulted)
+            settled.save(report, mark)
             report.settled = True
     report.seconds = time.perf_counter() - started
     return report
@@ -173,6 +173,7 @@ def _import_files(
                 problems,
                 warnings,
             )
+    report.placed = len(stories)
     written = _resolve_and_place(
         stories, repeated, patterns, index, config, options, report, progress
     )

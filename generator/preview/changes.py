@@ -6,8 +6,8 @@ report, but only after walking and stat-ing every source and content file (0.5 s
 at 32,000 articles, on every save). The preview's watcher names the files that changed, so
 the preview can tell when an import would decide exactly as its last one did, and reuse
 that import's report: nothing the import reads changed, or only content files whose index
-entries (path, id, source hash, copy key: all the import knows of a file it does not open)
-are as that import saw them and whose text it did not read.
+entries (path, id, source hash, and copy key if it placed any story: all the import knows
+of a file it does not open) are as that import saw them and whose text it did not read.
 """
 
 from __future__ import annotations
@@ -61,8 +61,12 @@ class LastImport:
         if not rel.endswith(".md"):
             return True  # not an article: the import never lists it
         after = read_entry(path, rel, self.config.tz)
-        return before is not None and _key(before) == _key(after)
+        return before is not None and self._key(before) == self._key(after)
 
-
-def _key(entry: ContentEntry) -> tuple[str | None, ...]:
-    return (entry.id, entry.source_hash, entry.copy_key)
+    def _key(self, entry: ContentEntry) -> tuple[str | None, ...]:
+        """What the import knew of the file: a replayed story needs its id and source hash;
+        a placed one (a record that met another, say) also every file's copy key (a title
+        edit changes it) and path."""
+        if self.report.placed:
+            return (entry.id, entry.source_hash, entry.copy_key)
+        return (entry.id, entry.source_hash)
