@@ -212,6 +212,7 @@ class PreviewServer:
             self.watcher.absorb(self.preview.take_written())  # its own writes are no edit
             if reload and self._loop is not None and not self._stop.is_set():
                 self._loop.add_callback(self.hub.reload)
+        self.watcher.close()
 
     def run(self) -> None:
         """Serve until stop() or Ctrl-C (which propagates, after everything is closed)."""

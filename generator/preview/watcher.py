@@ -245,7 +245,7 @@ class Watcher:
         return found
 
     def _start(self, dirs: list[str]) -> None:
-        self._close()
+        self.close()
         if not dirs:
             return
         step = max(1, round(self.settle * 1000))
@@ -258,13 +258,14 @@ class Watcher:
         except (OSError, RuntimeError) as exc:
             self._fall_back(exc)
 
-    def _close(self) -> None:
+    def close(self) -> None:
+        """Stop watching (inotify instances are a per-user resource: 128 by default)."""
         if self._notify is not None:
             self._notify.close()
             self._notify = None
 
     def _fall_back(self, exc: BaseException) -> None:
-        self._close()
+        self.close()
         reason = str(exc).split(" about ", 1)[0].rstrip(".") or type(exc).__name__
         self.say(FALLBACK.format(reason=reason))
         self.fallback = Polling(self.roots, 0.1, max(self.settle, 0.2))
