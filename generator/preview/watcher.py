@@ -216,7 +216,9 @@ class Watcher:
             stamp = _stamp(path)
             if stamp != self._polled.get(path):
                 found.add(path)
-                if stamp is not None:
+                if stamp is None:
+                    del self._polled[path]  # stamped again when it comes back
+                else:
                     self._polled[path] = stamp
         return found
 
@@ -240,7 +242,11 @@ class Watcher:
                 found.add(str(root))
         dirs = sorted(str(r) for r, kind in kinds.items() if kind == "dir")
         if dirs != sorted(str(r) for r, kind in self._kinds.items() if kind == "dir"):
-            self._start(dirs)
+            old, self._notify = self._notify, None
+            self._start(dirs)  # the new watch first, then what the old one still holds
+            if old is not None:
+                found |= self._events(_drain(old))
+                old.close()
         self._kinds = kinds
         return found
 
@@ -270,6 +276,17 @@ class Watcher:
         self.say(FALLBACK.format(reason=reason))
         self.fallback = Polling(self.roots, 0.1, max(self.settle, 0.2))
         self._gave_up = bool(self._kinds)  # not while starting: the first build follows
+
+
+def _drain(
+    watch: Generator[set[tuple[watchfiles.Change, str]], None, None],
+) -> set[tuple[int, str]]:
+    """What a watch being replaced was told; two quiet steps, so the events the OS queued
+    just before are read, not dropped with it."""
+    for _ in range(2):
+        if found := next(watch, None):
+            return {(int(c), p) for c, p in found}
+    return set()
 
 
 def _kind(root: Path) -> str:
