@@ -174,6 +174,7 @@ class Run:
     notice: float  # saved → "Changed: …" (the watcher's poll and settle)
     rebuild: float  # "Changed: …" → "Built …" (import and build)
     reload: float  # "Built …" → load event (websocket message, page request and load)
+    build: float  # the build's own time, from its "Built … in N s" line
     imported: str  # the import's line, when it wrote anything
     built: str
 
@@ -195,7 +196,8 @@ def time_edits(serve: Serve, page, path: Path, edit, check, runs: int) -> list[R
         built, built_line = serve.wait_for("Built ", timeout=60)
         imported = next((line for t, line in serve.seen if t >= changed and line.startswith("Imported ")), "")  # fmt: skip
         found.append(
-            Run(loaded - saved, changed - saved, built - changed, loaded - built, imported, built_line)
+            Run(loaded - saved, changed - saved, built - changed, loaded - built,
+                float(re.findall(r" in ([0-9.]+) s", built_line)[-1]), imported, built_line)
         )  # fmt: skip
         print(f"  {path.name} saved: reloaded in {loaded - saved:.2f} s", file=sys.stderr)
     return found
@@ -209,6 +211,7 @@ def report(what: str, found: list[Run], flush: bool = False) -> None:
     print(f"  save → page reloaded     {spread([r.total for r in found])}")
     print(f"    save noticed           {spread([r.notice for r in found])}")
     print(f"    import + build         {spread([r.rebuild for r in found])}")
+    print(f"      the build's own      {spread([r.build for r in found])}")
     print(f"    tab reloaded           {spread([r.reload for r in found])}")
     if found[-1].imported:
         print(f"  last import: {found[-1].imported}")
