@@ -94,6 +94,9 @@ class Preview:
         """Build once, after the files `changed` did (None: any may have); True when the
         browser should reload."""
         before = self.state
+        # Kept only once these changes are seen not to matter to it (a rebuild that fails
+        # before that, on a broken digest.toml say, must not let them pass unchecked).
+        last, self._import = self._import, None
         try:
             config = self._load()
             now = self.clock()
@@ -105,10 +108,10 @@ class Preview:
                 search=before.builds == 0,
             )  # fmt: skip
             with site_lock(config.path("cache"), "serve"):
-                last = self._import
-                if last is None or changed is None or not last.holds(config, changed):
-                    last = self._import = None  # import again; settled, it is kept
-                settled = None if last is None else (last.report, last.problems)
+                if last is not None and changed is not None and last.holds(config, changed):
+                    self._import = last
+                kept = self._import
+                settled = None if kept is None else (kept.report, kept.problems)
                 report = import_and_build(
                     config,
                     options,

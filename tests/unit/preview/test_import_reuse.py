@@ -5,11 +5,12 @@ the same: after each scenario, `digest import` on the very same files must find 
 from __future__ import annotations
 
 import os
+import time
 from pathlib import Path
 
 from generator.core.config import load_config
 from generator.importing.importer import import_configured
-from tests.support.preview import SUB_PATH_CONFIG, Running
+from tests.support.preview import SUB_PATH_CONFIG, WAIT, Running
 from tests.support.sites import CLOCK, Site
 
 FIRST = "Talks resume in Doha\nJune 10, 2025\n\nThe talks resumed.\n"
@@ -99,4 +100,25 @@ def test_undoing_a_hand_edit_lets_the_newer_source_in(news: Site, serve) -> None
     _rebuild(running, lambda: imported.write_text(as_imported))  # undone in the editor
     page = running.raw(_page(news, imported))[2]
     assert "More talks." in page and "Edited by hand." not in page
+    _nothing_left_to_import(news)
+
+
+def test_what_changed_while_the_config_was_broken_is_not_forgotten(news: Site, serve) -> None:
+    _with_sources(news)
+    running = serve()
+    _rebuild(running, lambda: _hand(news, "Written by hand"))
+    imported = _imported(news, "Ceasefire holds")
+    good = (news.root / "digest.toml").read_text()
+
+    def break_both() -> None:
+        imported.unlink()
+        news.write("digest.toml", good + "[import\n")
+
+    _rebuild(running, break_both)
+    assert running.raw("/news/")[0] == 500
+    _rebuild(running, lambda: news.write("digest.toml", good))
+    deadline = time.monotonic() + WAIT
+    while running.raw("/news/")[0] != 200 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert imported.is_file()
     _nothing_left_to_import(news)
