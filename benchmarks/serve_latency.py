@@ -3,6 +3,7 @@ Chromium (Playwright) with the page open, and a file saved on disk.
 
     python -m benchmarks.serve_latency                      # the bundled example site
     python -m benchmarks.serve_latency --articles 32000     # generated, [import] paths set
+    python -m benchmarks.serve_latency --articles 32000 --site DIR  # generated and built once
 
 A generated site of N articles has `[import] paths = ["sources"]`: a quarter of its articles
 (`--records`) come from a folder of scraped JSON records (tests.support.corpus.make_batch),
@@ -10,7 +11,10 @@ the rest are Markdown files in content/. Each run saves (a) a content/ Markdown 
 new title and (b) a source record file with a new headline, and times until the open tab has
 reloaded and shows it. The serve process's own lines ("Changed: …", "Imported …", "Built …")
 split each run into noticing the save, importing, building and reloading the tab. Works on a
-copy in a temporary folder; prints figures, asserts nothing.
+copy in a temporary folder; prints figures, asserts nothing. With `--site DIR` the site is
+generated into DIR once (and built there by a first serve) and each run works on a copy of
+it, so two versions of digest can be compared in turns on the same files (a copy's first
+serve still renders every page again: 204 s at 32,000 articles under load).
 """
 
 from __future__ import annotations
@@ -58,6 +62,17 @@ def generate(root: Path, articles: int, records: int) -> tuple[Path, Path]:
     _fix_slug(target)
     (root / "sources").mkdir()
     corpus.make_batch(root / "sources", records)
+    return target, sorted((root / "sources").glob("record-*.json"))[0]
+
+
+def kept(folder: Path, root: Path, articles: int, records: int) -> tuple[Path, Path]:
+    """A copy of `folder` (generated and built by a first serve when missing) in `root`."""
+    if not (folder / "digest.toml").exists():
+        folder.mkdir(parents=True, exist_ok=True)
+        generate(folder, articles, records)
+        start_serve(folder)[0].stop()  # the cold build, with its caches
+    shutil.copytree(folder, root, symlinks=True, dirs_exist_ok=True)
+    target = next((root / "content").rglob("*/a0.md"))
     return target, sorted((root / "sources").glob("record-*.json"))[0]
 
 
@@ -159,6 +174,7 @@ class Run:
     notice: float  # saved → "Changed: …" (the watcher's poll and settle)
     rebuild: float  # "Changed: …" → "Built …" (import and build)
     reload: float  # "Built …" → load event (websocket message, page request and load)
+    build: float  # the build's own time, from its "Built … in N s" line
     imported: str  # the import's line, when it wrote anything
     built: str
 
@@ -180,7 +196,8 @@ def time_edits(serve: Serve, page, path: Path, edit, check, runs: int) -> list[R
         built, built_line = serve.wait_for("Built ", timeout=60)
         imported = next((line for t, line in serve.seen if t >= changed and line.startswith("Imported ")), "")  # fmt: skip
         found.append(
-            Run(loaded - saved, changed - saved, built - changed, loaded - built, imported, built_line)
+            Run(loaded - saved, changed - saved, built - changed, loaded - built,
+                float(re.findall(r" in ([0-9.]+) s", built_line)[-1]), imported, built_line)
         )  # fmt: skip
         print(f"  {path.name} saved: reloaded in {loaded - saved:.2f} s", file=sys.stderr)
     return found
@@ -194,6 +211,7 @@ def report(what: str, found: list[Run], flush: bool = False) -> None:
     print(f"  save → page reloaded     {spread([r.total for r in found])}")
     print(f"    save noticed           {spread([r.notice for r in found])}")
     print(f"    import + build         {spread([r.rebuild for r in found])}")
+    print(f"      the build's own      {spread([r.build for r in found])}")
     print(f"    tab reloaded           {spread([r.reload for r in found])}")
     if found[-1].imported:
         print(f"  last import: {found[-1].imported}")
@@ -205,14 +223,17 @@ def main() -> None:
     parser.add_argument("--articles", type=int, default=0, help="generate N (0: the example)")
     parser.add_argument("--records", type=int, help="of them from source records (N/4)")
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--site", type=Path, help="generate once into DIR; each run copies it")
     args = parser.parse_args()
 
     from playwright.sync_api import expect, sync_playwright
 
     with tempfile.TemporaryDirectory(prefix="digest-serve-") as tmp:
         root = Path(tmp)
-        if args.articles:
-            records = args.articles // 4 if args.records is None else args.records
+        records = args.articles // 4 if args.records is None else args.records
+        if args.site:
+            markdown, record = kept(args.site.resolve(), root, args.articles, records)
+        elif args.articles:
             markdown, record = generate(root, args.articles, records)
         else:
             markdown, record = example(root)

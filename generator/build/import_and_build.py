@@ -26,6 +26,7 @@ def import_and_build(
     config: Config,
     options: BuildOptions,
     on_imported: Callable[[ImportReport, list[Problem]], None] | None = None,
+    settled: tuple[ImportReport, list[Problem]] | None = None,
 ) -> Outcome:
     """Import, then build from everything that imported.
 
@@ -33,12 +34,17 @@ def import_and_build(
     a warning, counted in the build's summary, and the site is built from the rest. With
     `options.strict` it stops the run before the site is touched (the good records are
     already in content/, as `digest import` would have left them). `on_imported` hears the
-    import's outcome before the build starts.
+    import's outcome before the build starts. `settled`: the outcome of an import that
+    wrote nothing, known to be what importing again would give (the preview's, when none
+    of the files it depended on changed): taken instead of importing.
     """
     imported = None
     skipped: list[str] = []
     if config.import_.paths:
-        imported, problems = import_configured(config, options.now, options.progress)
+        if settled is not None:
+            imported, problems = settled
+        else:
+            imported, problems = import_configured(config, options.now, options.progress)
         if on_imported is not None:
             on_imported(imported, problems)
         if options.strict and (problems or imported.warnings):

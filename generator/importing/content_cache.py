@@ -102,6 +102,15 @@ class ContentCache:
             self.add(known)
         return self
 
+    def saved(self) -> dict[str, ContentEntry]:
+        """The entries as the last import saved them, not checked against the files: what
+        content/ held for it (the preview compares a file saved since with this)."""
+        return {
+            rel: ContentEntry(rel, *entry[2:5])
+            for rel, entry in self._read_cache().items()
+            if isinstance(entry, list) and len(entry) == 5
+        }
+
     def add(self, known: ContentEntry) -> None:
         self.by_path[known.path] = known
         if known.id and known.id not in self.by_id:

@@ -72,14 +72,16 @@ def import_sources(
     junk = config.import_.junk_titles
     key = f"{__version__}|{ctx!r}|{junk!r}|{options.force}|{config.tz}|{content}"
     settled = SettledBatch(cache, key, files, stats)
-    if not settled.replay(report):
+    report.settled = settled.replay(report)
+    if not report.settled:
         mark = (len(report.items), len(report.warnings))  # discover's own are made each run
         if not options.dry_run:
             settled.clear()
             remove_temporaries(content)  # none is left beside a settled report
         written = _import_files(config, files, ctx, stats, options, report, progress)
         if not written and not options.dry_run:
-            settled.save(report.items[mark[0] :], report.warnings[mark[1] :])
+            settled.save(report, mark)
+            report.settled = True
     report.seconds = time.perf_counter() - started
     return report
 
@@ -171,6 +173,7 @@ def _import_files(
                 problems,
                 warnings,
             )
+    report.placed = len(stories)
     written = _resolve_and_place(
         stories, repeated, patterns, index, config, options, report, progress
     )

@@ -69,6 +69,7 @@ class Placement:
 
     def read(self, rel: str) -> tuple[str, dict[str, Any], str]:
         """A content file's text, front matter and body ('', {}, '' when unreadable)."""
+        self.report.consulted.add(rel)
         path = self.content / rel
         try:
             text = path.read_text(encoding="utf-8")

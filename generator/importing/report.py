@@ -26,6 +26,13 @@ class ImportReport:
     warnings: list[str] = field(default_factory=list)
     dry_run: bool = False
     seconds: float = 0.0
+    # It wrote nothing, so the same input again gives this same report (the preview reuses
+    # it while nothing it depended on changes). `placed`: the stories it resolved against
+    # content/ (the rest were replayed, which needs only ids and source hashes);
+    # `consulted`: the content files (relative to content/) whose text it read for that.
+    settled: bool = False
+    placed: int = 0
+    consulted: set[str] = field(default_factory=set)
 
     def add(
         self,

@@ -26,7 +26,7 @@ from generator.importing.report import ImportItem, ImportReport
 
 CACHE_NAME = "import-sources.json"
 SETTLED_NAME = "import-settled.json"
-_SETTLED_VERSION = 1
+_SETTLED_VERSION = 2  # 2: with the stories placed and the content files read for them
 _VERSION = 4  # 2: stories with hashes and keys; 3: size and mtime; 4: keys relative to the root
 
 
@@ -145,7 +145,10 @@ class SettledBatch:
         if not isinstance(data, dict) or data.get("digest") != self.digest:
             return False
         items, warnings = data.get("items"), data.get("warnings")
-        if not isinstance(items, list) or not isinstance(warnings, list):
+        placed, consulted = data.get("placed"), data.get("consulted")
+        if not (isinstance(items, list) and isinstance(warnings, list)):
+            return False
+        if not (isinstance(placed, int) and isinstance(consulted, list)):
             return False
         try:
             replayed = list(map(ImportItem._make, items))
@@ -153,13 +156,19 @@ class SettledBatch:
             return False
         report.items.extend(replayed)
         report.warnings.extend(str(w) for w in warnings)
+        report.placed = placed
+        report.consulted.update(str(rel) for rel in consulted)
         return True
 
-    def save(self, items: Sequence[ImportItem], warnings: Sequence[str]) -> None:
+    def save(self, report: ImportReport, mark: tuple[int, int]) -> None:
+        """Save the report's items and warnings from `mark` (discover's own are made again
+        on each run), and what its decisions depended on."""
         data = {
             "digest": self.digest,
-            "items": items,  # tuples, as JSON lists
-            "warnings": list(warnings),
+            "items": report.items[mark[0] :],  # tuples, as JSON lists
+            "warnings": report.warnings[mark[1] :],
+            "placed": report.placed,
+            "consulted": sorted(report.consulted),
         }
         write_json(self.file, data)
 

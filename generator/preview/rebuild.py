@@ -18,6 +18,7 @@ from generator.core.errors import DigestError, Problem
 from generator.core.locking import site_lock
 from generator.importing.importer import source_roots
 from generator.importing.report import ImportReport
+from generator.preview.changes import LastImport
 
 PREVIEW_DIR = ".digest-preview"  # beside digest.toml; site/ stays a production build
 
@@ -64,6 +65,7 @@ class Preview:
         self.written: list[str] = []  # content files the last rebuild's import wrote
         self._import_notes: tuple[str, ...] = ()  # skipped records and warnings last shown
         self._warnings: tuple[str, ...] = ()  # the build's warnings last shown
+        self._import: LastImport | None = None  # the last import, while it is settled
 
     def roots(self) -> list[Path]:
         """Everything a build reads: watched for changes."""
@@ -88,9 +90,13 @@ class Preview:
         written, self.written = self.written, []
         return written
 
-    def rebuild(self) -> bool:
-        """Build once; True when the browser should reload."""
+    def rebuild(self, changed: list[str] | None = None) -> bool:
+        """Build once, after the files `changed` did (None: any may have); True when the
+        browser should reload."""
         before = self.state
+        # Kept only once these changes are seen not to matter to it (a rebuild that fails
+        # before that, on a broken digest.toml say, must not let them pass unchecked).
+        last, self._import = self._import, None
         try:
             config = self._load()
             now = self.clock()
@@ -102,8 +108,15 @@ class Preview:
                 search=before.builds == 0,
             )  # fmt: skip
             with site_lock(config.path("cache"), "serve"):
+                if last is not None and changed is not None and last.holds(config, changed):
+                    self._import = last
+                kept = self._import
+                settled = None if kept is None else (kept.report, kept.problems)
                 report = import_and_build(
-                    config, options, lambda done, skipped: self._imported(config, done, skipped)
+                    config,
+                    options,
+                    lambda done, skipped: self._imported(config, done, skipped),
+                    settled,
                 ).built
         except DigestError as exc:
             self._failed(tuple(exc.problems), "")
@@ -137,6 +150,8 @@ class Preview:
             for line in notes:
                 self.echo(line, err=True)
         self._import_notes = notes
+        if self._import is None and imported.settled:
+            self._import = LastImport(config, imported, problems)
         counts = imported.counts()
         if counts["new"] or counts["updated"]:
             self.echo(imported.summary())

@@ -5,7 +5,7 @@ From livereload we use the browser side: its vendored livereload.js, its websock
 handshake, its script-injecting output transform and its never-304 file handler. Its
 Server and watcher we do not use, because they cannot meet the preview's promises:
 they rebuild once per changed file and drop reloads that come within 3 s of the last
-one (see watch.py), serve only at '/', answer traversal with 403, run the build on the
+one (see watcher.py), serve only at '/', answer traversal with 403, run the build on the
 thread that serves pages, and keep browser connections on class attributes shared by
 every server in the process.
 """
@@ -208,10 +208,11 @@ class PreviewServer:
         while (files := self.watcher.wait(self._stop)) is not None:
             shown = _relative(files[0], root) if len(files) == 1 else f"{len(files)} files"
             self.preview.echo(f"Changed: {shown}; rebuilding")
-            reload = self.preview.rebuild()
+            reload = self.preview.rebuild(files)
             self.watcher.absorb(self.preview.take_written())  # its own writes are no edit
             if reload and self._loop is not None and not self._stop.is_set():
                 self._loop.add_callback(self.hub.reload)
+        self.watcher.close()
 
     def run(self) -> None:
         """Serve until stop() or Ctrl-C (which propagates, after everything is closed)."""
@@ -256,7 +257,8 @@ def open_preview(
     config = load_config(config_path)
     sockets, port = bind(options.port, options.bind, echo)
     preview = Preview(config_path, config, _origin(options.bind, port), options, clock, echo)
-    watcher = Watcher(preview.roots)  # snapshot first: edits made during the build count
+    # Watching first: edits made during the build count.
+    watcher = Watcher(preview.roots, say=lambda line: echo(f"warning: {line}", err=True))
     echo(f"Building the preview into {preview.folder} ...")
     started = time.perf_counter()
     preview.rebuild()

@@ -201,3 +201,42 @@ def test_cli_serve_with_import_paths_goes_idle_and_still_rebuilds_on_edits(tmp_p
         proc.wait()
     reader.join(WAIT)
     assert proc.returncode == 0 and not any("Traceback" in line for _, line in lines)
+
+
+def test_cli_serve_past_the_os_watch_limit_says_so_once_and_still_rebuilds(news: Site) -> None:
+    """The inotify watch limit, for real: `digest serve` in a user namespace allowed one."""
+    import shutil
+
+    if shutil.which("unshare") is None:
+        pytest.skip("no unshare")
+    limit = 'echo 1 > /proc/sys/user/max_inotify_watches && exec "$@"'
+    command = [sys.executable, "-m", "generator", "serve", "-p", "0", "-c", "digest.toml"]
+    proc = subprocess.Popen(
+        ["unshare", "-U", "-r", "sh", "-c", limit, "sh", *command],
+        cwd=news.root, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        env={**os.environ, "PYTHONPATH": str(REPO), "PYTHONUNBUFFERED": "1"},
+    )  # fmt: skip
+    lines: list[str] = []
+    try:
+        assert proc.stdout is not None
+        for line in proc.stdout:
+            lines.append(line.rstrip("\n"))
+            if line.startswith("Serving "):
+                news.add("budget", "Budget edited", "2025-06-10T09:00:00+00:00", slug="budget")
+            if line.startswith("Built ") and any(s.startswith("Changed:") for s in lines):
+                break
+        proc.send_signal(signal.SIGINT)
+        proc.communicate(timeout=WAIT)
+    finally:
+        proc.kill()
+        proc.wait()
+    if not any(line.startswith("Serving ") for line in lines) and "unshare" in str(lines):
+        pytest.skip(f"no user namespaces here: {lines}")
+    warned = [line for line in lines if line.startswith("warning:")]
+    assert warned == [
+        "warning: The OS refused to report file changes (OS file watch limit reached); watching "
+        "by re-reading every file instead, which is slower to notice a save on a big site. To "
+        "raise the limit: sudo sysctl fs.inotify.max_user_watches=524288"
+    ], lines
+    assert "Changed: content/budget.md; rebuilding" in lines
+    assert proc.returncode == 0 and not any("Traceback" in line for line in lines)

@@ -70,6 +70,7 @@ def settle(site: Path) -> ImportReport:
     """First import (writes), then one that has nothing to do (settles the batch)."""
     first = run(site)
     assert first.counts()["new"] > 300 and first.counts()["failed"] > 0
+    assert not first.settled
     assert not (site / ".digest-cache" / SETTLED_NAME).exists()
     second = run(site)
     assert second.counts()["new"] == second.counts()["updated"] == 0
@@ -86,6 +87,11 @@ def test_settled_rerun_opens_no_source_file_and_replays_failures_and_warnings(si
     assert third.counts()["failed"] == second.counts()["failed"] > 0  # replayed, every run
     assert any("is not a headline" in w for w in third.warnings)
     assert tree(site / "content") == files  # byte-identical, not even rewritten
+    # What its decisions depended on is replayed too (the preview trusts it): the records
+    # that meet others are placed on every run, reading the files they would update.
+    assert third.settled and second.settled
+    assert third.placed == second.placed > 0
+    assert third.consulted == second.consulted
 
 
 def test_other_options_are_not_served_the_settled_report(site):
