@@ -13,7 +13,7 @@ import contextlib
 import json
 import subprocess
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import IO, Any
 
 from generator.build.search_filters import result_meta
@@ -49,19 +49,34 @@ def record(entry: Entry, language: str) -> dict[str, Any]:
     }
 
 
-def split(records: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
-    """An index's records in parts of about equal text, each near or under PART_TEXT, in
-    catalog order (newest first), so a busy month costs Pagefind bounded memory."""
-    sizes = [len(r["content"]) for r in records]
-    total, count = sum(sizes), max(1, -(-sum(sizes) // PART_TEXT))
-    parts: list[list[dict[str, Any]]] = []
-    start = done = 0
-    for i, size in enumerate(sizes):
-        done += size
-        if len(parts) < count - 1 and done * count >= total * (len(parts) + 1):
-            parts.append(records[start : i + 1])
-            start = i + 1
-    return [*parts, records[start:]] if start < len(records) or not parts else parts
+class Parts:
+    """An index's records cut, as they are fed, in parts of at most PART_TEXT characters of
+    text each (a longer record is a part alone), in catalog order (newest first): a busy
+    month costs Pagefind bounded memory, and no month's records are ever all held at once."""
+
+    def __init__(self, records: Iterable[dict[str, Any]]):
+        self._records = iter(records)
+        self._next = next(self._records, None)
+        self.count = 0  # parts begun
+
+    def more(self) -> bool:
+        return self._next is not None
+
+    def next_part(self, urls: list[str]) -> Iterator[dict[str, Any]]:
+        """The next part's records (their URLs go in `urls` as they are taken)."""
+        self.count += 1
+        return self._part(urls)
+
+    def _part(self, urls: list[str]) -> Iterator[dict[str, Any]]:
+        size = 0
+        while self._next is not None and (
+            not size or size + len(self._next["content"]) <= PART_TEXT
+        ):
+            # taken before it is handed over: a reader that stops early never gets it twice
+            record, self._next = self._next, next(self._records, None)
+            size += len(record["content"]) or 1
+            urls.append(record["url"])
+            yield record
 
 
 def failed(why: str) -> DigestError:

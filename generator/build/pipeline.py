@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import gc
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -32,7 +33,7 @@ from generator.build.freshness import (
 from generator.build.loader import load_articles, resolve_duplicates, scan_content
 from generator.build.render import Renderer, theme_dir
 from generator.build.report import BuildReport
-from generator.build.search_filters import filter_lists
+from generator.build.search_filters import filter_list_paths, filter_lists
 from generator.build.search_index import INDEX, index_state, update_search_index
 from generator.build.writer import MARKER, Staging, existing_files, recover
 from generator.content.article import Article
@@ -40,7 +41,7 @@ from generator.core.config import Config
 from generator.core.errors import DigestError, Problem
 from generator.core.progress import Progress
 from generator.core.workers import default_jobs, fork_map
-from generator.site.catalog import make_catalog
+from generator.site.catalog import Catalog, make_catalog
 from generator.site.contexts import SiteView
 from generator.site.feeds import Feed, plan_feeds, render_feed
 from generator.site.outputs import OutputFile, Page
@@ -194,6 +195,18 @@ def build(config: Config, options: BuildOptions) -> BuildReport:
             cache.close()
 
 
+def _other_files(
+    statics: dict[str, Path], catalog: Catalog, urls: Urls, search: bool
+) -> Iterator[OutputFile]:
+    """The outputs not rendered from a template, made one at a time (the search lists are
+    tens of megabytes on a large site: never all held at once)."""
+    yield from (OutputFile(rel, path.read_bytes()) for rel, path in statics.items())
+    yield OutputFile(MARKER, b"")
+    yield sitemap(catalog, urls)
+    if search:
+        yield from filter_lists(catalog, urls)
+
+
 def _build(
     config: Config,
     options: BuildOptions,
@@ -276,18 +289,15 @@ def _build(
     site = site_view(config, urls)
     statics = static_files(config)
     feeds = plan_feeds(catalog, config, urls, options.now)
-    lists = list(filter_lists(catalog, urls)) if config.search.enabled else []
+    lists = filter_list_paths(catalog, urls) if config.search.enabled else []
     claim_outputs(
         pages,
         [(rel, "a static file") for rel in [*statics, MARKER]]
         + [(SITEMAP, "the sitemap")]
         + [(f.path, f"the {f.kind} feed {f.url}") for f in feeds]
-        + [(o.path, "a search list") for o in lists],
+        + [(path, "a search list") for path in lists],
     )
-    others = [OutputFile(rel, path.read_bytes()) for rel, path in statics.items()]
-    others.append(OutputFile(MARKER, b""))
-    others.append(sitemap(catalog, urls))
-    others += lists
+    others = [*statics, MARKER, SITEMAP, *lists]  # files made whole, not from a template
     report.feeds = len(feeds)
     lap("plan")
 
@@ -297,9 +307,9 @@ def _build(
         Fingerprinter(salt, keys), pages, feeds, output if previous else None, previous
     )
     fingerprints, live, verified = fingerprint_outputs(fingerprint_state, options.jobs)
-    planned = set(paths) | {o.path for o in others}
+    planned = set(paths) | set(others)
     if previous:
-        live.update(live_files(output, [o.path for o in others]))
+        live.update(live_files(output, others))
         live.update(live_files(output, previous.keys() - planned))
     else:  # every file but the search index, which its own stage keeps
         live = {p: s for p, s in existing_files(output).items() if not p.startswith(INDEX + "/")}
@@ -315,16 +325,19 @@ def _build(
             hashes[path] = known[3]
         else:
             todo.append(i)
-    others_same = all(
-        o.path in live
-        and live[o.path][0] == len(o.data)
-        and (output / o.path).read_bytes() == o.data
-        for o in others
-    )
+    stale: list[OutputFile] = []  # made one at a time: only those unlike their file are kept
+    for o in _other_files(statics, catalog, urls, config.search.enabled):
+        hashes[o.path] = output_hash(o.data)
+        if not (
+            o.path in live
+            and live[o.path][0] == len(o.data)
+            and (output / o.path).read_bytes() == o.data
+        ):
+            stale.append(o)
     lap("fingerprint")
 
     report.articles, report.pages, report.rendered = len(catalog.entries), len(pages), len(todo)
-    if not todo and others_same and planned == set(live):
+    if not todo and not stale and planned == set(live):
         report.unchanged = len(planned)
     else:
         staging = Staging(output)
@@ -341,7 +354,7 @@ def _build(
                     changed.append(path)
                 if options.progress and n % 200 == 0:
                     options.progress("render", n, len(todo))
-            changed += [o.path for o in others if staging.put(o.path, o.data)]
+            changed += [o.path for o in stale if staging.put(o.path, o.data)]
             removed = sorted(set(live) - planned)
             lap("render")
             staging.commit(sorted(changed), removed)
@@ -355,7 +368,7 @@ def _build(
         record = {
             path: (fingerprints[i], *live[path], hashes[path]) for i, path in enumerate(paths)
         }
-        record.update({o.path: ("", *live[o.path], output_hash(o.data)) for o in others})
+        record.update({path: ("", *live[path], hashes[path]) for path in others})
         if record != previous:
             cache.save_pages(cache_site, record, previous)
     lap("write")

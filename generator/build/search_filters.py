@@ -23,7 +23,7 @@ from generator.site.urls import Urls
 SIZE = 100  # articles a file
 EXCERPT_WORDS = 30  # as Pagefind's excerpts (the search page's excerptLength)
 
-__all__ = ["SIZE", "filter_lists", "list_paths", "result_meta"]
+__all__ = ["SIZE", "filter_list_paths", "filter_lists", "list_paths", "result_meta"]
 
 
 def result_meta(entry: Entry) -> dict[str, str]:
@@ -81,6 +81,22 @@ def filter_lists(catalog: Catalog, urls: Urls) -> Iterator[OutputFile]:
                 chunk = oldest_first[n * SIZE : (n + 1) * SIZE]
                 lines = [rows[e.url] if e.url in rows else _row_of(e, rows) for e in chunk]
                 yield OutputFile(path, ("[\n" + ",\n".join(reversed(lines)) + "\n]\n").encode())
-    index_path = urls.rel(urls.search_lists()) + "index.json"
     data = {"size": SIZE, **index}
-    yield OutputFile(index_path, (json.dumps(data, ensure_ascii=False) + "\n").encode())
+    yield OutputFile(_index_path(urls), (json.dumps(data, ensure_ascii=False) + "\n").encode())
+
+
+def filter_list_paths(catalog: Catalog, urls: Urls) -> list[str]:
+    """The paths filter_lists writes, known without making a file (the build claims them
+    while planning, and makes the files one at a time later, so their bytes are never all
+    held at once)."""
+    found = [
+        path
+        for kind, groups in (("topic", catalog.topics), ("source", catalog.sources))
+        for group in groups
+        for path in list_paths(urls, kind, group.slug, len(group.entries))
+    ]
+    return [*found, _index_path(urls)]
+
+
+def _index_path(urls: Urls) -> str:
+    return urls.rel(urls.search_lists()) + "index.json"

@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from generator.build.pagefind_service import INDEX, Indexing, record, split
+from generator.build.pagefind_service import INDEX, Indexing, Parts, record
 from generator.build.writer import Staging, existing_files
 from generator.site.catalog import Entry
 
@@ -330,14 +330,17 @@ def _index(
 
     try:
         for name, group in todo:
-            pieces = split([record(e, language) for e in group])
-            parts[name] = len(pieces)
-            for k, part in enumerate(pieces, start=1):
+            parts[name] = 0  # not known until its last part is fed
+            cut = Parts(record(e, language) for e in group)
+            while cut.more():
                 if len(running) >= max(1, jobs):
                     yield from collect()
                 job = Indexing(language)
-                running.append((name, k, [r["url"] for r in part], job))
-                job.add(part)
+                urls: list[str] = []  # filled as the part is fed
+                feed = cut.next_part(urls)
+                running.append((name, cut.count, urls, job))
+                job.add(feed)
+            parts[name] = cut.count
         while running:
             yield from collect()
     finally:

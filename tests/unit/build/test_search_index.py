@@ -4,6 +4,7 @@ its bound, and never leaves an index half-written."""
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import shutil
@@ -381,20 +382,27 @@ def test_update_is_a_no_op_for_an_unchanged_stamp(tmp_path):
     assert not (out / INDEX).exists()
 
 
-def test_records_split_in_parts_of_about_equal_text_in_their_order():
-    def records(*sizes: int) -> list[dict]:
-        return [{"url": f"/{i}/", "content": "x" * n} for i, n in enumerate(sizes)]
-
-    def split(found: list[dict], part: int) -> list[list[int]]:
+def test_records_are_cut_in_parts_of_bounded_text_in_their_order_as_they_are_fed():
+    def parts(part: int, *sizes: int, stop_after: int | None = None) -> list[list[int]]:
+        records = [{"url": f"/{i}/", "content": "x" * n} for i, n in enumerate(sizes)]
+        found = []
         with pytest.MonkeyPatch.context() as patch:
             patch.setattr(pagefind_service, "PART_TEXT", part)
-            return [[int(r["url"][1:-1]) for r in p] for p in pagefind_service.split(found)]
+            cut = pagefind_service.Parts(iter(records))
+            while cut.more():
+                urls: list[str] = []
+                taken = list(itertools.islice(cut.next_part(urls), stop_after or len(sizes)))
+                assert urls == [r["url"] for r in taken]
+                found.append([int(u[1:-1]) for u in urls])
+            assert cut.count == len(found)
+        return found
 
-    assert split(records(5, 5, 5), 100) == [[0, 1, 2]]  # under the bound: one index
-    assert split(records(*[10] * 9), 30) == [[0, 1, 2], [3, 4, 5], [6, 7, 8]]
-    assert split(records(*[10] * 10), 30) == [[0, 1, 2], [3, 4], [5, 6, 7], [8, 9]]  # 4 of 25
-    assert split(records(50, 1, 1, 1), 30) == [[0], [1, 2, 3]]  # one long article alone
-    assert split(records(1), 30) == [[0]]
+    assert parts(100, 5, 5, 5) == [[0, 1, 2]]  # under the bound: one index
+    assert parts(30, *[10] * 10) == [[0, 1, 2], [3, 4, 5], [6, 7, 8], [9]]
+    assert parts(30, 50, 1, 1, 1) == [[0], [1, 2, 3]]  # a long article is a part alone
+    assert parts(30, 10, 0, 0, 25) == [[0, 1, 2], [3]]
+    assert parts(30, *[10] * 4, stop_after=1) == [[0], [1], [2], [3]]  # a reader that stops
+    assert parts(30) == []
 
 
 def test_a_month_with_much_text_is_indexed_in_parts_that_come_and_go_with_it(site, monkeypatch):
