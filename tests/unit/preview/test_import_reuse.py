@@ -75,11 +75,17 @@ def test_a_content_or_static_save_reuses_the_settled_import(news: Site, serve) -
     _nothing_left_to_import(news)
 
 
-def test_a_deleted_imported_file_comes_back_as_the_import_brings_it(news: Site, serve) -> None:
+def _settled_with(news: Site, serve):
+    """A preview of the sources with one hand-written file saved (the import then settles),
+    and the imported file of "Ceasefire holds"."""
     _with_sources(news)
     running = serve()
     _rebuild(running, lambda: _hand(news, "Written by hand"))
-    imported = _imported(news, "Ceasefire holds")
+    return running, _imported(news, "Ceasefire holds")
+
+
+def test_a_deleted_imported_file_comes_back_as_the_import_brings_it(news: Site, serve) -> None:
+    running, imported = _settled_with(news, serve)
     _rebuild(running, imported.unlink)
     assert imported.is_file()
     assert "Ceasefire holds" in running.raw(_page(news, imported))[2]
@@ -104,10 +110,7 @@ def test_undoing_a_hand_edit_lets_the_newer_source_in(news: Site, serve) -> None
 
 
 def test_what_changed_while_the_config_was_broken_is_not_forgotten(news: Site, serve) -> None:
-    _with_sources(news)
-    running = serve()
-    _rebuild(running, lambda: _hand(news, "Written by hand"))
-    imported = _imported(news, "Ceasefire holds")
+    running, imported = _settled_with(news, serve)
     good = (news.root / "digest.toml").read_text()
 
     def break_both() -> None:
