@@ -132,7 +132,7 @@ def main() -> None:
         shards = json.loads((index / "shards.json").read_text())
         months, segments = len(shards["months"]), len(shards.get("recent", {}))
         superseded = sum(map(len, shards.get("gone", {}).values()))
-        articles = len(list(index.glob("*/fragment/*"))) - superseded
+        articles = len(list(index.glob("**/fragment/*"))) - superseded  # parts too
         # the generated titles end with the article's number: one article, one month
         words = [*WORDS, str(articles // 3)]
         for round_ in range(args.rounds):
