@@ -45,7 +45,6 @@ def record(entry: Entry, language: str) -> dict[str, Any]:
         "language": language,
         "meta": meta,
         "filters": filters,
-        "sort": {"date": meta["datetime"]},
     }
 
 

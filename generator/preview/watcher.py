@@ -183,7 +183,7 @@ class Watcher:
         if self._notify is None:  # no folder to watch
             return None if stop.wait(self.settle) else set()
         found = next(self._notify, None)
-        return None if found is None else {(int(c), p) for c, p in found}
+        return None if found is None else _pairs(found)
 
     def _events(self, raw: set[tuple[int, str]]) -> set[str]:
         """The changed files among notified paths: editor scratch, hidden folders and the
@@ -260,7 +260,7 @@ class Watcher:
             rust_timeout=step, yield_on_timeout=True, raise_interrupt=False,
         )  # fmt: skip
         try:  # starts watching (and fails here if the OS refuses)
-            self._pending = {(int(c), p) for c, p in next(self._notify, set())}
+            self._pending = _pairs(next(self._notify, set()))
         except (OSError, RuntimeError) as exc:
             self._fall_back(exc)
 
@@ -278,6 +278,10 @@ class Watcher:
         self._gave_up = bool(self._kinds)  # not while starting: the first build follows
 
 
+def _pairs(found: set[tuple[watchfiles.Change, str]]) -> set[tuple[int, str]]:
+    return {(int(change), path) for change, path in found}
+
+
 def _drain(
     watch: Generator[set[tuple[watchfiles.Change, str]], None, None],
 ) -> set[tuple[int, str]]:
@@ -285,7 +289,7 @@ def _drain(
     just before are read, not dropped with it."""
     for _ in range(2):
         if found := next(watch, None):
-            return {(int(c), p) for c, p in found}
+            return _pairs(found)
     return set()
 
 
