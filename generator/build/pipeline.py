@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 import gc
 import time
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -33,7 +32,7 @@ from generator.build.freshness import (
 from generator.build.loader import load_articles, resolve_duplicates, scan_content
 from generator.build.render import Renderer, theme_dir
 from generator.build.report import BuildReport
-from generator.build.search_filters import filter_list_paths, filter_lists
+from generator.build.search_filters import filter_lists
 from generator.build.search_index import INDEX, index_state, update_search_index
 from generator.build.writer import MARKER, Staging, existing_files, recover
 from generator.content.article import Article
@@ -44,7 +43,7 @@ from generator.core.workers import default_jobs, fork_map
 from generator.site.catalog import Catalog, make_catalog
 from generator.site.contexts import SiteView
 from generator.site.feeds import Feed, plan_feeds, render_feed
-from generator.site.outputs import OutputFile, Page
+from generator.site.outputs import MadeFile, OutputFile, Page
 from generator.site.pages import plan_pages
 from generator.site.related import link_articles
 from generator.site.sitemap import PATH as SITEMAP
@@ -195,16 +194,17 @@ def build(config: Config, options: BuildOptions) -> BuildReport:
             cache.close()
 
 
-def _other_files(
-    statics: dict[str, Path], catalog: Catalog, urls: Urls, search: bool
-) -> Iterator[OutputFile]:
-    """The outputs not rendered from a template, made one at a time (the search lists are
-    tens of megabytes on a large site: never all held at once)."""
-    yield from (OutputFile(rel, path.read_bytes()) for rel, path in statics.items())
-    yield OutputFile(MARKER, b"")
-    yield sitemap(catalog, urls)
-    if search:
-        yield from filter_lists(catalog, urls)
+def _made_files(
+    statics: dict[str, Path], catalog: Catalog, urls: Urls, lists: list[MadeFile]
+) -> list[MadeFile]:
+    """The outputs not rendered from a template, each made only when its file may be stale
+    (the search lists are tens of megabytes on a large site: never all held at once)."""
+    return [
+        *(MadeFile(rel, None, path.read_bytes) for rel, path in statics.items()),
+        MadeFile(MARKER, None, lambda: b""),
+        MadeFile(SITEMAP, None, lambda: sitemap(catalog, urls).data),
+        *lists,
+    ]
 
 
 def _build(
@@ -289,22 +289,24 @@ def _build(
     site = site_view(config, urls)
     statics = static_files(config)
     feeds = plan_feeds(catalog, config, urls, options.now)
-    lists = filter_list_paths(catalog, urls) if config.search.enabled else []
+    lists = filter_lists(catalog, urls) if config.search.enabled else []
     claim_outputs(
         pages,
         [(rel, "a static file") for rel in [*statics, MARKER]]
         + [(SITEMAP, "the sitemap")]
         + [(f.path, f"the {f.kind} feed {f.url}") for f in feeds]
-        + [(path, "a search list") for path in lists],
+        + [(f.path, "a search list") for f in lists],
     )
-    others = [*statics, MARKER, SITEMAP, *lists]  # files made whole, not from a template
+    made = _made_files(statics, catalog, urls, lists)
+    others = [f.path for f in made]
     report.feeds = len(feeds)
     lap("plan")
 
     paths = [p.output for p in pages] + [f.path for f in feeds]
     previous = cache.pages(cache_site) if cache is not None else {}
+    fingerprinter = Fingerprinter(salt, keys)
     fingerprint_state = FingerprintState(
-        Fingerprinter(salt, keys), pages, feeds, output if previous else None, previous
+        fingerprinter, pages, feeds, output if previous else None, previous
     )
     fingerprints, live, verified = fingerprint_outputs(fingerprint_state, options.jobs)
     planned = set(paths) | set(others)
@@ -326,14 +328,21 @@ def _build(
         else:
             todo.append(i)
     stale: list[OutputFile] = []  # made one at a time: only those unlike their file are kept
-    for o in _other_files(statics, catalog, urls, config.search.enabled):
-        hashes[o.path] = output_hash(o.data)
+    bases: dict[str, str] = {}  # fingerprint of each made file's basis, for its record
+    for f in made:
+        known = previous.get(f.path)
+        bases[f.path] = "" if f.basis is None else fingerprinter.page({"basis": f.basis}, "made")
+        if known and bases[f.path] and known[:3] == (bases[f.path], *live.get(f.path, ())):
+            hashes[f.path] = known[3]
+            continue
+        data = f.make()
+        hashes[f.path] = output_hash(data)
         if not (
-            o.path in live
-            and live[o.path][0] == len(o.data)
-            and (output / o.path).read_bytes() == o.data
+            f.path in live
+            and live[f.path][0] == len(data)
+            and (output / f.path).read_bytes() == data
         ):
-            stale.append(o)
+            stale.append(OutputFile(f.path, data))
     lap("fingerprint")
 
     report.articles, report.pages, report.rendered = len(catalog.entries), len(pages), len(todo)
@@ -368,7 +377,7 @@ def _build(
         record = {
             path: (fingerprints[i], *live[path], hashes[path]) for i, path in enumerate(paths)
         }
-        record.update({path: ("", *live[path], hashes[path]) for path in others})
+        record.update({path: (bases[path], *live[path], hashes[path]) for path in others})
         if record != previous:
             cache.save_pages(cache_site, record, previous)
     lap("write")

@@ -13,17 +13,18 @@ byte for byte), a pure function of the catalog: a cached build writes what a cle
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable
+from typing import Any
 
 from generator.build.render import datefmt
-from generator.site.catalog import Catalog, Entry, Group
-from generator.site.outputs import OutputFile
+from generator.site.catalog import Catalog, Entry
+from generator.site.outputs import MadeFile
 from generator.site.urls import Urls
 
 SIZE = 100  # articles a file
 EXCERPT_WORDS = 30  # as Pagefind's excerpts (the search page's excerptLength)
 
-__all__ = ["SIZE", "filter_list_paths", "filter_lists", "list_paths", "result_meta"]
+__all__ = ["SIZE", "filter_lists", "result_meta"]
 
 
 def result_meta(entry: Entry) -> dict[str, str]:
@@ -56,47 +57,32 @@ def _row_of(entry: Entry, rows: dict[str, str]) -> str:
     return row
 
 
-def list_paths(urls: Urls, kind: str, slug: str, count: int) -> list[str]:
-    """The output paths of a list's files, oldest first."""
-    folder = urls.rel(urls.search_lists())
-    return [f"{folder}{kind}/{slug}/{n}.json" for n in range(-(-count // SIZE))]
-
-
-def filter_lists(catalog: Catalog, urls: Urls) -> Iterator[OutputFile]:
+def filter_lists(catalog: Catalog, urls: Urls) -> list[MadeFile]:
     """The index (each topic's and source's list: slug and count) and every list's files:
     a JSON array of rows [url, title, datetime, date, topic, source, excerpt], newest first
-    within a file, the file numbered 0 holding the oldest articles."""
-    rows: dict[str, str] = {}
-    index: dict[str, dict[str, list]] = {}
-    kinds: list[tuple[str, tuple[Group, ...]]] = [
-        ("topic", catalog.topics),
-        ("source", catalog.sources),
-    ]
-    for kind, groups in kinds:
+    within a file, the file numbered 0 holding the oldest articles. Each file is made only
+    when asked (the lists are tens of megabytes on a large site: never all held at once,
+    and a file whose articles are unchanged need not be made at all)."""
+    rows: dict[str, str] = {}  # an article's row, made once for its topic's and source's lists
+
+    def make(chunk: tuple[Entry, ...]) -> Callable[[], bytes]:
+        def made() -> bytes:
+            lines = [rows[e.url] if e.url in rows else _row_of(e, rows) for e in chunk]
+            return ("[\n" + ",\n".join(reversed(lines)) + "\n]\n").encode()
+
+        return made
+
+    folder = urls.rel(urls.search_lists())
+    files: list[MadeFile] = []
+    index: dict[str, Any] = {"size": SIZE}
+    for kind, groups in (("topic", catalog.topics), ("source", catalog.sources)):
         index[kind] = {}
         for group in groups:
             oldest_first = group.entries[::-1]
             index[kind][group.name] = [group.slug, len(oldest_first)]
-            for n, path in enumerate(list_paths(urls, kind, group.slug, len(oldest_first))):
+            for n in range(-(-len(oldest_first) // SIZE)):
                 chunk = oldest_first[n * SIZE : (n + 1) * SIZE]
-                lines = [rows[e.url] if e.url in rows else _row_of(e, rows) for e in chunk]
-                yield OutputFile(path, ("[\n" + ",\n".join(reversed(lines)) + "\n]\n").encode())
-    data = {"size": SIZE, **index}
-    yield OutputFile(_index_path(urls), (json.dumps(data, ensure_ascii=False) + "\n").encode())
-
-
-def filter_list_paths(catalog: Catalog, urls: Urls) -> list[str]:
-    """The paths filter_lists writes, known without making a file (the build claims them
-    while planning, and makes the files one at a time later, so their bytes are never all
-    held at once)."""
-    found = [
-        path
-        for kind, groups in (("topic", catalog.topics), ("source", catalog.sources))
-        for group in groups
-        for path in list_paths(urls, kind, group.slug, len(group.entries))
-    ]
-    return [*found, _index_path(urls)]
-
-
-def _index_path(urls: Urls) -> str:
-    return urls.rel(urls.search_lists()) + "index.json"
+                files.append(MadeFile(f"{folder}{kind}/{group.slug}/{n}.json", chunk, make(chunk)))
+    data = (json.dumps(index, ensure_ascii=False) + "\n").encode()
+    files.append(MadeFile(f"{folder}index.json", None, lambda: data))
+    return files

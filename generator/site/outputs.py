@@ -1,9 +1,11 @@
-"""What planning hands to rendering: a `Page` to render and an `OutputFile` to write."""
+"""What planning hands to rendering: a `Page` to render, an `OutputFile` to write, and a
+`MadeFile` made by code only when its file may be stale."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from generator.site.contexts import PageContext
@@ -24,3 +26,14 @@ class Page:
 class OutputFile:
     path: str  # relative to the output folder, '/'-separated
     data: bytes
+
+
+@dataclass(frozen=True, slots=True)
+class MadeFile:
+    """An output made whole by code rather than a template. Its bytes are a pure function of
+    `basis` (with the build's code and settings), so a build that finds the same basis and an
+    untouched file need not make it; None when making it is cheaper than digesting a basis."""
+
+    path: str
+    basis: Any
+    make: Callable[[], bytes]
