@@ -168,16 +168,20 @@ def _write_report(path: Path, text: str) -> None:
     "--report", "report_path", type=click.Path(path_type=Path),
     help="Write every item's outcome and reason to this JSON file.",
 )  # fmt: skip
+@click.option(
+    "--strict", is_flag=True, help="Exit 1 when any record failed (the rest are still imported)."
+)
 @click.option("-q", "--quiet", is_flag=True, help="Print failures and the summary only.")
 @wait_option
 @reports_errors
 def import_command(
-    config_path, paths, source, topic, day, dry_run, force, report_path, quiet, wait
+    config_path, paths, source, topic, day, dry_run, force, report_path, strict, quiet, wait
 ):
     """Import scraped articles (text dumps, plain text, JSON, JSON Lines) into content/.
 
     PATH is a file or a folder (read recursively); without one, [import] paths from
-    digest.toml. Exit code 1 when any item failed (the others are still imported).
+    digest.toml. A record that cannot be imported is reported and skipped: the scraper's
+    problem, so the exit code stays 0 (1 with --strict, or when a PATH named finds no file).
     """
     from generator.importing.importer import ImportOptions, import_sources
 
@@ -206,7 +210,7 @@ def import_command(
     if report_path:
         _write_report(report_path, report.to_json())
     click.echo(report.summary())
-    if report.failed:
+    if report.unfound or (strict and report.failed):
         sys.exit(1)
 
 

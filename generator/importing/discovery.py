@@ -59,11 +59,13 @@ def discover(
             matches = _glob(given)
             if not matches:
                 report.add(str(given), "failed", "matches no file; check the pattern")
+                report.unfound.append(str(given))
             for match in matches:
                 real = os.path.realpath(match)
                 found.setdefault(real, (str(match), _stat(real)))
         else:
             report.add(str(given), "failed", "no such file or folder; check the path")
+            report.unfound.append(str(given))
     if skipped:
         kinds = ", ".join(f"{n} {kind}" for kind, n in sorted(skipped.items()))
         total = sum(skipped.values())

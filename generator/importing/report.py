@@ -33,6 +33,9 @@ class ImportReport:
     settled: bool = False
     placed: int = 0
     consulted: set[str] = field(default_factory=set)
+    # Paths or patterns the user named that found no file: the user's mistake, not a
+    # scraper's (also reported as failed items).
+    unfound: list[str] = field(default_factory=list)
 
     def add(
         self,

@@ -21,11 +21,14 @@ def make_site(root: Path, toml: str = "") -> Path:
     return root
 
 
-def test_import_reports_and_exits_1_when_anything_failed(tmp_path):
+def test_import_reports_failed_records_and_exits_1_only_when_strict(tmp_path):
     site = make_site(tmp_path / "s")
     (site / "sources" / "empty.txt").write_text("", encoding="utf-8")
+    strict = digest(site, "import", "sources", "--strict", "--dry-run")
+    assert strict.returncode == 1, strict.stderr
+    assert "failed: sources/empty.txt: is empty" in strict.stderr
     result = digest(site, "import", "sources", "--report", "out/report.json")
-    assert result.returncode == 1, result.stderr
+    assert result.returncode == 0, result.stderr  # a scraper's bad record: reported, not fatal
     assert "failed: sources/empty.txt: is empty" in result.stderr
     assert result.stdout.startswith("Imported 7 items")
     assert "6 new, 0 updated, 0 unchanged, 0 duplicates merged, 1 failed" in result.stdout
@@ -38,6 +41,18 @@ def test_import_reports_and_exits_1_when_anything_failed(tmp_path):
     again = digest(site, "import", "sources")
     assert again.returncode == 0, again.stderr
     assert "0 new, 0 updated, 6 unchanged" in again.stdout
+
+
+def test_import_exits_1_when_a_path_named_finds_no_file(tmp_path):
+    site = make_site(tmp_path / "s")
+    (site / "sources" / "empty.txt").write_text("", encoding="utf-8")  # a scraper's: a warning
+    for named in ("sorces", "sources/*.jsonn"):  # the user's typo: an error, the rest imported
+        result = digest(site, "import", "sources", named)
+        assert result.returncode == 1, result.stderr
+        assert f"failed: {named}: " in result.stderr
+        assert "Traceback" not in result.stderr
+    assert len(list((site / "content").rglob("*.md"))) == 6
+    assert digest(site, "import", "sources").returncode == 0
 
 
 def test_import_without_paths_uses_config_and_checks_flags(tmp_path):

@@ -67,8 +67,9 @@ def build(site: Site, case: dict) -> tuple[bool, str]:
 
 
 def import_sources(site: Site, case: dict) -> tuple[bool, str]:
-    """(succeeded, messages) of `digest import in/` for an importer case."""
-    args = ("import", "in", "--date", "2021-08-11", "--wait", "0")
+    """(succeeded, messages) of `digest import in/` for an importer case (--strict: a record
+    that failed shows in the exit code)."""
+    args = ("import", "in", "--date", "2021-08-11", "--wait", "0", "--strict")
     if case.get("cli"):
         return _cli(site, *args)
     cwd = os.getcwd()
