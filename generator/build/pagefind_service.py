@@ -26,9 +26,11 @@ INDEX = "pagefind"  # the index's folder in the site, and the name its problems 
 # What the search page loads; Pagefind's own UIs and its highlighter are left out.
 UNUSED = ("pagefind-ui.", "pagefind-component-ui.", "pagefind-modular-ui.", "pagefind-highlight.")
 
-# Pagefind's process holds about 20 bytes per byte of text it indexes (measured: 335 MiB for
-# 12 MB), so a month with more text than this is indexed in parts, each a Pagefind of its own.
+# Pagefind's process grows with the text it indexes and with its records (measured: 335 MiB
+# for 3,000 records of 4 KB; 483 MiB for 4,700 short scraped records, 0.9 MB of them), so an
+# index with more of either is built in parts, each a Pagefind of its own (about 200 MiB).
 PART_TEXT = 6_000_000
+PART_RECORDS = 2_000
 
 
 def record(entry: Entry, language: str) -> dict[str, Any]:
@@ -49,9 +51,10 @@ def record(entry: Entry, language: str) -> dict[str, Any]:
 
 
 class Parts:
-    """An index's records cut, as they are fed, in parts of at most PART_TEXT characters of
-    text each (a longer record is a part alone), in catalog order (newest first): a busy
-    month costs Pagefind bounded memory, and no month's records are ever all held at once."""
+    """An index's records cut, as they are fed, in parts of at most PART_RECORDS records and
+    PART_TEXT characters of text each (a longer record is a part alone), in catalog order
+    (newest first): a busy month costs Pagefind bounded memory, and no month's records are
+    ever all held at once."""
 
     def __init__(self, records: Iterable[dict[str, Any]]):
         self._records = iter(records)
@@ -67,13 +70,14 @@ class Parts:
         return self._part(urls)
 
     def _part(self, urls: list[str]) -> Iterator[dict[str, Any]]:
-        size = 0
+        size = taken = 0
         while self._next is not None and (
-            not size or size + len(self._next["content"]) <= PART_TEXT
+            not size or (size + len(self._next["content"]) <= PART_TEXT and taken < PART_RECORDS)
         ):
             # taken before it is handed over: a reader that stops early never gets it twice
             record, self._next = self._next, next(self._records, None)
             size += len(record["content"]) or 1
+            taken += 1
             urls.append(record["url"])
             yield record
 

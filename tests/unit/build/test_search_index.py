@@ -383,11 +383,14 @@ def test_update_is_a_no_op_for_an_unchanged_stamp(tmp_path):
 
 
 def test_records_are_cut_in_parts_of_bounded_text_in_their_order_as_they_are_fed():
-    def parts(part: int, *sizes: int, stop_after: int | None = None) -> list[list[int]]:
+    def parts(
+        part: int, *sizes: int, stop_after: int | None = None, most: int = 1000
+    ) -> list[list[int]]:
         records = [{"url": f"/{i}/", "content": "x" * n} for i, n in enumerate(sizes)]
         found = []
         with pytest.MonkeyPatch.context() as patch:
             patch.setattr(pagefind_service, "PART_TEXT", part)
+            patch.setattr(pagefind_service, "PART_RECORDS", most)
             cut = pagefind_service.Parts(iter(records))
             while cut.more():
                 urls: list[str] = []
@@ -403,6 +406,9 @@ def test_records_are_cut_in_parts_of_bounded_text_in_their_order_as_they_are_fed
     assert parts(30, 10, 0, 0, 25) == [[0, 1, 2], [3]]
     assert parts(30, *[10] * 4, stop_after=1) == [[0], [1], [2], [3]]  # a reader that stops
     assert parts(30) == []
+    # Bounded in records too (Pagefind's memory grows with each record, short or long).
+    assert parts(100, *[1] * 7, most=3) == [[0, 1, 2], [3, 4, 5], [6]]
+    assert parts(25, 10, 10, 1, 1, 1, most=2) == [[0, 1], [2, 3], [4]]
 
 
 def test_a_month_with_much_text_is_indexed_in_parts_that_come_and_go_with_it(site, monkeypatch):
