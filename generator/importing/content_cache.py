@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -102,11 +103,11 @@ class ContentCache:
             self.add(known)
         return self
 
-    def saved(self) -> dict[str, ContentEntry]:
-        """The entries as the last import saved them, not checked against the files: what
-        content/ held for it (the preview compares a file saved since with this)."""
+    def saved(self) -> dict[str, tuple[tuple[int, int], ContentEntry]]:
+        """The files as the last import saved them, each with the stat it had then, not
+        checked against the files: what content/ held for that import."""
         return {
-            rel: ContentEntry(rel, *entry[2:5])
+            rel: ((entry[0], entry[1]), ContentEntry(rel, *entry[2:5]))
             for rel, entry in self._read_cache().items()
             if isinstance(entry, list) and len(entry) == 5
         }
@@ -155,3 +156,52 @@ class ContentCache:
         }
         if data != self._loaded:
             write_json(self.cache_file, data)
+
+
+class ImportView:
+    """content/ as a settled import saw it (its saved index), to tell whether files changed
+    since leave that import's decisions as they were: it opened only the files it
+    `consulted`; of the others it knew the index entry alone, the id and source hash (a
+    replayed story needs no more) and the copy key when it `placed` any story (a title edit
+    changes it). `digest import` and the preview both ask this before replaying one."""
+
+    def __init__(
+        self, content: Path, cache: Path, tz: dt.tzinfo, consulted: Collection[str], placed: bool
+    ):
+        self.content = content
+        self.consulted = consulted
+        self.placed = placed
+        self.tz = tz
+        self._cache = ContentCache(content, cache, tz)
+        self._saved: dict[str, tuple[tuple[int, int], ContentEntry]] | None = None
+
+    def _entries(self) -> dict[str, tuple[tuple[int, int], ContentEntry]]:
+        if self._saved is None:
+            self._saved = self._cache.saved()
+        return self._saved
+
+    def changed(self, stats: Mapping[str, tuple[int, int]]) -> list[str]:
+        """The files of `content_stats` whose stat is not the one the import saw."""
+        saved = self._entries()
+        return [rel for rel, st in stats.items() if (e := saved.get(rel)) is None or e[0] != st]
+
+    def holds(self, rel: str) -> bool:
+        """The content file `rel` (changed, added or deleted since) is, for the import, as it was."""
+        if rel in self.consulted:
+            return False
+        saved = self._entries()
+        path, before = self.content / rel, saved.get(rel)
+        if not path.exists():  # deleted or moved: a file it knew, or a folder of them
+            return before is None and not any(k.startswith(rel + "/") for k in saved)
+        if not path.is_file():
+            return False
+        if not rel.endswith(".md"):
+            return True  # not an article: the import never lists it
+        if before is None:
+            return False
+        return self._key(before[1]) == self._key(read_entry(path, rel, self.tz))
+
+    def _key(self, entry: ContentEntry) -> tuple[str | None, ...]:
+        if self.placed:
+            return (entry.id, entry.source_hash, entry.copy_key)
+        return (entry.id, entry.source_hash)

@@ -13,6 +13,7 @@ import time
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -21,7 +22,7 @@ from generator.core.atomic import remove_temporaries
 from generator.core.config import Config
 from generator.core.errors import Problem
 from generator.core.progress import Progress
-from generator.importing.content_cache import content_stats
+from generator.importing.content_cache import ImportView, content_stats
 from generator.importing.discovery import SourceFile, discover
 from generator.importing.readers import ReadContext
 from generator.importing.record import SourceRecord
@@ -71,8 +72,9 @@ def import_sources(
     # Nothing changed since an import that had nothing to do: its report, nothing read.
     junk = config.import_.junk_titles
     key = f"{__version__}|{ctx!r}|{junk!r}|{options.force}|{config.tz}|{content}"
-    settled = SettledBatch(cache, key, files, stats)
-    report.settled = settled.replay(report)
+    view = partial(ImportView, content, cache, config.tz)
+    settled = SettledBatch(cache, key, files, stats, view)
+    report.settled = settled.replay(report, keep=not options.dry_run)
     if not report.settled:
         mark = (len(report.items), len(report.warnings))  # discover's own are made each run
         if not options.dry_run:

@@ -15,18 +15,19 @@ import hashlib
 import json
 import os
 from array import array
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from itertools import chain
 from operator import itemgetter
 from pathlib import Path
 
 from generator.core.atomic import write_json
+from generator.importing.content_cache import ImportView
 from generator.importing.discovery import SourceFile
 from generator.importing.report import ImportItem, ImportReport
 
 CACHE_NAME = "import-sources.json"
 SETTLED_NAME = "import-settled.json"
-_SETTLED_VERSION = 2  # 2: with the stories placed and the content files read for them
+_SETTLED_VERSION = 3  # 2: with the stories placed and the content files read; 3: inputs
 _VERSION = 4  # 2: stories with hashes and keys; 3: size and mtime; 4: keys relative to the root
 
 
@@ -112,10 +113,13 @@ class SourceCache:
 class SettledBatch:
     """The report of the last import that wrote nothing, under a digest of all it depended
     on: the reading options, every source file's path, name and (size, mtime), every content
-    file's (mtime, size). The same digest again is the same input, so a full run would read
-    the same files, decide the same and write nothing: its report is replayed instead, and
-    not one source file is opened. Saved only from a run that wrote nothing, so what is
-    replayed was seen, never predicted; any other run deletes it."""
+    file's name and (mtime, size). The same digest again is the same input, so a full run
+    would read the same files, decide the same and write nothing: its report is replayed
+    instead, and not one source file is opened. Content files edited since (an editor's
+    daily work) are checked one by one (`ImportView`): when none changed what the import
+    knew of it, the report is replayed too and saved under the new digest. Saved only from a
+    run that wrote nothing, so what is replayed was seen, never predicted; any other run
+    deletes it."""
 
     def __init__(
         self,
@@ -123,8 +127,10 @@ class SettledBatch:
         key: str,
         files: Sequence[SourceFile],
         content: Mapping[str, tuple[int, int]],
+        view: Callable[[Collection[str], bool], ImportView],
     ):
         self.file = cache / SETTLED_NAME
+        self.content, self.view = content, view
         head = f"{_SETTLED_VERSION}|{key}|{len(files)}|{len(content)}"
         digest = hashlib.sha256(head.encode())
         # Joined strings and packed integers: 80,000 entries in a few ms (JSON takes 0.2 s).
@@ -132,17 +138,19 @@ class SettledBatch:
             digest.update("\0".join(names).encode("utf-8", "surrogatepass") + b"\1")
         stats = chain.from_iterable(f.stat or (-1, -1) for f in files)
         digest.update(array("q", stats).tobytes())
+        self.inputs = digest.hexdigest()  # all but the content files' stats
         digest.update(array("q", chain.from_iterable(content.values())).tobytes())
         self.digest = digest.hexdigest()
 
-    def replay(self, report: ImportReport) -> bool:
+    def replay(self, report: ImportReport, keep: bool) -> bool:
         """Add the settled report's items and warnings to `report`; False when the input
-        differs from the settled one (or nothing was settled)."""
+        differs from the settled one (or nothing was settled). `keep`: save it under this
+        run's digest when content files changed since without changing it."""
         try:
             data = json.loads(self.file.read_text(encoding="utf-8"))
         except (OSError, ValueError):
             return False
-        if not isinstance(data, dict) or data.get("digest") != self.digest:
+        if not isinstance(data, dict) or data.get("inputs") != self.inputs:
             return False
         items, warnings = data.get("items"), data.get("warnings")
         placed, consulted = data.get("placed"), data.get("consulted")
@@ -150,6 +158,12 @@ class SettledBatch:
             return False
         if not (isinstance(placed, int) and isinstance(consulted, list)):
             return False
+        if data.get("digest") != self.digest:
+            view = self.view(set(map(str, consulted)), bool(placed))
+            if not all(map(view.holds, view.changed(self.content))):
+                return False
+            if keep:
+                write_json(self.file, {**data, "digest": self.digest})
         try:
             replayed = list(map(ImportItem._make, items))
         except TypeError:
@@ -165,6 +179,7 @@ class SettledBatch:
         on each run), and what its decisions depended on."""
         data = {
             "digest": self.digest,
+            "inputs": self.inputs,
             "items": report.items[mark[0] :],  # tuples, as JSON lists
             "warnings": report.warnings[mark[1] :],
             "placed": report.placed,

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from generator.core.config import Config
 from generator.core.errors import Problem
-from generator.importing.content_cache import ContentCache, ContentEntry, read_entry
+from generator.importing.content_cache import ImportView
 from generator.importing.importer import source_roots
 from generator.importing.report import ImportReport
 
@@ -29,7 +29,8 @@ class LastImport:
         self.config = config
         self.report = report
         self.problems = problems
-        self._entries: dict[str, ContentEntry] | None = None  # read when first needed
+        content, cache = config.path("content"), config.path("cache")
+        self._view = ImportView(content, cache, config.tz, report.consulted, bool(report.placed))
 
     def holds(self, config: Config, changed: Iterable[str]) -> bool:
         """Would importing now, after these files changed, give this same report?"""
@@ -42,31 +43,8 @@ class LastImport:
                 return False  # a root itself (moved, deleted) or a folder holding one
             if any(root in path.parents for root in feeding[1:]):
                 return False  # a source file
-            if content in path.parents and not self._same_entry(content, path):
+            if content in path.parents and not self._view.holds(
+                path.relative_to(content).as_posix()
+            ):
                 return False
         return True
-
-    def _same_entry(self, content: Path, path: Path) -> bool:
-        """The content file is, for the import, as it was: same index entry, text unread."""
-        rel = path.relative_to(content).as_posix()
-        if rel in self.report.consulted:
-            return False
-        if self._entries is None:
-            self._entries = ContentCache(content, self.config.path("cache"), self.config.tz).saved()
-        before = self._entries.get(rel)
-        if not path.exists():  # deleted or moved: a file it knew, or a folder of them
-            return before is None and not any(k.startswith(rel + "/") for k in self._entries)
-        if not path.is_file():
-            return False
-        if not rel.endswith(".md"):
-            return True  # not an article: the import never lists it
-        after = read_entry(path, rel, self.config.tz)
-        return before is not None and self._key(before) == self._key(after)
-
-    def _key(self, entry: ContentEntry) -> tuple[str | None, ...]:
-        """What the import knew of the file: a replayed story needs its id and source hash;
-        a placed one (a record that met another, say) also every file's copy key (a title
-        edit changes it) and path."""
-        if self.report.placed:
-            return (entry.id, entry.source_hash, entry.copy_key)
-        return (entry.id, entry.source_hash)

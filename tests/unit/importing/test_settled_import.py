@@ -94,6 +94,33 @@ def test_settled_rerun_opens_no_source_file_and_replays_failures_and_warnings(si
     assert third.consulted == second.consulted
 
 
+def said(report: ImportReport, root: Path) -> list[str]:
+    """A report's items and warnings, in order of their text, named apart from the site root."""
+    return sorted(str(x).replace(str(root), "") for x in report.items + report.warnings)
+
+
+def test_content_edits_the_import_does_not_depend_on_replay_it(site, tmp_path):
+    second = settle(site)
+    unread = [i.path for i in second.items if i.path and i.path not in second.consulted]
+    for rel in unread[3], unread[7]:  # the editor's work of a day: bodies corrected
+        body = site / "content" / rel
+        body.write_text(body.read_text("utf-8") + "\nA line the editor added.\n", "utf-8")
+    # What a full import says of this content/: on a copy, with nothing settled.
+    shutil.copytree(site, tmp_path / "full")
+    (tmp_path / "full" / ".digest-cache" / SETTLED_NAME).unlink()
+    full = run(tmp_path / "full")
+    files = tree(site / "content")
+    garble(site / "src")
+    edited = run(site)  # replayed: a source file opened now would fail
+    assert said(edited, site) == said(full, tmp_path / "full")
+    assert edited.settled and tree(site / "content") == files
+    assert run(site).items == edited.items  # saved under the new digest: replayed again
+    # An edit the import depends on (a title: the key that finds copies) is imported as before.
+    body.write_text(body.read_text("utf-8").replace("title: ", "title: Edited ", 1), "utf-8")
+    again = run(site)  # the files it must read are garbage now: each one fails
+    assert again.counts()["failed"] > edited.counts()["failed"]
+
+
 def test_other_options_are_not_served_the_settled_report(site):
     settle(site)
     garble(site / "src")
