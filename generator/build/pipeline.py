@@ -52,7 +52,7 @@ from generator.site.topics import apply_aliases, similar_topics
 from generator.site.urls import Urls
 
 # Below this many outputs to render, forking workers costs more than it saves.
-PARALLEL_RENDER = 300
+PARALLEL_RENDER = 100
 
 
 SKIP_ADVICE = (

@@ -24,6 +24,7 @@ from generator.site.clusters import find_stories
 POOL = 30
 MOST = 5
 FEWEST = 3
+BLOCK = 200  # a topic's articles are ranked, and remembered, this many at a time
 
 
 def _add(chosen: list[Entry], taken: set[str], candidates: Sequence[Entry], upto: int) -> None:
@@ -38,16 +39,19 @@ def _add(chosen: list[Entry], taken: set[str], candidates: Sequence[Entry], upto
 
 def _related_in(
     entries: list[Entry],
+    block: range,
     catalog: Catalog,
     position: Mapping[str, int],
     terms: Mapping[str, frozenset[str]],
     also: Mapping[str, tuple[Entry, ...]],
 ) -> list[tuple[Entry, ...]]:
-    """The related articles of a topic's entries (oldest first)."""
+    """The related articles of a topic's entries (oldest first) in `block`; the POOL
+    entries before it are read only for the words they share."""
     everything = catalog.entries  # newest first
     postings: dict[str, list[int]] = defaultdict(list)  # term → positions, ascending
     found: list[tuple[Entry, ...]] = []
-    for o, entry in enumerate(entries):
+    for o in range(max(0, block.start - POOL), block.stop):
+        entry = entries[o]
         mine = terms[entry.url]
         shared: dict[int, int] = defaultdict(int)  # earlier position → terms shared
         for w in mine:
@@ -57,6 +61,8 @@ def _related_in(
                     break
                 shared[q] += 1
             near.append(o)
+        if o < block.start:
+            continue
         taken = {entry.url} | {e.url for e in also.get(entry.url, ())}
         chosen: list[Entry] = []
         add = partial(_add, chosen, taken)
@@ -72,17 +78,23 @@ def _related_in(
     return found
 
 
-def _topic_key(
+def _block_key(
     entries: list[Entry],
+    block: range,
     catalog: Catalog,
     position: Mapping[str, int],
     terms: Mapping[str, frozenset[str]],
     also: Mapping[str, tuple[Entry, ...]],
 ) -> str:
-    """All a topic's related lists follow from: its entries' URLs, top terms and other
-    reports, and the site's entries around those that may be filled up from the site."""
+    """All a block's related lists follow from: its entries' URLs, top terms and other
+    reports, the POOL entries before it, and the site's entries around those that may be
+    filled up from the site."""
     parts = []
-    for o, entry in enumerate(entries):
+    for o in range(max(0, block.start - POOL), block.stop):
+        entry = entries[o]
+        if o < block.start:
+            parts.append(entry.url + " ".join(sorted(terms[entry.url])))
+            continue
         others = also.get(entry.url, ())
         parts.append(
             entry.url + " ".join(sorted(terms[entry.url])) + "|".join(e.url for e in others)
@@ -103,22 +115,27 @@ def find_related(
 ) -> tuple[dict[str, tuple[Entry, ...]], dict[str, str]]:
     """Entry URL → its related articles, best first; never itself nor its story's other
     reports (the page lists those as "Also reported by"). And a memo for the next build:
-    a topic whose inputs are as in `known` (the last build's memo) is not ranked again."""
+    a block of a topic whose inputs are as in `known` (the last build's memo) is not ranked
+    again. Blocks are counted from a topic's oldest article, so today's articles change
+    only each topic's newest block, and an edit the one or two blocks that read it."""
     position = {e.url: i for i, e in enumerate(catalog.entries)}
     by_url = {e.url: e for e in catalog.entries}
     related: dict[str, tuple[Entry, ...]] = {}
     memo: dict[str, str] = {}
     for topic in catalog.topics:
         entries = list(topic.entries[::-1])  # oldest first
-        key = _topic_key(entries, catalog, position, terms, also)
-        text = (known or {}).get(key)
-        if text:
-            lists = [tuple(map(by_url.__getitem__, urls)) for urls in json.loads(text)]
-        else:
-            lists = _related_in(entries, catalog, position, terms, also)
-            text = json.dumps([[e.url for e in chosen] for chosen in lists])
-        memo[key] = text
-        related.update(zip([e.url for e in entries], lists, strict=True))
+        for first in range(0, len(entries), BLOCK):
+            block = range(first, min(first + BLOCK, len(entries)))
+            key = _block_key(entries, block, catalog, position, terms, also)
+            text = (known or {}).get(key)
+            if text:
+                lists = [tuple(map(by_url.__getitem__, urls)) for urls in json.loads(text)]
+            else:
+                lists = _related_in(entries, block, catalog, position, terms, also)
+                text = json.dumps([[e.url for e in chosen] for chosen in lists])
+            memo[key] = text
+            urls = [e.url for e in entries[block.start : block.stop]]
+            related.update(zip(urls, lists, strict=True))
     return related, memo
 
 

@@ -8,9 +8,12 @@ import json
 from dataclasses import replace
 from pathlib import Path
 
+import pytest
+
 from benchmarks.cluster_speed import archive
 from generator.content.article import Article
 from generator.core.identity import slugify
+from generator.site import related as related_module
 from generator.site.catalog import Catalog, make_catalog
 from generator.site.clusters import PARALLEL_ARTICLES, day_stories, find_stories, fold
 from generator.site.related import FEWEST, MOST, link_articles
@@ -251,6 +254,27 @@ def test_related_articles_from_the_memo_equal_fresh_ones() -> None:
     assert again.related == link_articles(catalog(*edited)).related
     reused = link_articles(catalog(*articles), keys, first.memo)
     assert reused.related == first.related and reused.memo == first.memo
+
+
+def test_related_articles_in_blocks_equal_one_pass_and_new_ones_redo_the_newest(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A topic is ranked in blocks counted from its oldest article (each block reading the
+    POOL articles before it): the same lists as one pass, and today's articles rank only
+    the topic's newest block again."""
+    world = [art(100 + i, *f, hours=i, topic="World") for i, f in enumerate(FILLER)]
+    articles = _topic_articles(84) + world
+    keys = {a.id: f"k{a.id}" for a in articles}
+    whole = link_articles(catalog(*articles), keys).related  # one block each
+    monkeypatch.setattr(related_module, "BLOCK", 12)  # Courts: 7 blocks, 2.5 pools
+    first = link_articles(catalog(*articles), keys)
+    assert first.related == whole
+    more = articles + _topic_articles(5, start=84)
+    keys |= {a.id: f"k{a.id}" for a in more}
+    again = link_articles(catalog(*more), keys, first.memo)
+    assert again.related == link_articles(catalog(*more), keys).related
+    ranked = [k for k in set(again.memo) - set(first.memo) if k.startswith("r")]
+    assert len(ranked) == 1  # the new block of Courts' 85th to 89th articles
 
 
 def test_workers_link_the_same_stories_as_one_process() -> None:
