@@ -164,6 +164,7 @@ class _RenderState:
     staging: Staging
     config: Config
     urls: Urls
+    items: dict[str, Any] = field(default_factory=dict)  # feed items made, in this process
 
 
 def _render_one(state: _RenderState, index: int) -> tuple[str, bool, str]:
@@ -172,7 +173,8 @@ def _render_one(state: _RenderState, index: int) -> tuple[str, bool, str]:
     if index < len(state.pages):
         out = state.renderer.render(state.pages[index])
     else:
-        out = render_feed(state.feeds[index - len(state.pages)], state.config, state.urls)
+        feed = state.feeds[index - len(state.pages)]
+        out = render_feed(feed, state.config, state.urls, state.items)
     return out.path, state.staging.put(out.path, out.data), output_hash(out.data)
 
 

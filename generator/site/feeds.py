@@ -229,9 +229,16 @@ def _json_feed(feed: Feed, config: Config, urls: Urls, items: list[_Item]) -> by
     return (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 
-def render_feed(feed: Feed, config: Config, urls: Urls) -> OutputFile:
-    """The feed's bytes; pretty-printed, because people read feeds to debug their readers."""
-    items = [_item(e, config, urls) for e in feed.entries]
+def render_feed(
+    feed: Feed, config: Config, urls: Urls, made: dict[str, _Item] | None = None
+) -> OutputFile:
+    """The feed's bytes; pretty-printed, because people read feeds to debug their readers.
+    `made`: items already made for other feeds of this build, by article URL (an article is
+    in its site's, topic's and source's feeds, each in three formats)."""
+    made = {} if made is None else made
+    items = [
+        made.get(e.url) or made.setdefault(e.url, _item(e, config, urls)) for e in feed.entries
+    ]
     if feed.kind == "json":
         return OutputFile(feed.path, _json_feed(feed, config, urls, items))
     fg = _generator(feed, config, urls, items)

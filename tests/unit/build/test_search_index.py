@@ -457,3 +457,14 @@ def test_a_month_re_indexed_in_fewer_parts_loses_the_others(site, monkeypatch):
     assert manifest(site) == {"months": ["2025-03"], "parts": {"2025-03": 2}}
     assert sorted(p.name for p in month.iterdir() if p.name.startswith("part-")) == ["part-2"]
     assert site.build().search_records == 0  # and the next build has nothing to do
+
+
+def test_a_fragment_is_known_by_its_url_read_from_its_head_or_whole():
+    """The URL read from a fragment's first kilobytes is the one Pagefind was given: plain,
+    non-Latin, escaped, and one longer than the part read (then the whole is read)."""
+    urls = ["/news/a/", "/news/اردو/خبر/", '/news/"quoted"\\back/', "/news/" + "long-" * 1500 + "/"]
+    job = pagefind_service.Indexing("en")
+    job.add({"type": "AddRecord", "url": u, "content": f"Words {n}.", "language": "en",
+             "meta": {"title": f"T{n}"}} for n, u in enumerate(urls))  # fmt: skip
+    fragments = [data for rel, data in job.files() if rel.startswith("fragment/")]
+    assert sorted(search_index._fragment_url(data) for data in fragments) == sorted(urls)
