@@ -8,19 +8,11 @@ from typing import Any
 import markdown
 from markdown import inlinepatterns, treeprocessors, util
 
+from generator.content.simple_markdown import simple_html
 from generator.core.sanitise import clean_html, plain_text
 
 _EXTENSIONS = ["tables", "sane_lists", "fenced_code"]
 _H1 = re.compile(r"<(/?)h1\b", re.IGNORECASE)
-# What could make Python-Markdown do more than wrap text in <p>: an inline marker, a block
-# marker or whitespace at a line's edge (Markdown strips it), a run of blank lines, odd
-# line breaks and control characters (its placeholders are control characters).
-_NOT_PLAIN = re.compile(
-    r"[\\`*_\[\]<>&|~\r\x00-\x09\x0b-\x1f\x7f\x85\u2028\u2029]"
-    r"|^(?:[^\S\n]|[#=+\-])|^\d+\.|[^\S\n]$|\n\n\n",
-    re.MULTILINE,
-)
-
 # Python-Markdown's inline patterns (by their regex) and text that any match must contain.
 MARKERS: dict[str, tuple[str, ...]] = {
     r"(?:(?<!\\)((?:\\{2})+)(?=`+)|(?<!\\)`)": ("`",),  # code span
@@ -77,19 +69,9 @@ def make_markdown() -> markdown.Markdown:
     return md
 
 
-def plain_paragraphs(text: str) -> str | None:
-    """Stock Python-Markdown's HTML for a text of plain paragraphs (most imported news
-    bodies), a tenth of the time; None for anything else. tests/unit/content/test_markup.py
-    holds it to stock output on generated, hostile and fuzzed text."""
-    if _NOT_PLAIN.search(text):
-        return None
-    body = text.strip("\n")
-    return "\n".join([f"<p>{p}</p>" for p in body.split("\n\n")]) if body else ""
-
-
 def to_html(md: markdown.Markdown, text: str) -> str:
-    """Python-Markdown's HTML for `text`, without running it when the text is plain."""
-    html = plain_paragraphs(text)
+    """Python-Markdown's HTML for `text`, without running it for a simple document."""
+    html = simple_html(text)
     if html is None:
         md.reset()
         html = md.convert(text)
