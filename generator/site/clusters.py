@@ -4,7 +4,8 @@ Each article's signature is the words of its title and summary (its first paragr
 words left out, names and figures weighing double. Its unit TF-IDF vector counts document
 frequencies over its window (its day and the two before), so later days never change it; its
 TOP_TERMS words of highest weight are its top terms. An earlier article of the window, from
-another source, sharing a top term (an inverted index finds them) is the same story when the
+another source, sharing a top term (an inverted index finds them; a term that more than
+COMMON_TERM earlier articles of the window share finds none) is the same story when the
 cosine of the two vectors reaches THRESHOLD, unless both state figures (years aside) and none
 agree: "Rs8.14 a litre" and "Rs12 a litre" are two price changes. Clusters are the connected
 groups of such pairs. A day's links depend only on the articles of its window and of its
@@ -31,6 +32,7 @@ from generator.site.catalog import Catalog, Day, Entry, Group
 WINDOW_DAYS = 2  # an article is compared with those of its day and the two before
 THRESHOLD = 0.4  # TF-IDF cosine: see tests/data/cluster_pairs.json and the README
 TOP_TERMS = 8  # an article's most significant words: candidates share one of them
+COMMON_TERM = 50  # a top term of more earlier articles in a window names a subject, not an event
 PARALLEL_ARTICLES = 3000  # fewer to link than this: forking workers costs more than it saves
 
 _WORD = re.compile(r"\w+(?:[.,']\w+)*")
@@ -198,8 +200,9 @@ class _Archive:
             top[j] = _top(vj)
             seen: set[int] = set()
             for w in top[j]:
-                for d in days:
-                    seen.update(index[d].get(w, ()))
+                near = [index[d].get(w, ()) for d in days]
+                if sum(map(len, near)) <= COMMON_TERM:
+                    seen.update(*near)
                 index[day].setdefault(w, []).append(j)
             if not sources[j]:  # an article without a source is "also reported by" no one
                 continue

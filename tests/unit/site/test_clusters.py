@@ -13,6 +13,7 @@ import pytest
 from benchmarks.cluster_speed import archive
 from generator.content.article import Article
 from generator.core.identity import slugify
+from generator.site import clusters as clusters_module
 from generator.site import related as related_module
 from generator.site.catalog import Catalog, make_catalog
 from generator.site.clusters import PARALLEL_ARTICLES, day_stories, find_stories, fold
@@ -275,6 +276,32 @@ def test_related_articles_in_blocks_equal_one_pass_and_new_ones_redo_the_newest(
     assert again.related == link_articles(catalog(*more), keys).related
     ranked = [k for k in set(again.memo) - set(first.memo) if k.startswith("r")]
     assert len(ranked) == 1  # the new block of Courts' 85th to 89th articles
+
+
+def test_a_term_most_of_a_window_shares_finds_no_candidates_yet_stories_are_found(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Eighty articles of one day about the budget, each from its own outlet: "budget" is a
+    top term of each and would make every pair a candidate; past COMMON_TERM it finds none,
+    and the two reports of the State Bank's decision are still one story."""
+    names = [f"{chr(97 + n // 26)}{chr(97 + n % 26)}" for n in range(80)]  # no figures
+    budget = [
+        art(n, f"Outlet {n}", f"Budget debate {w}", f"Budget session {w} on the budget.", n / 10)
+        for n, w in enumerate(names)
+    ]
+    cat = catalog(*budget, art(100, *SBP_DAWN, hours=9), art(101, *SBP_APP, hours=10))
+    cosine, calls = clusters_module._cosine, []
+    monkeypatch.setattr(clusters_module, "_cosine", lambda a, b: calls.append(1) or cosine(a, b))
+    for bound, most in ((10**9, None), (clusters_module.COMMON_TERM, 80 * 79 // 4)):
+        monkeypatch.setattr(clusters_module, "COMMON_TERM", bound)
+        calls.clear()
+        stories = find_stories(cat)
+        sbp = {e.article.id: e.url for e in cat.entries}
+        assert [e.source for e in stories.also[sbp["id101"]]] == ["Dawn"]
+        if most is None:
+            assert len(calls) >= 80 * 79 // 2  # every earlier article of another outlet
+        else:
+            assert len(calls) < most
 
 
 def test_workers_link_the_same_stories_as_one_process() -> None:
