@@ -25,7 +25,7 @@ import shutil
 import subprocess
 import sys
 import time
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 from generator.core.errors import DigestError, Problem
 
@@ -130,11 +130,12 @@ def _prune_empty(folder: Path, stop: Path) -> None:
         folder = folder.parent
 
 
-def safe_relpath(path: str) -> PurePosixPath:
-    rel = PurePosixPath(path)
-    if rel.is_absolute() or not rel.parts or any(p in ("..", ".", "") for p in rel.parts):
+def safe_relpath(path: str) -> str:
+    """`path` when it names a file inside the output folder ('/'-separated, no empty, '.'
+    or '..' part); strings, not PurePath: one call per output, 40,000 on a cold build."""
+    if path.startswith("/") or any(p in ("..", ".", "") for p in path.split("/")):
         raise DigestError(Problem(path, "output path escapes the output folder"))
-    return rel
+    return path
 
 
 def existing_files(output: Path) -> dict[str, tuple[int, int]]:
@@ -175,6 +176,7 @@ class Staging:
         self.folder = self.output.parent / f".{self.output.name}.staging-{os.getpid()}"
         self.folder.mkdir()
         self.first = not self.output.exists()  # stage a tree, to be renamed into place whole
+        self._made: set[str] = set()  # folders of that tree made (in this process)
         if not self.first:
             make_flat(self.folder)
 
@@ -182,12 +184,15 @@ class Staging:
         """Stage `data`; True when staged, False when the live file already has these bytes."""
         rel = safe_relpath(path)
         if self.first:
-            target = self.folder / rel
-            target.parent.mkdir(parents=True, exist_ok=True)
+            target = f"{self.folder}/{rel}"
+            parent = target.rpartition("/")[0]
+            if parent not in self._made:  # one call per folder, not per file
+                os.makedirs(parent, exist_ok=True)
+                self._made.add(parent)
         elif _same(self.output / rel, data):
             return False
         else:
-            target = self.folder / flat_name(path)
+            target = f"{self.folder}/{flat_name(path)}"
         with open(target, "wb") as handle:
             handle.write(data)
         return True
