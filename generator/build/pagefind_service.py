@@ -107,10 +107,10 @@ class _Replies:
             if not chunk:
                 raise failed("pagefind stopped before it wrote the index")
             self.buffer += chunk
-        text = bytes(self.buffer[:end])
+        with memoryview(self.buffer) as view:  # not copied: the last reply is the whole index
+            reply = json.loads(base64.b64decode(view[:end]))["payload"]
         del self.buffer[: end + 1]
         self.scanned = 0
-        reply = json.loads(base64.b64decode(text))["payload"]
         if reply.get("type") == "Error":
             raise failed(f"pagefind refused the index: {reply.get('message')}")
         return reply
@@ -182,19 +182,22 @@ class Indexing:
         except BrokenPipeError:
             pass  # pagefind stopped; the reader says why
 
-    def files(self) -> list[tuple[str, bytes]]:
-        """The index's files (path inside the index, bytes), once Pagefind has assembled it.
-        Its own WriteFiles answers before the files are on disk and it may quit with some
-        still empty (seen under load), so the files are asked for and written by digest."""
+    def files(self) -> Iterator[tuple[str, bytes]]:
+        """The index's files (path inside the index, bytes), once Pagefind has assembled it,
+        each decoded as it is taken and its encoded copy let go (an index is megabytes,
+        and two may be in hand at once). Its own WriteFiles answers before the files are on
+        disk and it may quit with some still empty (seen under load), so the files are
+        asked for and written by digest."""
         self.reader.join()
         self.close()
-        if isinstance(self.outcome[0], DigestError):
-            raise self.outcome[0]
-        return [
-            (item["path"], base64.b64decode(item["content"]))
-            for item in self.outcome[0]
-            if not item["path"].startswith(UNUSED)
-        ]
+        outcome = self.outcome.pop()
+        if isinstance(outcome, DigestError):
+            raise outcome
+        outcome.reverse()
+        while outcome:
+            item = outcome.pop()
+            if not item["path"].startswith(UNUSED):
+                yield item["path"], base64.b64decode(item["content"])
 
     def close(self) -> None:
         """Stop the process (idempotent): done, failed or interrupted."""
