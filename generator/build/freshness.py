@@ -23,7 +23,7 @@ from generator.core.config import Config
 from generator.core.workers import fork_map
 from generator.site.catalog import Catalog
 from generator.site.feeds import Feed
-from generator.site.outputs import Page
+from generator.site.outputs import MadeFile, OutputFile, Page
 
 # Below this many outputs, forking workers costs more than it saves.
 PARALLEL_FINGERPRINT = 5000
@@ -108,6 +108,60 @@ def fingerprint_outputs(
         stats.update(seen)
         verified.update(same)
     return fingerprints, stats, verified
+
+
+def stale_outputs(
+    paths: list[str],
+    fingerprints: list[str],
+    previous: dict[str, PageRecord],
+    live: dict[str, tuple[int, int]],
+    verified: set[str],
+    hashes: dict[str, str],
+) -> list[int]:
+    """The outputs to render (by number): those whose fingerprint or file is not what the
+    last build recorded; the others' content hashes go in `hashes`."""
+    todo = []
+    for i, path in enumerate(paths):
+        known = previous.get(path)
+        if (
+            known
+            and known[0] == fingerprints[i]
+            and (known[1:3] == live.get(path) or path in verified)
+        ):
+            hashes[path] = known[3]
+        else:
+            todo.append(i)
+    return todo
+
+
+def stale_made(
+    made: list[MadeFile],
+    previous: dict[str, PageRecord],
+    live: dict[str, tuple[int, int]],
+    fingerprinter: Fingerprinter,
+    output: Path,
+    hashes: dict[str, str],
+) -> tuple[list[OutputFile], dict[str, str]]:
+    """The files made by code whose bytes differ from the live file's, made one at a time
+    (only those are kept), and each one's basis fingerprint for its record; a file whose
+    basis and stat are as recorded is not made at all. Content hashes go in `hashes`."""
+    stale: list[OutputFile] = []
+    bases: dict[str, str] = {}
+    for f in made:
+        known = previous.get(f.path)
+        bases[f.path] = "" if f.basis is None else fingerprinter.page({"basis": f.basis}, "made")
+        if known and bases[f.path] and known[:3] == (bases[f.path], *live.get(f.path, ())):
+            hashes[f.path] = known[3]
+            continue
+        data = f.make()
+        hashes[f.path] = output_hash(data)
+        if not (
+            f.path in live
+            and live[f.path][0] == len(data)
+            and (output / f.path).read_bytes() == data
+        ):
+            stale.append(OutputFile(f.path, data))
+    return stale, bases
 
 
 def plan_key(salt: str, keys: dict[str, str]) -> str:

@@ -27,6 +27,8 @@ from generator.build.freshness import (
     live_files,
     plan_expiry,
     plan_key,
+    stale_made,
+    stale_outputs,
     unchanged_since,
 )
 from generator.build.loader import load_articles, resolve_duplicates, scan_content
@@ -43,7 +45,7 @@ from generator.core.workers import default_jobs, fork_map
 from generator.site.catalog import Catalog, make_catalog
 from generator.site.contexts import SiteView
 from generator.site.feeds import Feed, plan_feeds, render_feed
-from generator.site.outputs import MadeFile, OutputFile, Page
+from generator.site.outputs import MadeFile, Page
 from generator.site.pages import plan_pages
 from generator.site.related import link_articles
 from generator.site.sitemap import PATH as SITEMAP
@@ -287,102 +289,87 @@ def _build(
         cache.save_stories(links.memo, memo)
     report.timings["cluster"] = round(time.perf_counter() - clustering, 4)
     mark += time.perf_counter() - clustering  # the plan stage is timed without it
-    pages = list(plan_pages(catalog, config, urls, options.now, links))
-    site = site_view(config, urls)
-    statics = static_files(config)
-    feeds = plan_feeds(catalog, config, urls, options.now)
-    lists = filter_lists(catalog, urls) if config.search.enabled else []
-    claim_outputs(
-        pages,
-        [(rel, "a static file") for rel in [*statics, MARKER]]
-        + [(SITEMAP, "the sitemap")]
-        + [(f.path, f"the {f.kind} feed {f.url}") for f in feeds]
-        + [(f.path, "a search list") for f in lists],
-    )
-    made = _made_files(statics, catalog, urls, lists)
-    others = [f.path for f in made]
-    report.feeds = len(feeds)
-    lap("plan")
 
-    paths = [p.output for p in pages] + [f.path for f in feeds]
-    previous = cache.pages(cache_site) if cache is not None else {}
-    fingerprinter = Fingerprinter(salt, keys)
-    fingerprint_state = FingerprintState(
-        fingerprinter, pages, feeds, output if previous else None, previous
-    )
-    fingerprints, live, verified = fingerprint_outputs(fingerprint_state, options.jobs)
-    planned = set(paths) | set(others)
-    if previous:
-        live.update(live_files(output, others))
-        live.update(live_files(output, previous.keys() - planned))
-    else:  # every file but the search index, which its own stage keeps
-        live = {p: s for p, s in existing_files(output).items() if not p.startswith(INDEX + "/")}
-    todo: list[int] = []
-    hashes: dict[str, str] = {}  # content hash of each output, for its page record
-    for i, path in enumerate(paths):
-        known = previous.get(path)
-        if (
-            known
-            and known[0] == fingerprints[i]
-            and (known[1:3] == live.get(path) or path in verified)
-        ):
-            hashes[path] = known[3]
+    def write_pages() -> int:
+        """Plan, fingerprint, render and write the pages; the number of outputs. A function
+        of its own so that the page plan is let go before the search stage, which reuses
+        its memory."""
+        pages = list(plan_pages(catalog, config, urls, options.now, links))
+        site = site_view(config, urls)
+        statics = static_files(config)
+        feeds = plan_feeds(catalog, config, urls, options.now)
+        lists = filter_lists(catalog, urls) if config.search.enabled else []
+        claim_outputs(
+            pages,
+            [(rel, "a static file") for rel in [*statics, MARKER]]
+            + [(SITEMAP, "the sitemap")]
+            + [(f.path, f"the {f.kind} feed {f.url}") for f in feeds]
+            + [(f.path, "a search list") for f in lists],
+        )
+        made = _made_files(statics, catalog, urls, lists)
+        others = [f.path for f in made]
+        report.feeds = len(feeds)
+        lap("plan")
+
+        paths = [p.output for p in pages] + [f.path for f in feeds]
+        previous = cache.pages(cache_site) if cache is not None else {}
+        fingerprinter = Fingerprinter(salt, keys)
+        fingerprint_state = FingerprintState(
+            fingerprinter, pages, feeds, output if previous else None, previous
+        )
+        fingerprints, live, verified = fingerprint_outputs(fingerprint_state, options.jobs)
+        planned = set(paths) | set(others)
+        if previous:
+            live.update(live_files(output, others))
+            live.update(live_files(output, previous.keys() - planned))
+        else:  # every file but the search index, which its own stage keeps
+            live = {
+                p: s for p, s in existing_files(output).items() if not p.startswith(INDEX + "/")
+            }
+        hashes: dict[str, str] = {}  # content hash of each output, for its page record
+        todo = stale_outputs(paths, fingerprints, previous, live, verified, hashes)
+        stale, bases = stale_made(made, previous, live, fingerprinter, output, hashes)
+        lap("fingerprint")
+
+        report.articles, report.pages, report.rendered = len(catalog.entries), len(pages), len(todo)
+        if not todo and not stale and planned == set(live):
+            report.unchanged = len(planned)
         else:
-            todo.append(i)
-    stale: list[OutputFile] = []  # made one at a time: only those unlike their file are kept
-    bases: dict[str, str] = {}  # fingerprint of each made file's basis, for its record
-    for f in made:
-        known = previous.get(f.path)
-        bases[f.path] = "" if f.basis is None else fingerprinter.page({"basis": f.basis}, "made")
-        if known and bases[f.path] and known[:3] == (bases[f.path], *live.get(f.path, ())):
-            hashes[f.path] = known[3]
-            continue
-        data = f.make()
-        hashes[f.path] = output_hash(data)
-        if not (
-            f.path in live
-            and live[f.path][0] == len(data)
-            and (output / f.path).read_bytes() == data
-        ):
-            stale.append(OutputFile(f.path, data))
-    lap("fingerprint")
+            staging = Staging(output)
+            changed: list[str] = []
+            try:
+                renderer = Renderer(config, urls, site)
+                jobs = options.jobs if len(todo) > PARALLEL_RENDER else 1
+                state = _RenderState(pages, feeds, renderer, staging, config, urls)
+                for n, (path, written, digest) in enumerate(
+                    fork_map(_render_one, state, todo, jobs, chunksize=32), start=1
+                ):
+                    hashes[path] = digest
+                    if written:
+                        changed.append(path)
+                    if options.progress and n % 200 == 0:
+                        options.progress("render", n, len(todo))
+                changed += [o.path for o in stale if staging.put(o.path, o.data)]
+                removed = sorted(set(live) - planned)
+                lap("render")
+                staging.commit(sorted(changed), removed)
+            except BaseException:
+                staging.abort()
+                raise
+            report.written, report.removed = len(changed), len(removed)
+            report.unchanged = len(planned) - report.written
+            live.update(live_files(output, changed))
+        if cache is not None:
+            record = {
+                path: (fingerprints[i], *live[path], hashes[path]) for i, path in enumerate(paths)
+            }
+            record.update({path: (bases[path], *live[path], hashes[path]) for path in others})
+            if record != previous:
+                cache.save_pages(cache_site, record, previous)
+        lap("write")
+        return len(planned)
 
-    report.articles, report.pages, report.rendered = len(catalog.entries), len(pages), len(todo)
-    if not todo and not stale and planned == set(live):
-        report.unchanged = len(planned)
-    else:
-        staging = Staging(output)
-        changed: list[str] = []
-        try:
-            renderer = Renderer(config, urls, site)
-            jobs = options.jobs if len(todo) > PARALLEL_RENDER else 1
-            state = _RenderState(pages, feeds, renderer, staging, config, urls)
-            for n, (path, written, digest) in enumerate(
-                fork_map(_render_one, state, todo, jobs, chunksize=32), start=1
-            ):
-                hashes[path] = digest
-                if written:
-                    changed.append(path)
-                if options.progress and n % 200 == 0:
-                    options.progress("render", n, len(todo))
-            changed += [o.path for o in stale if staging.put(o.path, o.data)]
-            removed = sorted(set(live) - planned)
-            lap("render")
-            staging.commit(sorted(changed), removed)
-        except BaseException:
-            staging.abort()
-            raise
-        report.written, report.removed = len(changed), len(removed)
-        report.unchanged = len(planned) - report.written
-        live.update(live_files(output, changed))
-    if cache is not None:
-        record = {
-            path: (fingerprints[i], *live[path], hashes[path]) for i, path in enumerate(paths)
-        }
-        record.update({path: (bases[path], *live[path], hashes[path]) for path in others})
-        if record != previous:
-            cache.save_pages(cache_site, record, previous)
-    lap("write")
+    outputs = write_pages()
     if options.search:
         entries = catalog.entries if config.search.enabled else ()  # off: an old index goes
         found = update_search_index(
@@ -393,7 +380,7 @@ def _build(
     until = plan_expiry(articles, catalog, config, options.now, options.future)
     if cache is not None and until is not None and not (report.warnings or loaded.problems):
         counts = {"articles": report.articles, "pages": report.pages, "feeds": report.feeds,
-                  "outputs": len(planned), "search": index_state(output)}  # fmt: skip
+                  "outputs": outputs, "search": index_state(output)}  # fmt: skip
         stamp = PlanStamp(plan_key(inputs, loaded.keys), options.now, until, counts)
         cache.save_plan(cache_site, stamp)
     report.seconds = time.perf_counter() - started
