@@ -206,7 +206,7 @@ def _made_files(
     return [
         *(MadeFile(rel, None, path.read_bytes) for rel, path in statics.items()),
         MadeFile(MARKER, None, lambda: b""),
-        MadeFile(SITEMAP, None, lambda: sitemap(catalog, urls).data),
+        MadeFile(SITEMAP, catalog, lambda: sitemap(catalog, urls).data),  # all from its entries
         *lists,
     ]
 
