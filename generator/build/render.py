@@ -1,11 +1,12 @@
 """The Jinja environment: the site's templates/ over the default theme, StrictUndefined.
 
-Built once per build (and reused by the preview server), so templates compile once.
+Built once per build (each of its worker processes inherits it), so templates compile once.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import types
 from pathlib import Path
@@ -40,8 +41,19 @@ _DATE_FORMATS = {
 }
 
 
+@functools.lru_cache(maxsize=1 << 16)  # an article's date shows on a dozen pages
 def datefmt(value: dt.datetime | dt.date, fmt: str = "long") -> str:
     return value.strftime(_DATE_FORMATS.get(fmt, fmt))
+
+
+def _lang_dir(article: object) -> Markup:
+    """` lang="…" dir="…"` for an element holding an article's text in its own language
+    (a filter, not a macro: it is called for every listed headline)."""
+    language = getattr(article, "language", None)
+    if not language:
+        return Markup("")
+    direction = getattr(article, "direction", None)
+    return Markup(' lang="{}" dir="{}"').format(language, direction)
 
 
 def _with_dateline(body: object, dateline: str | None) -> Markup:
@@ -82,6 +94,7 @@ class Renderer:
             trim_blocks=True,
             lstrip_blocks=True,
             keep_trailing_newline=True,
+            auto_reload=False,  # an environment lives for one build: no stat per page rendered
         )
         self.env.filters["datefmt"] = datefmt
         self.env.filters["absolute"] = urls.absolute
@@ -89,6 +102,7 @@ class Renderer:
         self.env.filters["plural"] = plural
         self.env.filters["with_dateline"] = _with_dateline
         self.env.filters["jsonld"] = _jsonld
+        self.env.filters["lang_dir"] = _lang_dir
         self.env.filters["resolve"] = lambda link, page_url: urljoin(urls.absolute(page_url), link)
         # a link written relative to `page_url` (an article's image), from another page
         self.env.filters["join_url"] = lambda link, page_url: urljoin(page_url, link)
