@@ -29,7 +29,7 @@ _TOKEN = re.compile(
     r"|(&#|!\[|[\[\]\\_&>*`|])",  # anything else that may mean more than itself
     re.DOTALL,
 )
-_TEXT_ESCAPES = {"&": "&amp;", ">": "&gt;", "<": "&lt;"}
+_TEXT_ESCAPES = {"&": "&amp;", ">": "&gt;"}  # "<" is refused, raw or escaped
 
 
 def simple_html(text: str) -> str | None:
