@@ -15,6 +15,7 @@ from urllib.parse import urljoin
 import jinja2
 from markupsafe import Markup
 
+from generator.content.article import Article
 from generator.core.config import Config
 from generator.core.errors import DigestError, Problem
 from generator.core.identity import slugify
@@ -46,14 +47,12 @@ def datefmt(value: dt.datetime | dt.date, fmt: str = "long") -> str:
     return value.strftime(_DATE_FORMATS.get(fmt, fmt))
 
 
-def _lang_dir(article: object) -> Markup:
+def _lang_dir(article: Article) -> Markup:
     """` lang="…" dir="…"` for an element holding an article's text in its own language
     (a filter, not a macro: it is called for every listed headline)."""
-    language = getattr(article, "language", None)
-    if not language:
+    if not article.language:
         return Markup("")
-    direction = getattr(article, "direction", None)
-    return Markup(' lang="{}" dir="{}"').format(language, direction)
+    return Markup(' lang="{}" dir="{}"').format(article.language, article.direction)
 
 
 def _with_dateline(body: object, dateline: str | None) -> Markup:

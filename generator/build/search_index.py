@@ -42,7 +42,7 @@ SEGMENTS = 4  # delta segments at most (each one more index for the browser to o
 PART = "part-"  # a month's second and later parts: folders part-2, part-3… inside its folder
 
 __all__ = [
-    "COMPACT_AT", "INDEX", "RECENT", "SHARDS", "STAMP", "index_state", "record", "shard_name",
+    "COMPACT_AT", "INDEX", "RECENT", "SHARDS", "STAMP", "index_state", "shard_name",
     "update_search_index",
 ]  # fmt: skip
 

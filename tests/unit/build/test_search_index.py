@@ -13,7 +13,8 @@ import stat
 import pytest
 
 from generator.build import pagefind_service, search_index, writer
-from generator.build.search_index import INDEX, SHARDS, STAMP, record, update_search_index
+from generator.build.pagefind_service import record
+from generator.build.search_index import INDEX, SHARDS, STAMP, update_search_index
 from generator.site.catalog import make_catalog
 from generator.site.urls import Urls
 from tests.support.sites import CLOCK, Site, run_digest, wait_for_trash
