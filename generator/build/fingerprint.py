@@ -16,6 +16,10 @@ from typing import Any
 from generator.content.article import Article
 from generator.site.catalog import Catalog, Day, Entry, Group
 
+# Separators that no repr, key or URL holds, so joined digests never run together.
+_SEP, _OPEN, _CLOSE = "\0", "\1", "\2"
+_SHORT = 64  # an inner text up to this long is kept as it is rather than hashed
+
 
 class Fingerprinter:
     """Digests values; objects shared by many pages (groups, days) are digested once."""
@@ -25,11 +29,13 @@ class Fingerprinter:
         self.article_keys = article_keys  # article id → content key
         self._memo: dict[int, str] = {}
         self._keep: list[Any] = []  # keep memoised objects alive so ids stay unique
+        self._fields: dict[type, tuple[str, ...]] = {}  # dataclasses.fields is slow
 
     def page(self, context: Mapping[str, Any], extra: str = "") -> str:
         # Context keys come in the fixed order pages.py passes them: no need to sort.
-        parts = [f"{k}:{self._digest(v)}" for k, v in context.items()]
-        return self._hash(self.salt + extra + ",".join(parts))
+        digest = self._digest
+        parts = [f"{k}:{digest(v)}" for k, v in context.items()]
+        return self._hash(self.salt + extra + _SEP + _SEP.join(parts))
 
     @staticmethod
     def _hash(text: str) -> str:
@@ -43,6 +49,9 @@ class Fingerprinter:
                 return key + value.url
         elif kind in _SCALARS:
             return repr(value)
+        elif kind is tuple and value and type(value[0]) is Entry:
+            # Hot: a page's own listing, a new tuple each page, so not worth remembering.
+            return _OPEN + self._entries(value) + _CLOSE
         elif kind is dt.date or kind is dt.datetime:
             return value.isoformat()
         elif kind is Article:
@@ -55,33 +64,33 @@ class Fingerprinter:
         elif kind is Catalog:  # likewise everything in a catalog derives from its entries
             inner = self._digest(value.entries)
         elif kind is Group:  # hot: a day page's stories, one per topic; mostly new tuples
-            inner = f"Group{value.name!r},{value.slug!r},{self._entries(value.entries)}"
+            inner = f"Group{value.name!r}{_SEP}{value.slug!r}{_SEP}{self._entries(value.entries)}"
         elif isinstance(value, dict):
-            inner = ",".join(f"{k!r}:{self._digest(v)}" for k, v in sorted(value.items()))
-        elif kind is tuple and value and type(value[0]) is Entry:  # hot: a page's listing
-            inner = self._entries(value)
+            inner = _SEP.join(f"{k!r}:{self._digest(v)}" for k, v in sorted(value.items()))
         elif isinstance(value, list | tuple):
-            inner = ",".join([self._digest(v) for v in value])
+            inner = _SEP.join([self._digest(v) for v in value])
         elif dataclasses.is_dataclass(value):
-            inner = kind.__name__ + ",".join(
-                [self._digest(getattr(value, f.name)) for f in dataclasses.fields(value)]
-            )
+            names = self._fields.get(kind)
+            if names is None:
+                names = self._fields[kind] = tuple(f.name for f in dataclasses.fields(value))
+            inner = kind.__name__ + _SEP.join([self._digest(getattr(value, n)) for n in names])
         elif isinstance(value, Path):
             inner = str(value)
         else:
             raise TypeError(f"cannot fingerprint {kind.__name__}")
-        digest = self._hash(inner)
+        # A short text (a page's pagination, a topic's name) is its own digest.
+        digest = _OPEN + inner + _CLOSE if len(inner) <= _SHORT else self._hash(inner)
         self._memo[id(value)] = digest
         self._keep.append(value)
         return digest
 
     def _entries(self, entries: tuple[Entry, ...]) -> str:
-        """What `_digest` gives a tuple of entries, without a call per entry."""
+        """What `_digest` gives each of a tuple of entries, joined, without a call per entry."""
         keys = self.article_keys
         try:
-            return ",".join([keys[e.article.id] + e.url for e in entries])
+            return _SEP.join([keys[e.article.id] + e.url for e in entries])
         except (KeyError, AttributeError):  # an article without a key, or not all entries
-            return ",".join([self._digest(v) for v in entries])
+            return _SEP.join([self._digest(v) for v in entries])
 
 
 _SCALARS = frozenset({type(None), str, int, float, bool})

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -72,30 +72,31 @@ def _newest_first(entry: Entry) -> tuple:
     return (-entry.article.date.timestamp(), entry.article.id)
 
 
-def _group(
-    entries: Iterable[Entry], keys: Callable[[Entry], Iterable[tuple[str, str]]]
-) -> tuple[Group, ...]:
-    """Group entries by (slug, name) pairs from `keys`; one slug, one group, first name wins."""
+def _group(members: Iterable[tuple[str, str, Entry]]) -> tuple[Group, ...]:
+    """Group (name, slug, entry) triples by slug, in order; one slug, one group, first name wins."""
     names: dict[str, str] = {}
-    members: dict[str, list[Entry]] = defaultdict(list)
-    for entry in entries:
-        for name, slug in keys(entry):
-            names.setdefault(slug, name)
-            members[slug].append(entry)
-    groups = [Group(names[s], s, tuple(members[s])) for s in members]
+    found: dict[str, list[Entry]] = {}
+    for name, slug, entry in members:
+        listed = found.get(slug)
+        if listed is None:
+            names[slug], found[slug] = name, [entry]
+        else:
+            listed.append(entry)
+    groups = [Group(names[s], s, tuple(es)) for s, es in found.items()]
     return tuple(sorted(groups, key=lambda g: (g.name.casefold(), g.slug)))
 
 
 def make_catalog(articles: Iterable[Article], tz: dt.tzinfo, urls: Urls) -> Catalog:
     """Sort, assign unique URLs, and group. Entries keep newest-first order everywhere."""
     ordered = sorted(articles, key=lambda a: (a.date.timestamp(), a.id))
-    taken: set[tuple[dt.date, str]] = set()
+    taken: dict[dt.date, set[str]] = defaultdict(set)  # each day's slugs given out
     entries: list[Entry] = []
     for article in ordered:  # oldest first, so an older story keeps the plain slug
         local = article.date.astimezone(tz)
         day = local.date()
-        slug = free_slug(article.slug, lambda s: (day, s) in taken)  # noqa: B023
-        taken.add((day, slug))
+        slugs = taken[day]
+        slug = free_slug(article.slug, slugs.__contains__)
+        slugs.add(slug)
         entries.append(
             Entry(
                 article=article,
@@ -108,20 +109,21 @@ def make_catalog(articles: Iterable[Article], tz: dt.tzinfo, urls: Urls) -> Cata
 
     by_day: dict[dt.date, list[Entry]] = defaultdict(list)
     for entry in entries:
-        by_day[entry.day].append(entry)
+        by_day[entry.local.date()].append(entry)
     days = tuple(
-        Day(d, tuple(es), _group(es, lambda e: [(e.article.topic, e.article.topic_slug)]))
+        Day(d, tuple(es), _group([(e.article.topic, e.article.topic_slug, e) for e in es]))
         for d, es in sorted(by_day.items(), reverse=True)
     )
-    topics = _group(entries, lambda e: [(e.article.topic, e.article.topic_slug)])
+    topics = _group([(e.article.topic, e.article.topic_slug, e) for e in entries])
     sources = _group(
-        entries,
-        lambda e: [(e.article.source, e.article.source_slug or "")] if e.article.source else [],
+        [(e.article.source, e.article.source_slug or "", e) for e in entries if e.article.source]
     )
     slugs: dict[str, str] = {}  # slugify is slow and tags repeat
-
-    def tag_keys(e: Entry) -> list[tuple[str, str]]:
-        return [(t, slugs.get(t) or slugs.setdefault(t, slugify(t))) for t in e.article.tags]
-
-    tags = _group(entries, tag_keys)
+    tags = _group(
+        [
+            (t, slugs.get(t) or slugs.setdefault(t, slugify(t)), e)
+            for e in entries
+            for t in e.article.tags
+        ]
+    )
     return Catalog(tuple(entries), days, topics, sources, tags)

@@ -83,26 +83,24 @@ def _block_key(
     block: range,
     catalog: Catalog,
     position: Mapping[str, int],
-    terms: Mapping[str, frozenset[str]],
+    words: Mapping[str, str],
     also: Mapping[str, tuple[Entry, ...]],
 ) -> str:
-    """All a block's related lists follow from: its entries' URLs, top terms and other
-    reports, the POOL entries before it, and the site's entries around those that may be
-    filled up from the site."""
+    """All a block's related lists follow from: its entries' URLs, top terms (`words`:
+    each entry's, spelled out) and other reports, the POOL entries before it, and the
+    site's entries around those that may be filled up from the site."""
     parts = []
     for o in range(max(0, block.start - POOL), block.stop):
         entry = entries[o]
         if o < block.start:
-            parts.append(entry.url + " ".join(sorted(terms[entry.url])))
+            parts.append(entry.url + words[entry.url])
             continue
         others = also.get(entry.url, ())
-        parts.append(
-            entry.url + " ".join(sorted(terms[entry.url])) + "|".join(e.url for e in others)
-        )
+        parts.append(entry.url + words[entry.url] + "|".join(e.url for e in others))
         if min(o, POOL) - len(others) < FEWEST:  # may take from the site's neighbours
             at = position[entry.url]
             for e in catalog.entries[max(0, at - POOL) : at + POOL + 1]:
-                parts.append(e.url + " ".join(sorted(terms[e.url])))
+                parts.append(e.url + words[e.url])
     text = "\n".join(parts)
     return "r" + hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
 
@@ -120,13 +118,14 @@ def find_related(
     only each topic's newest block, and an edit the one or two blocks that read it."""
     position = {e.url: i for i, e in enumerate(catalog.entries)}
     by_url = {e.url: e for e in catalog.entries}
+    words = {url: " ".join(sorted(t)) for url, t in terms.items()}
     related: dict[str, tuple[Entry, ...]] = {}
     memo: dict[str, str] = {}
     for topic in catalog.topics:
         entries = list(topic.entries[::-1])  # oldest first
         for first in range(0, len(entries), BLOCK):
             block = range(first, min(first + BLOCK, len(entries)))
-            key = _block_key(entries, block, catalog, position, terms, also)
+            key = _block_key(entries, block, catalog, position, words, also)
             text = (known or {}).get(key)
             if text:
                 lists = [tuple(map(by_url.__getitem__, urls)) for urls in json.loads(text)]

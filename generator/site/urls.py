@@ -16,6 +16,7 @@ class Urls:
         parts = urlsplit(base_url)
         self.origin = f"{parts.scheme}://{parts.netloc}"
         self.base_path = parts.path  # always ends with '/'
+        self._days: dict[dt.date, str] = {}  # a day's folder: strftime is slow, days repeat
 
     def page(self, rel: str) -> str:
         """Site-relative URL of `rel` (a path under the site root, '' for home)."""
@@ -35,8 +36,14 @@ class Urls:
     def home(self) -> str:
         return self.page("")
 
+    def _day(self, day: dt.date) -> str:
+        found = self._days.get(day)
+        if found is None:
+            found = self._days[day] = f"{self.base_path}{day:%Y/%m/%d}/"
+        return found
+
     def day(self, day: dt.date) -> str:
-        return self.page(f"{day:%Y/%m/%d}/")
+        return self._day(day)
 
     def month(self, year: int, month: int) -> str:
         return self.page(f"{year:04d}/{month:02d}/")
@@ -45,7 +52,7 @@ class Urls:
         return self.page(f"{year:04d}/")
 
     def article(self, day: dt.date, slug: str) -> str:
-        return self.page(f"{day:%Y/%m/%d}/{slug}/")
+        return f"{self._day(day)}{slug}/"
 
     def archive(self) -> str:
         return self.page("archive/")
