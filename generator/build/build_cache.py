@@ -19,6 +19,7 @@ import hashlib
 import json
 import marshal
 import os
+import shutil
 import sqlite3
 from pathlib import Path
 from typing import Any
@@ -118,6 +119,19 @@ class BuildCache:
         self.warnings: list[str] = []
         self._pid = os.getpid()
         self.db = self._open()
+
+    def templates(self) -> Path:
+        """The folder for compiled templates: one per version of the code, which also fixes
+        how templates compile (Jinja keys them by name, path and source only); the
+        folders of other versions are removed."""
+        parent = self.folder / "templates"
+        folder = parent / code_digest()[:16]
+        if not folder.is_dir():
+            if parent.is_dir():
+                for other in parent.iterdir():
+                    shutil.rmtree(other, ignore_errors=True)
+            folder.mkdir(parents=True, exist_ok=True)
+        return folder
 
     def _open(self) -> sqlite3.Connection:
         self.folder.mkdir(parents=True, exist_ok=True)

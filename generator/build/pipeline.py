@@ -338,7 +338,9 @@ def _build(
             staging = Staging(output)
             changed: list[str] = []
             try:
-                renderer = Renderer(config, urls, site)
+                renderer = Renderer(
+                    config, urls, site, cache.templates() if cache is not None else None
+                )
                 jobs = options.jobs if len(todo) > PARALLEL_RENDER else 1
                 state = _RenderState(pages, feeds, renderer, staging, config, urls)
                 for n, (path, written, digest) in enumerate(
