@@ -63,15 +63,12 @@ def _same_content(path: Path, known: str) -> bool:
         return False
 
 
-def _fingerprint_slice(
-    state: FingerprintState, bounds: tuple[int, int]
-) -> tuple[int, list, dict, list]:
-    """Fingerprints of outputs start..stop-1 (pages first, then feeds), their files' stats,
-    and the outputs whose stat changed but whose bytes are what the last build wrote (a
-    restored cache on a fresh checkout: every mtime is new)."""
-    start, stop = bounds
+def _fingerprint_slice(state: FingerprintState, share: range) -> tuple[range, list, dict, list]:
+    """Fingerprints of the outputs numbered in `share` (pages first, then feeds), their
+    files' stats, and the outputs whose stat changed but whose bytes are what the last
+    build wrote (a restored cache on a fresh checkout: every mtime is new)."""
     n_pages, fingerprints, paths = len(state.pages), [], []
-    for i in range(start, stop):
+    for i in share:
         if i < n_pages:
             page = state.pages[i]
             fingerprints.append(state.fingerprinter.page(page.context, page.kind + page.template))
@@ -88,23 +85,26 @@ def _fingerprint_slice(
             assert state.output is not None
             if _same_content(state.output / path, known[3]):
                 verified.append(path)
-    return start, fingerprints, stats, verified
+    return share, fingerprints, stats, verified
 
 
 def fingerprint_outputs(
     state: FingerprintState, jobs: int
 ) -> tuple[list[str], dict[str, tuple[int, int]], set[str]]:
     """Every output's fingerprint, the stats of the live files, and the files verified by
-    content: in parallel on big sites, as this is most of what a no-change build does."""
+    content: in parallel on big sites, as this is most of what a no-change build does.
+    Each process takes every jobs-th output (listing pages cost more than article pages,
+    and come first), this one the first share."""
     total = len(state.pages) + len(state.feeds)
     jobs = jobs if total > PARALLEL_FINGERPRINT else 1
-    step = -(-total // jobs) if total else 1
     fingerprints: list[str] = [""] * total
     stats: dict[str, tuple[int, int]] = {}
     verified: set[str] = set()
-    slices = [(i, min(i + step, total)) for i in range(0, total, step)]
-    for start, found, seen, same in fork_map(_fingerprint_slice, state, slices, jobs, chunksize=1):
-        fingerprints[start : start + len(found)] = found
+    shares = [range(i, total, jobs) for i in range(min(jobs, total))]
+    for share, found, seen, same in fork_map(
+        _fingerprint_slice, state, shares, jobs, chunksize=1, share=True
+    ):
+        fingerprints[share.start : total : share.step] = found
         stats.update(seen)
         verified.update(same)
     return fingerprints, stats, verified

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import textwrap
 
+from generator.core.workers import fork_map
 from tests.support.sites import REPO
 
 SCRIPT = textwrap.dedent(
@@ -35,3 +37,14 @@ def test_workers_end_quietly_under_the_previews_signal_handlers() -> None:
     )  # fmt: skip
     assert done.returncode == 0 and done.stdout == "done\n", done.stderr[-2000:]
     assert "KeyboardInterrupt" not in done.stderr and "Traceback" not in done.stderr
+
+
+def _where(state: int, item: int) -> tuple[int, int, int]:
+    return item, item * state, os.getpid()
+
+
+def test_a_shared_map_takes_the_first_item_here_and_the_rest_in_workers() -> None:
+    found = list(fork_map(_where, 3, range(5), jobs=2, chunksize=1, share=True))
+    assert found[0] == (0, 0, os.getpid())  # worked out here, and yielded first
+    assert sorted((i, v) for i, v, _ in found) == [(i, 3 * i) for i in range(5)]
+    assert all(pid != os.getpid() for _, _, pid in found[1:])
