@@ -12,7 +12,6 @@ from generator.build.pipeline import BuildOptions, build, strict_advice
 from generator.build.report import BuildReport
 from generator.core.config import Config
 from generator.core.errors import DigestError, Problem
-from generator.importing.importer import import_configured
 from generator.importing.report import ImportReport
 
 
@@ -43,7 +42,9 @@ def import_and_build(
     if config.import_.paths:
         if settled is not None:
             imported, problems = settled
-        else:
+        else:  # imported here: a site without [import] paths never loads the importer
+            from generator.importing.importer import import_configured
+
             imported, problems = import_configured(config, options.now, options.progress)
         if on_imported is not None:
             on_imported(imported, problems)

@@ -8,16 +8,18 @@ import hashlib
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from generator.build.build_cache import BuildCache, article_from_meta, article_meta, code_digest
 from generator.content.article import Article
 from generator.content.files import content_files, read_limited
-from generator.content.front_matter import parse_article
-from generator.content.markup import MarkdownRenderer
 from generator.core.config import Config
 from generator.core.errors import DigestError, Problem
 from generator.core.progress import Progress
 from generator.core.workers import fork_map
+
+if TYPE_CHECKING:  # YAML and Markdown are imported only when a file is parsed
+    from generator.content.markup import MarkdownRenderer
 
 PARALLEL_PARSE = 200  # below this many changed files, forking workers costs more than it saves
 
@@ -37,6 +39,8 @@ def _parse_one(
     flat values cross the process boundary faster than an Article, and the parent, which
     shares two cores with the workers, has less to do. A file the cache has never seen is
     read here rather than by the scan, so a cold build never holds every file's bytes."""
+    from generator.content.front_matter import parse_article
+
     tz, max_bytes, renderer, cached, salt = state
     name, path, data = item
     try:
@@ -131,9 +135,13 @@ def load_articles(
             loaded.articles.append(article_from_meta(meta, cache.lazy_body(key)))
             loaded.keys[name] = key
     todo = scanned.todo
+    items = [(name, path, data) for name, (path, data, _stat) in todo.items()]
+    if not items:
+        return _finished(loaded, cache)
+    from generator.content.markup import MarkdownRenderer
+
     renderer, cached = MarkdownRenderer(), cache is not None
     state = (config.tz, config.build.max_article_bytes, renderer, cached, scanned.salt)
-    items = [(name, path, data) for name, (path, data, _stat) in todo.items()]
     loaded.parsed = len(items)
     jobs = jobs if len(items) > PARALLEL_PARSE else 1
     for n, result in enumerate(fork_map(_parse_one, state, items, jobs), start=1):
@@ -152,6 +160,10 @@ def load_articles(
             loaded.keys[name] = key
         if progress and n % 100 == 0:
             progress("parse", n, len(items))
+    return _finished(loaded, cache)
+
+
+def _finished(loaded: Loaded, cache: BuildCache | None) -> Loaded:
     if cache is not None:
         cache.forget_except(set(loaded.keys))  # commits, so render workers see new bodies
     loaded.problems.sort(key=lambda p: str(p.path))

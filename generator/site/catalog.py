@@ -94,9 +94,9 @@ def make_catalog(articles: Iterable[Article], tz: dt.tzinfo, urls: Urls) -> Cata
     for article in ordered:  # oldest first, so an older story keeps the plain slug
         local = article.date.astimezone(tz)
         day = local.date()
-        slugs = taken[day]
-        slug = free_slug(article.slug, slugs.__contains__)
-        slugs.add(slug)
+        given = taken[day]
+        slug = free_slug(article.slug, given.__contains__)
+        given.add(slug)
         entries.append(
             Entry(
                 article=article,

@@ -16,15 +16,17 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from email.utils import parseaddr
+from typing import TYPE_CHECKING
 from urllib.parse import quote, urljoin
-
-from feedgen.feed import FeedGenerator
 
 from generator.core.config import Config
 from generator.core.sanitise import clean_text as xml_safe
 from generator.site.catalog import Catalog, Entry, Group
 from generator.site.outputs import OutputFile
 from generator.site.urls import Urls
+
+if TYPE_CHECKING:  # feedgen (and lxml) only when a feed is rendered: most rebuilds render none
+    from feedgen.feed import FeedGenerator
 
 MEDIA_TYPES = {"rss": "application/rss+xml", "atom": "application/atom+xml"}
 JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1"
@@ -158,6 +160,8 @@ def _item(entry: Entry, config: Config, urls: Urls) -> _Item:
 
 
 def _generator(feed: Feed, config: Config, urls: Urls, items: list[_Item]) -> FeedGenerator:
+    from feedgen.feed import FeedGenerator
+
     fg = FeedGenerator()
     fg.load_extension("dc", atom=False, rss=True)  # dc:creator for authors without e-mail
     fg.id(urls.absolute(feed.page))

@@ -3,7 +3,7 @@ entries cost more than the rest of a one-edit rebuild together."""
 
 from __future__ import annotations
 
-from xml.sax.saxutils import escape
+from html import escape
 
 from generator.site.catalog import Catalog
 from generator.site.outputs import OutputFile
@@ -20,7 +20,8 @@ def sitemap(catalog: Catalog, urls: Urls) -> OutputFile:
 
     def url(loc: str, lastmod: str | None = None) -> None:
         mod = f"<lastmod>{lastmod}</lastmod>" if lastmod else ""
-        lines.append(f"<url><loc>{escape(urls.absolute(loc))}</loc>{mod}</url>")
+        # & < > only, as XML text needs (xml.sax.saxutils would import urllib.request)
+        lines.append(f"<url><loc>{escape(urls.absolute(loc), quote=False)}</loc>{mod}</url>")
 
     url(urls.home(), catalog.entries[0].modified.isoformat() if catalog.entries else None)
     for day in catalog.days:
