@@ -138,6 +138,9 @@ def load_articles(
     items = [(name, path, data) for name, (path, data, _stat) in todo.items()]
     if not items:
         return _finished(loaded, cache)
+    # Imported here, before workers fork, so they inherit them: YAML and Markdown are loaded
+    # only by a build that parses a file.
+    import generator.content.front_matter  # noqa: F401
     from generator.content.markup import MarkdownRenderer
 
     renderer, cached = MarkdownRenderer(), cache is not None
