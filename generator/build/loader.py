@@ -3,12 +3,12 @@ changed ones parsed on all cores."""
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from generator.build.build_cache import BuildCache, article_from_meta, article_meta, code_digest
 from generator.content.article import Article
@@ -18,12 +18,12 @@ from generator.core.errors import DigestError, Problem
 from generator.core.progress import Progress
 from generator.core.workers import fork_map
 
-if TYPE_CHECKING:  # YAML and Markdown are imported only when a file is parsed
-    from generator.content.markup import MarkdownRenderer
-
 PARALLEL_PARSE = 200  # below this many changed files, forking workers costs more than it saves
 
 
+# How workers parse a file: parse_article with the site's settings, the size limit, whether
+# the cache is on, and the salt of content keys.
+_ParseState = tuple[Callable[[Path, bytes], Article], int, bool, str]
 _Parsed = DigestError | tuple[str, str, Article] | tuple[str, str, bytes, str]
 
 
@@ -32,21 +32,17 @@ def content_key(salt: str, data: bytes) -> str:
     return f"{salt}-{hashlib.sha256(data).hexdigest()}"
 
 
-def _parse_one(
-    state: tuple[dt.tzinfo, int, MarkdownRenderer, bool, str], item: tuple[str, str, bytes | None]
-) -> _Parsed:
+def _parse_one(state: _ParseState, item: tuple[str, str, bytes | None]) -> _Parsed:
     """DigestError, or (name, key, article) uncached, or (name, key, metadata, body) to cache:
     flat values cross the process boundary faster than an Article, and the parent, which
     shares two cores with the workers, has less to do. A file the cache has never seen is
     read here rather than by the scan, so a cold build never holds every file's bytes."""
-    from generator.content.front_matter import parse_article
-
-    tz, max_bytes, renderer, cached, salt = state
+    parse, max_bytes, cached, salt = state
     name, path, data = item
     try:
         if data is None:
             data = read_limited(path, max_bytes)
-        article = parse_article(Path(name), data, tz, renderer.render, max_bytes)
+        article = parse(Path(name), data)
     except OSError as exc:
         return DigestError([Problem(name, f"cannot be read: {exc.strerror}")])
     except DigestError as exc:
@@ -140,11 +136,14 @@ def load_articles(
         return _finished(loaded, cache)
     # Imported here, before workers fork, so they inherit them: YAML and Markdown are loaded
     # only by a build that parses a file.
-    import generator.content.front_matter  # noqa: F401
+    from generator.content.front_matter import parse_article
     from generator.content.markup import MarkdownRenderer
 
-    renderer, cached = MarkdownRenderer(), cache is not None
-    state = (config.tz, config.build.max_article_bytes, renderer, cached, scanned.salt)
+    max_bytes = config.build.max_article_bytes
+    parse = partial(
+        parse_article, tz=config.tz, render=MarkdownRenderer().render, max_bytes=max_bytes
+    )
+    state: _ParseState = (parse, max_bytes, cache is not None, scanned.salt)
     loaded.parsed = len(items)
     jobs = jobs if len(items) > PARALLEL_PARSE else 1
     for n, result in enumerate(fork_map(_parse_one, state, items, jobs), start=1):

@@ -1,6 +1,7 @@
 """The Jinja environment: the site's templates/ over the default theme, StrictUndefined.
 
-Built once per build (each of its worker processes inherits it), so templates compile once.
+Built once per build (each of its worker processes inherits it); compiled templates are kept
+in the cache folder, so a build that finds them there does not compile them at all.
 """
 
 from __future__ import annotations

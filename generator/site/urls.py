@@ -36,14 +36,11 @@ class Urls:
     def home(self) -> str:
         return self.page("")
 
-    def _day(self, day: dt.date) -> str:
+    def day(self, day: dt.date) -> str:
         found = self._days.get(day)
         if found is None:
-            found = self._days[day] = f"{self.base_path}{day:%Y/%m/%d}/"
+            found = self._days[day] = self.page(f"{day:%Y/%m/%d}/")
         return found
-
-    def day(self, day: dt.date) -> str:
-        return self._day(day)
 
     def month(self, year: int, month: int) -> str:
         return self.page(f"{year:04d}/{month:02d}/")
@@ -52,7 +49,7 @@ class Urls:
         return self.page(f"{year:04d}/")
 
     def article(self, day: dt.date, slug: str) -> str:
-        return f"{self._day(day)}{slug}/"
+        return f"{self.day(day)}{slug}/"
 
     def archive(self) -> str:
         return self.page("archive/")
