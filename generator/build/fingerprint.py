@@ -9,7 +9,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import hashlib
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -24,9 +24,14 @@ _SHORT = 64  # an inner text up to this long is kept as it is rather than hashed
 class Fingerprinter:
     """Digests values; objects shared by many pages (groups, days) are digested once."""
 
-    def __init__(self, salt: str, article_keys: dict[str, str]):
+    def __init__(self, salt: str, article_keys: dict[str, str], entries: Iterable[Entry] = ()):
         self.salt = self._hash(salt)  # hashed once, not with every page
         self.article_keys = article_keys  # article id → content key
+        # Each of the catalog's `entries` (one per URL) digested once, not on every page
+        # listing it: its article's content key and its URL.
+        self._stamps = {
+            e.url: key + e.url for e in entries if (key := article_keys.get(e.article.id))
+        }
         self._memo: dict[int, str] = {}
         self._keep: list[Any] = []  # keep memoised objects alive so ids stay unique
         self._fields: dict[type, tuple[str, ...]] = {}  # dataclasses.fields is slow
@@ -44,6 +49,9 @@ class Fingerprinter:
     def _digest(self, value: Any) -> str:
         kind = type(value)
         if kind is Entry:  # hot: one per listed article; local times follow from the key's zone
+            stamp = self._stamps.get(value.url)
+            if stamp is not None:
+                return stamp
             key = self.article_keys.get(value.article.id)
             if key is not None:
                 return key + value.url
@@ -86,10 +94,10 @@ class Fingerprinter:
 
     def _entries(self, entries: tuple[Entry, ...]) -> str:
         """What `_digest` gives each of a tuple of entries, joined, without a call per entry."""
-        keys = self.article_keys
+        stamps = self._stamps
         try:
-            return _SEP.join([keys[e.article.id] + e.url for e in entries])
-        except (KeyError, AttributeError):  # an article without a key, or not all entries
+            return _SEP.join([stamps[e.url] for e in entries])
+        except (KeyError, AttributeError):  # not the catalog's, or not all entries
             return _SEP.join([self._digest(v) for v in entries])
 
 

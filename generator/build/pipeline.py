@@ -49,6 +49,7 @@ from generator.site.outputs import MadeFile, Page
 from generator.site.pages import plan_pages
 from generator.site.related import link_articles
 from generator.site.sitemap import PATH as SITEMAP
+from generator.site.sitemap import basis as sitemap_basis
 from generator.site.sitemap import sitemap
 from generator.site.topics import apply_aliases, similar_topics
 from generator.site.urls import Urls
@@ -206,7 +207,7 @@ def _made_files(
     return [
         *(MadeFile(rel, None, path.read_bytes) for rel, path in statics.items()),
         MadeFile(MARKER, None, lambda: b""),
-        MadeFile(SITEMAP, catalog, lambda: sitemap(catalog, urls).data),  # all from its entries
+        MadeFile(SITEMAP, sitemap_basis(catalog), lambda: sitemap(catalog, urls).data),
         *lists,
     ]
 
@@ -313,7 +314,7 @@ def _build(
 
         paths = [p.output for p in pages] + [f.path for f in feeds]
         previous = cache.pages(cache_site) if cache is not None else {}
-        fingerprinter = Fingerprinter(salt, keys)
+        fingerprinter = Fingerprinter(salt, keys, catalog.entries)
         fingerprint_state = FingerprintState(
             fingerprinter, pages, feeds, output if previous else None, previous
         )

@@ -57,6 +57,7 @@ def clean_build(site, tmp_path, **options) -> dict[str, bytes]:
 
 EDITS = {
     "edit_body": lambda s: s.add("a4", "Story 4", "2025-03-01T12:00:00+00:00", "Edited body.", topic="Sport", url="https://news.example/4"),
+    "edit_updated": lambda s: s.add("a6", "Story 6", "2025-03-03T14:00:00+00:00", "Paragraph 6 with [a link](https://x.example/6).\n\n- one\n- two", topic="Economy", source="Dawn", url="https://news.example/6", updated="2025-03-04T09:00:00+00:00"),
     "edit_title": lambda s: s.add("a5", "Renamed story", "2025-03-02T13:00:00+00:00", topic="Courts", url="https://news.example/5"),
     "add": lambda s: s.add("new", "Brand new", "2025-03-05T09:00:00+00:00", topic="Economy", source="Dawn"),
     "delete": lambda s: (s.root / "content/a7.md").unlink(),
