@@ -90,10 +90,13 @@ def read_stamp(folder: Path, salt: str) -> Built | None:
     if not lines or not lines[0].startswith(tag + " "):
         return None
     built = Built(lines[0])
+    records = built.records
     for line in lines[1:]:
-        rid, url, key, local, part = [*line.split("\t"), "", "", "", ""][:5]
-        built.records[url] = (f"{key}\t{local}", rid)
-        built.parts = max(built.parts, int(part) if part.isdigit() else 1)
+        rid, url, sig = [*line.split("\t", 2), "", ""][:3]  # sig: key, local time, part
+        if sig.count("\t") > 1:  # a part past the first
+            sig, _, part = sig.rpartition("\t")
+            built.parts = max(built.parts, int(part) if part.isdigit() else 1)
+        records[url] = (sig, rid)
     if any(not (folder / f"{PART}{k}").is_dir() for k in range(2, built.parts + 1)):
         return None
     return built

@@ -92,6 +92,7 @@ class Stories:
     also: dict[str, tuple[Entry, ...]]  # entry URL → the other sources' first articles
     terms: dict[str, frozenset[str]]  # entry URL → its TOP_TERMS most significant words
     memo: dict[str, str]  # what a later build may reuse (see find_stories)
+    words: dict[str, str]  # entry URL → its terms spelled out, sorted, space-separated
 
 
 def _cosine(va: Signature, vb: Signature) -> float:
@@ -256,6 +257,7 @@ def find_stories(
     archive = _Archive(catalog, keys or {}, known or {})
     entries, by_day = archive.entries, archive.by_day
     top: list[frozenset[str]] = [frozenset()] * len(entries)
+    spelled: list[str] = [""] * len(entries)  # sorted once, for the memo and related blocks
     position = {e.article.id: i for i, e in enumerate(entries)}
     parent = list(range(len(entries)))
 
@@ -278,18 +280,16 @@ def find_stories(
     for day, key in keys_of.items():
         if day in computed:
             terms, links = computed[day]
-            for j, t in zip(by_day[day], terms, strict=True):
-                top[j] = t
+            ordered = [sorted(t) for t in terms]
+            for j, t, listed in zip(by_day[day], terms, ordered, strict=True):
+                top[j], spelled[j] = t, " ".join(listed)
             text = json.dumps(
-                [
-                    [sorted(t) for t in terms],
-                    [(entries[i].article.id, entries[j].article.id) for i, j in links],
-                ]
+                [ordered, [(entries[i].article.id, entries[j].article.id) for i, j in links]]
             )
         else:
-            terms, pairs = json.loads(archive.known[key])  # type: ignore[index]
-            for j, words in zip(by_day[day], terms, strict=True):
-                top[j] = frozenset(words)
+            ordered, pairs = json.loads(archive.known[key])  # type: ignore[index]
+            for j, listed in zip(by_day[day], ordered, strict=True):
+                top[j], spelled[j] = frozenset(listed), " ".join(listed)
             links = [(position[a], position[b]) for a, b in pairs]
             text = archive.known[key]  # type: ignore[index]
         if key:
@@ -314,7 +314,8 @@ def find_stories(
             if others:
                 also[entries[i].url] = tuple(others)
     terms = {e.url: t for e, t in zip(entries, top, strict=True)}
-    return Stories(also, terms, archive.memo)
+    words = {e.url: w for e, w in zip(entries, spelled, strict=True)}
+    return Stories(also, terms, archive.memo, words)
 
 
 def fold(

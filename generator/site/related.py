@@ -108,6 +108,7 @@ def _block_key(
 def find_related(
     catalog: Catalog,
     terms: Mapping[str, frozenset[str]],
+    words: Mapping[str, str],
     also: Mapping[str, tuple[Entry, ...]],
     known: Mapping[str, str] | None = None,
 ) -> tuple[dict[str, tuple[Entry, ...]], dict[str, str]]:
@@ -115,10 +116,10 @@ def find_related(
     reports (the page lists those as "Also reported by"). And a memo for the next build:
     a block of a topic whose inputs are as in `known` (the last build's memo) is not ranked
     again. Blocks are counted from a topic's oldest article, so today's articles change
-    only each topic's newest block, and an edit the one or two blocks that read it."""
+    only each topic's newest block, and an edit the one or two blocks that read it.
+    `terms` and `words` (the same terms spelled out) are find_stories'."""
     position = {e.url: i for i, e in enumerate(catalog.entries)}
     by_url = {e.url: e for e in catalog.entries}
-    words = {url: " ".join(sorted(t)) for url, t in terms.items()}
     related: dict[str, tuple[Entry, ...]] = {}
     memo: dict[str, str] = {}
     for topic in catalog.topics:
@@ -156,5 +157,5 @@ def link_articles(
     """Story clusters, then related articles (which leave out a story's other reports);
     `keys`, `known` and `jobs` (worker processes) as find_stories takes them."""
     stories = find_stories(catalog, keys, known, jobs)
-    related, memo = find_related(catalog, stories.terms, stories.also, known)
+    related, memo = find_related(catalog, stories.terms, stories.words, stories.also, known)
     return Links(stories.also, related, stories.memo | memo)
