@@ -196,6 +196,10 @@ def import_command(
         date=_parse_day(day),
         dry_run=dry_run,
         force=force,
+        # [import] paths: files named as `digest build` and `digest serve` name them, so
+        # their import and this one share the source cache instead of reading every file
+        # again each time the other ran.
+        shown_from=None if paths else config.root,
     )
     with site_lock(config.path("cache"), "import", wait), terminal_progress() as progress:
         report = import_sources(config, targets, options, progress)

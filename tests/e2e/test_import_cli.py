@@ -206,7 +206,7 @@ def test_import_globs_in_config_skip_odd_files_and_say_where_dates_came_from(tmp
         "name a file to import it anyway\n"
     ) in result.stderr
     assert (
-        f"warning: {site}/extra/2025/10/20/2025-10-20_ab12.json (record 1): no publication "
+        "warning: extra/2025/10/20/2025-10-20_ab12.json (record 1): no publication "
         "date; dated 2025-10-20 from the file's path\n"
     ) in result.stderr
     text = next((site / "content" / "2025" / "10" / "20").glob("*.md")).read_text("utf-8")

@@ -6,6 +6,7 @@ options) is imported exactly as before."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import shutil
 from pathlib import Path
@@ -219,3 +220,22 @@ def test_source_cache_records_an_edited_file_so_later_runs_do_not_read_it(tmp_pa
     (root / ".digest-cache" / SETTLED_NAME).unlink(missing_ok=True)  # the per-file cache alone
     garble(root / "src")
     assert {i.outcome for i in run(root).items} == {"unchanged"}  # b's new stat was recorded
+
+
+def test_build_and_import_share_the_source_cache(site):
+    """`digest build` imports [import] paths; `digest import` with no PATH imports the same
+    ones and replays the build's settled import, reading no file (it named files otherwise,
+    which is in the caches' keys: a 42,000-record archive was read whole each time the daily
+    loop went from one command to the other)."""
+    clock = ("--clock", "2026-01-01T00:00:00+00:00")
+    assert run_digest(site, "build", *clock).returncode == 0  # imports, writes content/
+    built = run_digest(site, "build", *clock, "--report", str(site / "build.json"))
+    assert built.returncode == 0 and "0 new, 0 updated" in built.stdout  # settled
+    skipped = json.loads((site / "build.json").read_text("utf-8"))["sources_skipped"]
+    assert skipped
+    garble(site / "src")  # a file opened now would fail to import
+    imported = run_digest(site, "import", "-q")
+    assert imported.returncode == 0, imported.stderr
+    assert "0 new, 0 updated" in imported.stdout
+    failed = [line.removeprefix("failed: ") for line in imported.stderr.splitlines()]
+    assert sorted(failed) == sorted(skipped)  # the archive's broken records, named alike
