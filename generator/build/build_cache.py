@@ -183,15 +183,14 @@ class BuildCache:
     def lazy_body(self, key: str) -> LazyText:
         return LazyText(self.body, key)
 
-    def store(self, path: str, key: str, stat: os.stat_result, meta: bytes, body: str) -> None:
+    def store(self, path: str, key: str, stat: tuple[int, int], meta: bytes, body: str) -> None:
+        """Record a parsed file: `stat` is its (size, mtime_ns)."""
         self.db.execute("INSERT OR REPLACE INTO bodies VALUES (?, ?)", (key, body))
         self.touch(path, key, stat, meta)
 
-    def touch(self, path: str, key: str, stat: os.stat_result, meta: bytes) -> None:
-        self.db.execute(
-            "INSERT OR REPLACE INTO articles VALUES (?, ?, ?, ?, ?)",
-            (path, key, stat.st_size, stat.st_mtime_ns, meta),
-        )
+    def touch(self, path: str, key: str, stat: tuple[int, int], meta: bytes) -> None:
+        self.db.execute("INSERT OR REPLACE INTO articles VALUES (?, ?, ?, ?, ?)",
+                        (path, key, *stat, meta))  # fmt: skip
 
     def forget_except(self, paths: set[str]) -> None:
         """Drop rows of files that are gone, and bodies no row points at; then commit."""

@@ -39,19 +39,22 @@ def import_and_build(
     """
     imported = None
     skipped: list[str] = []
+    seen = None  # content/ as the import walked it and left it: the build walks it no more
     if config.import_.paths:
         if settled is not None:
             imported, problems = settled
         else:  # imported here: a site without [import] paths never loads the importer
+            from generator.importing.content_cache import content_stats
             from generator.importing.importer import import_configured
 
-            imported, problems = import_configured(config, options.now, options.progress)
+            seen = content_stats(config.path("content"))
+            imported, problems = import_configured(config, options.now, options.progress, seen)
         if on_imported is not None:
             on_imported(imported, problems)
         if options.strict and (problems or imported.warnings):
             fatal = problems + [Problem("", line) for line in imported.warnings]
             raise DigestError(fatal, strict_advice(len(fatal)))
         skipped = [str(p) for p in problems]
-    built = build(config, options)
+    built = build(config, options, seen)
     built.sources_skipped = skipped
     return Outcome(imported, built)

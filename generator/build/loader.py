@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -75,13 +75,38 @@ class Scanned:
 
     salt: str  # what besides a file's bytes goes into its content key
     cached: list[tuple[str, str, bytes]]  # (file, content key, article metadata) cached
-    # files to parse: path, its bytes when the scan had to read them (None: unread), stat
-    todo: dict[str, tuple[str, bytes | None, os.stat_result]]
+    # files to parse: path, its bytes when the scan had to read them (None: unread), and
+    # its (size, mtime_ns)
+    todo: dict[str, tuple[str, bytes | None, tuple[int, int]]]
     problems: list[Problem]
 
 
-def scan_content(config: Config, cache: BuildCache | None) -> Scanned:
-    """Every file under content/, checked against the cache.
+def _stats(
+    folder: Path, seen: Mapping[str, tuple[int, int]] | None
+) -> Iterator[tuple[str, tuple[int, int] | OSError]]:
+    """Each content file's path and (size, mtime_ns), or the error its stat raised: from
+    `seen` when given (importer.content_stats: relative path → (mtime_ns, size)), else
+    walked and stat'ed here."""
+    if seen is not None:
+        base = f"{folder}{os.sep}"
+        for rel in sorted(seen):
+            mtime, size = seen[rel]
+            yield base + rel.replace("/", os.sep), (size, mtime)
+        return
+    for path in content_files(folder):
+        try:
+            stat = os.stat(path)
+        except OSError as exc:
+            yield path, exc
+            continue
+        yield path, (stat.st_size, stat.st_mtime_ns)
+
+
+def scan_content(
+    config: Config, cache: BuildCache | None, seen: Mapping[str, tuple[int, int]] | None = None
+) -> Scanned:
+    """Every file under content/, checked against the cache; `seen`: the files and stats an
+    import that ran just before found and left (see _stats), so they are not walked twice.
 
     A file whose size and mtime match the cache row is not even read (as git does);
     otherwise its bytes are hashed and only a changed hash is parsed again.
@@ -90,16 +115,17 @@ def scan_content(config: Config, cache: BuildCache | None) -> Scanned:
     known = cache.rows() if cache is not None else {}
     root = str(config.root.resolve()) + os.sep
     scanned = Scanned(salt, [], {}, [])
-    for path in content_files(config.path("content")):
+    for path, stat in _stats(config.path("content"), seen):
         name = path[len(root) :] if path.startswith(root) else path  # shown in messages
         try:
-            stat = os.stat(path)
+            if isinstance(stat, OSError):
+                raise stat
             row = known.get(name)
             fresh = row is not None and row[0].startswith(salt)
             if row is None:  # new to the cache: read when parsed (a cold build: every file)
                 scanned.todo[name] = (path, None, stat)
                 continue
-            if not (fresh and row[1:3] == (stat.st_size, stat.st_mtime_ns)):
+            if not (fresh and row[1:3] == stat):
                 data = read_limited(path, config.build.max_article_bytes)
                 key = content_key(salt, data)
                 if cache is None or row[0] != key:

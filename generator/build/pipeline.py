@@ -181,8 +181,11 @@ def _render_one(state: _RenderState, index: int) -> tuple[str, bool, str]:
     return out.path, state.staging.put(out.path, out.data), output_hash(out.data)
 
 
-def build(config: Config, options: BuildOptions) -> BuildReport:
-    """Build the whole site into the output folder; raises DigestError on bad input."""
+def build(
+    config: Config, options: BuildOptions, seen: dict[str, tuple[int, int]] | None = None
+) -> BuildReport:
+    """Build the whole site into the output folder; raises DigestError on bad input.
+    `seen`: content/'s files as an import that ran just before left them (loader._stats)."""
     started = time.perf_counter()
     report = BuildReport()
     cache = BuildCache(config.path("cache")) if options.use_cache else None
@@ -191,7 +194,7 @@ def build(config: Config, options: BuildOptions) -> BuildReport:
     # cycle collector would re-scan them again and again (a sixth of a no-change build).
     gc.disable()
     try:
-        return _build(config, options, cache, report, started)
+        return _build(config, options, cache, report, started, seen)
     finally:
         if collecting:
             gc.enable()
@@ -218,6 +221,7 @@ def _build(
     cache: BuildCache | None,
     report: BuildReport,
     started: float,
+    seen: dict[str, tuple[int, int]] | None,
 ) -> BuildReport:
     mark = started
 
@@ -239,7 +243,7 @@ def _build(
             config.model_dump_json(),  # every setting: any change may show on any page
         ]
     )
-    scanned = scan_content(config, cache)
+    scanned = scan_content(config, cache, seen)
     # Every input of the build but the content and the clock.
     flags = f"{options.drafts}|{options.future}|{options.search}"
     inputs = "|".join([salt, files_digest([config.path("static")]), flags])

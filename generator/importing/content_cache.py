@@ -91,15 +91,17 @@ class ContentCache:
         self._loaded: object = None  # the cache as read: an unchanged one is not rewritten
 
     def load(self, stats: dict[str, tuple[int, int]]) -> ContentCache:
-        """Entries for the files of `content_stats`, from the cache where the stat matches."""
+        """Entries for the files of `content_stats`, from the cache where the stat matches.
+        `stats` is kept, not copied: refresh() records each file the import writes in it, so
+        the caller's map stays content/ as it is (the build that follows needs no walk)."""
         cached = self._read_cache()
+        self._stats = stats
         for rel, stat in stats.items():
             entry = cached.get(rel)
             if entry and entry[0] == stat[0] and entry[1] == stat[1]:
                 known = ContentEntry(rel, entry[2], entry[3], entry[4])
             else:
                 known = read_entry(self.content / rel, rel, self.tz)
-            self._stats[rel] = stat
             self.add(known)
         return self
 

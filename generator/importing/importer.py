@@ -54,8 +54,11 @@ def import_sources(
     paths: Sequence[Path],
     options: ImportOptions,
     progress: Progress | None = None,
+    seen: dict[str, tuple[int, int]] | None = None,
 ) -> ImportReport:
-    """Import every source file under `paths`; bad input is reported, never raised."""
+    """Import every source file under `paths`; bad input is reported, never raised. `seen`:
+    content/'s files as `content_stats` found them just before, walked by the caller, who
+    finds each file this import writes updated in it."""
     started = time.perf_counter()
     report = ImportReport(dry_run=options.dry_run)
     content, cache = config.path("content"), config.path("cache")
@@ -68,7 +71,7 @@ def import_sources(
         date=options.date,
         date_fallback=config.import_.date_fallback,
     )
-    stats = content_stats(content)
+    stats = content_stats(content) if seen is None else seen
     # Nothing changed since an import that had nothing to do: its report, nothing read.
     junk = config.import_.junk_titles
     key = f"{__version__}|{ctx!r}|{junk!r}|{options.force}|{config.tz}|{content}"
@@ -247,13 +250,17 @@ def _resolve_and_place(
 
 
 def import_configured(
-    config: Config, now: dt.datetime, progress: Progress | None = None
+    config: Config,
+    now: dt.datetime,
+    progress: Progress | None = None,
+    seen: dict[str, tuple[int, int]] | None = None,
 ) -> tuple[ImportReport, list[Problem]]:
     """Import the `[import] paths` of digest.toml: what `digest build` and `digest serve` do
-    before each build, so one command takes raw sources to a site."""
+    before each build, so one command takes raw sources to a site (`seen` as import_sources
+    takes it)."""
     paths = [config.root / p for p in config.import_.paths]
     options = ImportOptions(now=now, shown_from=config.root)
-    report = import_sources(config, paths, options, progress)
+    report = import_sources(config, paths, options, progress, seen)
     return report, [Problem(i.origin, i.reason) for i in report.failed]
 
 
