@@ -13,6 +13,7 @@ that shows them is rendered, so a rebuild neither decodes nor holds them all.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
 import hashlib
@@ -118,6 +119,7 @@ class BuildCache:
         self.path = folder / "cache.sqlite"
         self.warnings: list[str] = []
         self._pid = os.getpid()
+        self._closed = False
         self.db = self._open()
 
     def templates(self) -> Path:
@@ -173,9 +175,14 @@ class BuildCache:
 
     def body(self, key: str) -> str:
         """An article body by content key; safe to call from forked worker processes."""
+        query = "SELECT html FROM bodies WHERE key = ?"
         if os.getpid() != self._pid:  # a forked worker must not share the parent's connection
-            self._pid, self.db = os.getpid(), sqlite3.connect(self.path)
-        row = self.db.execute("SELECT html FROM bodies WHERE key = ?", (key,)).fetchone()
+            self._pid, self.db, self._closed = os.getpid(), sqlite3.connect(self.path), False
+        if self._closed:  # an article kept past its build (loader.ArticleMemo): none kept open
+            with contextlib.closing(sqlite3.connect(self.path)) as db:
+                row = db.execute(query, (key,)).fetchone()
+        else:
+            row = self.db.execute(query, (key,)).fetchone()
         if row is None:
             raise LookupError(f"{self.path}: body {key} is missing; delete the cache folder")
         return row[0]
@@ -266,3 +273,4 @@ class BuildCache:
 
     def close(self) -> None:
         self.db.close()
+        self._closed = True

@@ -27,6 +27,23 @@ _ParseState = tuple[Callable[[Path, bytes], Article], int, bool, str]
 _Parsed = DigestError | tuple[str, str, Article] | tuple[str, str, bytes, str]
 
 
+class ArticleMemo:
+    """The Articles of the last build by file and content key, for a process that builds
+    again (the preview): an unchanged file's Article is taken as it was instead of being
+    rebuilt from its cached metadata (a tenth of a second per 10,000 articles a save)."""
+
+    def __init__(self) -> None:
+        self._kept: dict[tuple[str, str], Article] = {}
+
+    def get(self, name: str, key: str) -> Article | None:
+        return self._kept.get((name, key))
+
+    def keep(self, loaded: Loaded) -> None:
+        """Remember this build's articles only (an edited file's old Article is let go)."""
+        names = {str(a.source_path): a for a in loaded.articles}
+        self._kept = {(n, k): names[n] for n, k in loaded.keys.items() if n in names}
+
+
 def content_key(salt: str, data: bytes) -> str:
     """What the cache knows a content file by: its bytes and what else decides its Article."""
     return f"{salt}-{hashlib.sha256(data).hexdigest()}"
@@ -146,20 +163,24 @@ def load_articles(
     jobs: int,
     progress: Progress | None = None,
     scanned: Scanned | None = None,
+    memo: ArticleMemo | None = None,
 ) -> Loaded:
-    """Every article under content/ and every problem; unchanged files come from the cache."""
+    """Every article under content/ and every problem; unchanged files come from `memo`
+    (the last build's, in this process) or the cache."""
     if scanned is None:
         scanned = scan_content(config, cache)
     loaded = Loaded([], list(scanned.problems), {})
     if scanned.cached:
         assert cache is not None
+        kept = memo.get if memo is not None else lambda name, key: None
         for name, key, meta in scanned.cached:
-            loaded.articles.append(article_from_meta(meta, cache.lazy_body(key)))
+            article = kept(name, key) or article_from_meta(meta, cache.lazy_body(key))
+            loaded.articles.append(article)
             loaded.keys[name] = key
     todo = scanned.todo
     items = [(name, path, data) for name, (path, data, _stat) in todo.items()]
     if not items:
-        return _finished(loaded, cache)
+        return _finished(loaded, cache, memo)
     # Imported here, before workers fork, so they inherit them: YAML and Markdown are loaded
     # only by a build that parses a file.
     from generator.content.front_matter import parse_article
@@ -188,10 +209,12 @@ def load_articles(
             loaded.keys[name] = key
         if progress and n % 100 == 0:
             progress("parse", n, len(items))
-    return _finished(loaded, cache)
+    return _finished(loaded, cache, memo)
 
 
-def _finished(loaded: Loaded, cache: BuildCache | None) -> Loaded:
+def _finished(loaded: Loaded, cache: BuildCache | None, memo: ArticleMemo | None) -> Loaded:
+    if memo is not None:
+        memo.keep(loaded)
     if cache is not None:
         cache.forget_except(set(loaded.keys))  # commits, so render workers see new bodies
     loaded.problems.sort(key=lambda p: str(p.path))

@@ -31,7 +31,12 @@ from generator.build.freshness import (
     stale_outputs,
     unchanged_since,
 )
-from generator.build.loader import load_articles, resolve_duplicates, scan_content
+from generator.build.loader import (
+    ArticleMemo,
+    load_articles,
+    resolve_duplicates,
+    scan_content,
+)
 from generator.build.render import Renderer, theme_dir
 from generator.build.report import BuildReport
 from generator.build.search_filters import filter_lists
@@ -82,6 +87,7 @@ class BuildOptions:
     use_cache: bool = True
     search: bool = True  # keep the search index up to date (the last stage)
     progress: Progress | None = None
+    articles: ArticleMemo | None = None  # a process that builds again keeps its Articles
 
     def __post_init__(self) -> None:
         if self.now.tzinfo is None:
@@ -267,7 +273,7 @@ def _build(
                 report.seconds = time.perf_counter() - started
                 return report
         cache.save_plan(cache_site, None)  # this build may change what the stamp vouched for
-    loaded = load_articles(config, cache, options.jobs, options.progress, scanned)
+    loaded = load_articles(config, cache, options.jobs, options.progress, scanned, options.articles)
     articles, problems = loaded.articles, loaded.problems
     if problems:
         if not options.skip_invalid:

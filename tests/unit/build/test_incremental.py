@@ -413,3 +413,23 @@ def test_a_search_delta_and_its_compaction_answer_for_the_clean_build_s_records(
     manifest = json.loads((site.out / "pagefind/shards.json").read_text())
     # March went past the bound on "add_newest" and was re-indexed; February stays in the delta
     assert manifest["months"] == ["2025-03"] and sum(map(len, manifest["recent"].values())) == 6
+
+
+@pytest.mark.parametrize("change", ["edit_body", "edit_title", "add", "delete", "config_feeds"])
+def test_a_process_that_keeps_its_articles_builds_as_a_clean_build(
+    site, tmp_path, change, monkeypatch
+):
+    """The preview builds again and again in one process: unchanged files' Articles are the
+    last build's objects (their bodies read through the cache that build closed), and the
+    site is a clean build's."""
+    populate(site)
+    memo = loader.ArticleMemo()
+    site.build(articles=memo, search=False)
+    made = []
+    rebuild = loader.article_from_meta
+    monkeypatch.setattr(loader, "article_from_meta", lambda *a: made.append(a) or rebuild(*a))
+    EDITS[change](site)
+    report = site.build(articles=memo, search=False)
+    assert report.written > 0
+    assert len(made) == report.parsed <= 1  # only a parsed file's Article is made
+    assert site.snapshot() == clean_build(site, tmp_path, search=False)
