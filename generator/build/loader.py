@@ -34,14 +34,18 @@ class ArticleMemo:
 
     def __init__(self) -> None:
         self._kept: dict[tuple[str, str], Article] = {}
+        self._cache: Path | None = None  # whose bodies the kept articles read
 
-    def get(self, name: str, key: str) -> Article | None:
-        return self._kept.get((name, key))
+    def lookup(self, cache: BuildCache) -> Callable[[str, str], Article | None]:
+        """get(file, content key) for a build with `cache` (another cache: nothing kept)."""
+        kept = self._kept if cache.path == self._cache else {}
+        return lambda name, key: kept.get((name, key))
 
-    def keep(self, loaded: Loaded) -> None:
+    def keep(self, loaded: Loaded, cache: BuildCache) -> None:
         """Remember this build's articles only (an edited file's old Article is let go)."""
         names = {str(a.source_path): a for a in loaded.articles}
         self._kept = {(n, k): names[n] for n, k in loaded.keys.items() if n in names}
+        self._cache = cache.path
 
 
 def content_key(salt: str, data: bytes) -> str:
@@ -172,7 +176,7 @@ def load_articles(
     loaded = Loaded([], list(scanned.problems), {})
     if scanned.cached:
         assert cache is not None
-        kept = memo.get if memo is not None else lambda name, key: None
+        kept = memo.lookup(cache) if memo is not None else lambda name, key: None
         for name, key, meta in scanned.cached:
             article = kept(name, key) or article_from_meta(meta, cache.lazy_body(key))
             loaded.articles.append(article)
@@ -213,8 +217,8 @@ def load_articles(
 
 
 def _finished(loaded: Loaded, cache: BuildCache | None, memo: ArticleMemo | None) -> Loaded:
-    if memo is not None:
-        memo.keep(loaded)
+    if memo is not None and cache is not None:
+        memo.keep(loaded, cache)
     if cache is not None:
         cache.forget_except(set(loaded.keys))  # commits, so render workers see new bodies
     loaded.problems.sort(key=lambda p: str(p.path))

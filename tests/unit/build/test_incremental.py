@@ -433,3 +433,19 @@ def test_a_process_that_keeps_its_articles_builds_as_a_clean_build(
     assert report.written > 0
     assert len(made) == report.parsed <= 1  # only a parsed file's Article is made
     assert site.snapshot() == clean_build(site, tmp_path, search=False)
+
+
+def test_kept_articles_are_not_taken_by_a_build_with_another_cache(site, tmp_path):
+    """A kept article reads its body through the cache it came from: a build with another
+    cache folder (`[paths] cache` changed mid-preview) makes its own."""
+    populate(site)
+    memo = loader.ArticleMemo()
+    site.build(articles=memo, search=False)
+    same, other = BuildCache(site.root / ".digest-cache"), BuildCache(tmp_path / "other-cache")
+    key = same.rows()["content/a1.md"][0]
+    try:
+        assert memo.lookup(same)("content/a1.md", key) is not None
+        assert memo.lookup(other)("content/a1.md", key) is None
+    finally:
+        same.close()
+        other.close()
