@@ -106,7 +106,7 @@ def _stats(
     folder: Path, seen: Mapping[str, tuple[int, int]] | None
 ) -> Iterator[tuple[str, tuple[int, int] | OSError]]:
     """Each content file's path and (size, mtime_ns), or the error its stat raised: from
-    `seen` when given (importer.content_stats: relative path → (mtime_ns, size)), else
+    `seen` when given (content_cache.content_stats: relative path → (mtime_ns, size)), else
     walked and stat'ed here."""
     if seen is not None:
         base = f"{folder}{os.sep}"
