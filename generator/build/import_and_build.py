@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from generator.build.pipeline import BuildOptions, build, strict_advice
 from generator.build.report import BuildReport
+from generator.content.files import content_stats
 from generator.core.config import Config
 from generator.core.errors import DigestError, Problem
 from generator.importing.report import ImportReport
@@ -44,7 +45,6 @@ def import_and_build(
         if settled is not None:
             imported, problems = settled
         else:  # imported here: a site without [import] paths never loads the importer
-            from generator.importing.content_cache import content_stats
             from generator.importing.importer import import_configured
 
             seen = content_stats(config.path("content"))

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from generator.build.build_cache import BuildCache, article_from_meta, article_meta, code_digest
 from generator.content.article import Article
-from generator.content.files import content_files, read_limited
+from generator.content.files import content_stats, read_limited
 from generator.core.config import Config
 from generator.core.errors import DigestError, Problem
 from generator.core.progress import Progress
@@ -104,23 +104,14 @@ class Scanned:
 
 def _stats(
     folder: Path, seen: Mapping[str, tuple[int, int]] | None
-) -> Iterator[tuple[str, tuple[int, int] | OSError]]:
-    """Each content file's path and (size, mtime_ns), or the error its stat raised: from
-    `seen` when given (content_cache.content_stats: relative path → (mtime_ns, size)), else
-    walked and stat'ed here."""
-    if seen is not None:
-        base = f"{folder}{os.sep}"
-        for rel in sorted(seen):
-            mtime, size = seen[rel]
-            yield base + rel.replace("/", os.sep), (size, mtime)
-        return
-    for path in content_files(folder):
-        try:
-            stat = os.stat(path)
-        except OSError as exc:
-            yield path, exc
-            continue
-        yield path, (stat.st_size, stat.st_mtime_ns)
+) -> Iterator[tuple[str, tuple[int, int]]]:
+    """Each content file's path and (size, mtime_ns): from `seen` when given (content_stats,
+    as an import that ran just before found and left them), else walked here."""
+    base = f"{folder}{os.sep}"
+    stats = content_stats(folder) if seen is None else seen
+    for rel in sorted(stats):
+        mtime, size = stats[rel]
+        yield base + rel.replace("/", os.sep), (size, mtime)
 
 
 def scan_content(
@@ -139,8 +130,6 @@ def scan_content(
     for path, stat in _stats(config.path("content"), seen):
         name = path[len(root) :] if path.startswith(root) else path  # shown in messages
         try:
-            if isinstance(stat, OSError):
-                raise stat
             row = known.get(name)
             fresh = row is not None and row[0].startswith(salt)
             if row is None:  # new to the cache: read when parsed (a cold build: every file)

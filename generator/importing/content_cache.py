@@ -15,7 +15,6 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator.content.files import content_files
 from generator.core.atomic import write_json
 from generator.core.dates import to_aware
 from generator.core.errors import DigestError
@@ -32,20 +31,6 @@ class ContentEntry:
     id: str | None  # None when the front matter cannot be read
     source_hash: str | None  # what the importer wrote it from; None for hand-written files
     copy_key: str | None = None  # stories.copy_key of what it holds, to find copies under new URLs
-
-
-def content_stats(content: Path) -> dict[str, tuple[int, int]]:
-    """Every Markdown file under content/ (relative, '/'-separated) → (mtime in ns, size):
-    what tells, without reading a file, whether it changed since the last import."""
-    root = f"{content}{os.sep}"
-    stats = {}
-    for name in content_files(content):  # strings, not Paths: 40,000 files each run
-        try:
-            st = os.stat(name)
-        except OSError:
-            continue
-        stats[name[len(root) :].replace(os.sep, "/")] = (st.st_mtime_ns, st.st_size)
-    return stats
 
 
 def read_entry(path: Path, rel: str, tz: dt.tzinfo) -> ContentEntry:

@@ -18,11 +18,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from generator import __version__
+from generator.content.files import content_stats
 from generator.core.atomic import remove_temporaries
 from generator.core.config import Config
 from generator.core.errors import Problem
 from generator.core.progress import Progress
-from generator.importing.content_cache import ImportView, content_stats
+from generator.importing.content_cache import ImportView
 from generator.importing.discovery import SourceFile, discover
 from generator.importing.readers import ReadContext
 from generator.importing.record import SourceRecord

@@ -10,11 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from generator.build import loader
 from generator.build.import_and_build import import_and_build
 from generator.build.pipeline import BuildOptions
+from generator.content import files
 from generator.core.config import load_config
-from generator.importing import content_cache
 from tests.support.messy_archive import START, newsroom_day
 from tests.support.sites import Site
 
@@ -45,11 +44,8 @@ def test_a_build_after_an_import_sees_what_it_wrote_and_walks_content_once(
     site.config(TOML)
     site.add("hand", "A story written by hand", "2025-10-02T08:00:00+00:00", topic="Local")
     walks = []
-    for module in (content_cache, loader):
-        walk = module.content_files
-        monkeypatch.setattr(
-            module, "content_files", lambda f, walk=walk: walks.append(f) or walk(f)
-        )
+    walk = files.content_files
+    monkeypatch.setattr(files, "content_files", lambda f: walks.append(f) or walk(f))
 
     def day(number: int) -> None:
         clock = dt.datetime.combine(START + dt.timedelta(days=number), dt.time(23), dt.UTC)
