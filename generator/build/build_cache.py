@@ -29,7 +29,7 @@ from generator import __version__
 from generator.content.article import Article, LazyText
 from generator.core.errors import DigestError, Problem
 
-SCHEMA = "7"
+SCHEMA = "8"
 _TABLES = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS articles (path TEXT PRIMARY KEY, key TEXT NOT NULL,
@@ -39,7 +39,7 @@ CREATE TABLE IF NOT EXISTS pages (site TEXT NOT NULL, output TEXT NOT NULL,
     fingerprint TEXT NOT NULL, size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL,
     hash TEXT NOT NULL, PRIMARY KEY (site, output));
 CREATE TABLE IF NOT EXISTS plans (site TEXT PRIMARY KEY, key TEXT NOT NULL, now TEXT NOT NULL,
-    until TEXT NOT NULL, counts TEXT NOT NULL);
+    until TEXT NOT NULL, counts TEXT NOT NULL, links BLOB NOT NULL);
 CREATE TABLE IF NOT EXISTS stories (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 """
 _FIELDS = [f.name for f in dataclasses.fields(Article)]
@@ -48,6 +48,8 @@ _META = [name for name in _FIELDS if name != "body_html"]
 _DATES = (_META.index("date"), _META.index("updated"))
 _EXTRA, _PATH = _META.index("extra"), _META.index("source_path")
 PageRecord = tuple[str, int, int, str]  # fingerprint, size, mtime_ns, content hash
+# entry URL → (its story's other reports' URLs, its related articles' URLs)
+LinksOutline = dict[str, tuple[tuple[str, ...], tuple[str, ...]]]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -59,6 +61,7 @@ class PlanStamp:
     now: dt.datetime
     until: dt.datetime
     counts: dict[str, Any]  # the report's figures, and the search index's stamp
+    links: LinksOutline  # the story links it showed, by URL (site/related.py: outline)
 
 
 def output_hash(data: bytes) -> str:
@@ -232,16 +235,17 @@ class BuildCache:
 
     def plan(self, site: str) -> PlanStamp | None:
         row = self.db.execute(
-            "SELECT key, now, until, counts FROM plans WHERE site = ?", (site,)
+            "SELECT key, now, until, counts, links FROM plans WHERE site = ?", (site,)
         ).fetchone()
         if row is None:
             return None
-        key, now, until, counts = row
+        key, now, until, counts, links = row
         return PlanStamp(
             key,
             dt.datetime.fromisoformat(now),
             dt.datetime.fromisoformat(until),
             json.loads(counts),
+            marshal.loads(links),
         )
 
     def save_plan(self, site: str, stamp: PlanStamp | None) -> None:
@@ -251,9 +255,9 @@ class BuildCache:
             self.db.execute("DELETE FROM plans WHERE site = ?", (site,))
             if stamp is not None:
                 self.db.execute(
-                    "INSERT INTO plans VALUES (?, ?, ?, ?, ?)",
+                    "INSERT INTO plans VALUES (?, ?, ?, ?, ?, ?)",
                     (site, stamp.key, stamp.now.isoformat(), stamp.until.isoformat(),
-                     json.dumps(stamp.counts)),
+                     json.dumps(stamp.counts), marshal.dumps(stamp.links)),
                 )  # fmt: skip
 
     def stories(self) -> dict[str, str]:

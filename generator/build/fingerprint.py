@@ -55,7 +55,7 @@ class Fingerprinter:
             key = self.article_keys.get(value.article.id)
             if key is not None:
                 return key + value.url
-        elif kind in _SCALARS:
+        elif kind in SCALARS:
             return repr(value)
         elif kind is tuple and value and type(value[0]) is Entry:
             # Hot: a page's own listing, a new tuple each page, so not worth remembering.
@@ -101,7 +101,7 @@ class Fingerprinter:
             return _SEP.join([self._digest(v) for v in entries])
 
 
-_SCALARS = frozenset({type(None), str, int, float, bool})
+SCALARS = frozenset({type(None), str, int, float, bool})
 
 
 def files_digest(folders: list[Path]) -> str:

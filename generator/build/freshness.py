@@ -53,6 +53,8 @@ class FingerprintState:
     feeds: list[Feed]
     output: Path | None  # None: no record of the last build, nothing worth a stat
     previous: dict[str, PageRecord]
+    # each output's fingerprint when known without digesting (build/delta.py), else None
+    kept: list[str | None] | None = None
 
 
 def _same_content(path: Path, known: str) -> bool:
@@ -68,8 +70,13 @@ def _fingerprint_slice(state: FingerprintState, share: range) -> tuple[range, li
     files' stats, and the outputs whose stat changed but whose bytes are what the last
     build wrote (a restored cache on a fresh checkout: every mtime is new)."""
     n_pages, fingerprints, paths = len(state.pages), [], []
+    kept = state.kept
     for i in share:
-        if i < n_pages:
+        given = kept[i] if kept is not None else None
+        if given is not None:
+            fingerprints.append(given)
+            paths.append(state.pages[i].output if i < n_pages else state.feeds[i - n_pages].path)
+        elif i < n_pages:
             page = state.pages[i]
             fingerprints.append(state.fingerprinter.page(page.context, page.kind + page.template))
             paths.append(page.output)
@@ -96,7 +103,8 @@ def fingerprint_outputs(
     Each process takes every jobs-th output (listing pages cost more than article pages,
     and come first), this one the first share."""
     total = len(state.pages) + len(state.feeds)
-    jobs = jobs if total > PARALLEL_FINGERPRINT else 1
+    digests = total if state.kept is None else state.kept.count(None)
+    jobs = jobs if digests > PARALLEL_FINGERPRINT else 1
     fingerprints: list[str] = [""] * total
     stats: dict[str, tuple[int, int]] = {}
     verified: set[str] = set()

@@ -6,7 +6,7 @@ from __future__ import annotations
 import hashlib
 import os
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 
@@ -100,6 +100,8 @@ class Scanned:
     # its (size, mtime_ns)
     todo: dict[str, tuple[str, bytes | None, tuple[int, int]]]
     problems: list[Problem]
+    # each changed file of `todo` that the cache knew: its former (content key, metadata)
+    before: dict[str, tuple[str, bytes]] = field(default_factory=dict)
 
 
 def _stats(
@@ -140,6 +142,7 @@ def scan_content(
                 key = content_key(salt, data)
                 if cache is None or row[0] != key:
                     scanned.todo[name] = (path, data, stat)
+                    scanned.before[name] = (row[0], row[3])
                     continue
                 cache.touch(name, key, stat, row[3])
         except OSError as exc:

@@ -20,6 +20,12 @@ from generator.build.build_cache import (
     output_hash,
     site_key,
 )
+from generator.build.delta import (
+    content_changes,
+    kept_fingerprints,
+    marked_urls,
+    previous_names,
+)
 from generator.build.fingerprint import Fingerprinter, files_digest
 from generator.build.freshness import (
     FingerprintState,
@@ -52,7 +58,7 @@ from generator.site.contexts import SiteView
 from generator.site.feeds import Feed, plan_feeds, render_feed
 from generator.site.outputs import MadeFile, Page
 from generator.site.pages import plan_pages
-from generator.site.related import link_articles
+from generator.site.related import link_articles, outlined
 from generator.site.sitemap import PATH as SITEMAP
 from generator.site.sitemap import basis as sitemap_basis
 from generator.site.sitemap import sitemap
@@ -254,6 +260,7 @@ def _build(
     flags = f"{options.drafts}|{options.future}|{options.search}"
     inputs = "|".join([salt, files_digest([config.path("static")]), flags])
     stamp = cache.plan(cache_site) if cache is not None else None
+    basis = None  # the last complete build's stamp, when this one changes only contents
     if stamp is not None:
         assert cache is not None
         names = {name: key for name, key, _meta in scanned.cached}
@@ -272,6 +279,13 @@ def _build(
                 report.feeds, report.unchanged = stamp.counts["feeds"], stamp.counts["outputs"]
                 report.seconds = time.perf_counter() - started
                 return report
+        before = previous_names(scanned)
+        if (
+            before is not None
+            and stamp.now <= options.now < stamp.until
+            and stamp.key == plan_key(inputs, before)
+        ):
+            basis = stamp
         cache.save_plan(cache_site, None)  # this build may change what the stamp vouched for
     loaded = load_articles(config, cache, options.jobs, options.progress, scanned, options.articles)
     articles, problems = loaded.articles, loaded.problems
@@ -294,10 +308,22 @@ def _build(
     catalog = make_catalog(select(articles, options), config.tz, urls)
     keys = {a.id: loaded.keys[str(a.source_path)] for a in articles}
     clustering = time.perf_counter()
-    memo = cache.stories() if cache is not None else {}
-    links = link_articles(catalog, keys, memo, options.jobs)
-    if cache is not None:
-        cache.save_stories(links.memo, memo)
+    changes = content_changes(scanned, loaded) if basis is not None and not notices else None
+    links = None
+    if changes is not None and not changes.relink:  # titles and summaries as they were
+        assert basis is not None
+        links = outlined(basis.links, catalog)
+    outline = basis.links if basis is not None and links is not None else None
+    if links is None:
+        memo = cache.stories() if cache is not None else {}
+        links = link_articles(catalog, keys, memo, options.jobs)
+        if cache is not None:
+            cache.save_stories(links.memo, memo)
+    outline = outline or links.outline()
+    marked = None  # the entries this build changed, when it plans what the last one did
+    if changes is not None:
+        assert basis is not None
+        marked = marked_urls(catalog, changes.ids, basis.links, outline)
     report.timings["cluster"] = round(time.perf_counter() - clustering, 4)
     mark += time.perf_counter() - clustering  # the plan stage is timed without it
 
@@ -325,9 +351,11 @@ def _build(
         paths = [p.output for p in pages] + [f.path for f in feeds]
         previous = cache.pages(cache_site) if cache is not None else {}
         fingerprinter = Fingerprinter(salt, keys, catalog.entries)
+        kept = kept_fingerprints(pages, feeds, previous, marked) if marked is not None else None
         fingerprint_state = FingerprintState(
-            fingerprinter, pages, feeds, output if previous else None, previous
+            fingerprinter, pages, feeds, output if previous else None, previous, kept
         )
+        report.fingerprinted = len(paths) if kept is None else kept.count(None)
         fingerprints, live, verified = fingerprint_outputs(fingerprint_state, options.jobs)
         planned = set(paths) | set(others)
         if previous:
@@ -394,7 +422,7 @@ def _build(
     if cache is not None and until is not None and not (report.warnings or loaded.problems):
         counts = {"articles": report.articles, "pages": report.pages, "feeds": report.feeds,
                   "outputs": outputs, "search": index_state(output)}  # fmt: skip
-        stamp = PlanStamp(plan_key(inputs, loaded.keys), options.now, until, counts)
+        stamp = PlanStamp(plan_key(inputs, loaded.keys), options.now, until, counts, outline)
         cache.save_plan(cache_site, stamp)
     report.seconds = time.perf_counter() - started
     return report

@@ -24,6 +24,9 @@ class BuildReport:
     search_records: int = 0  # articles indexed for search; 0 when the index was up to date
     parsed: int = 0  # articles parsed (not taken from the cache)
     rendered: int = 0  # pages and feeds rendered (their inputs or files changed)
+    # outputs whose fingerprints were digested; the others' were kept from the last build,
+    # whose plan this one shares (build/delta.py)
+    fingerprinted: int = 0
     warnings: list[str] = field(default_factory=list)
     seconds: float = 0.0
     timings: dict[str, float] = field(default_factory=dict)

@@ -147,6 +147,30 @@ class Links:
     related: dict[str, tuple[Entry, ...]]  # entry URL → its related articles
     memo: dict[str, str] = field(default_factory=dict)  # for the next build's `known`
 
+    def outline(self) -> dict[str, tuple[tuple[str, ...], tuple[str, ...]]]:
+        """Entry URL → (its `also` URLs, its `related` URLs): what a later build compares
+        its own links with, or rebuilds them from (`outlined`), as plain data."""
+        also, empty = self.also, ()
+        return {
+            url: (tuple([e.url for e in also.get(url, empty)]), tuple([e.url for e in chosen]))
+            for url, chosen in self.related.items()
+        }
+
+
+def outlined(
+    outline: Mapping[str, tuple[tuple[str, ...], tuple[str, ...]]], catalog: Catalog
+) -> Links | None:
+    """The Links an outline describes, over this catalog's entries (no memo: a build that
+    takes its links from an outline keeps the last build's memo); None when the outline
+    is not of these entries."""
+    by_url = {e.url: e for e in catalog.entries}
+    if by_url.keys() != outline.keys():
+        return None
+    get = by_url.__getitem__
+    also = {url: tuple(map(get, others)) for url, (others, _) in outline.items() if others}
+    related = {url: tuple(map(get, chosen)) for url, (_, chosen) in outline.items()}
+    return Links(also, related)
+
 
 def link_articles(
     catalog: Catalog,

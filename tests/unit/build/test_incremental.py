@@ -75,8 +75,16 @@ EDITS = {
     "join_cluster": lambda s: s.add("sbp3", STORY[2][2], "2025-03-03T07:00:00+00:00", STORY[2][3], topic="World", source="Reuters"),
     "split_cluster": lambda s: s.add("sbp2", "Sindh cabinet approves new budget", "2025-03-02T09:30:00+00:00", "The Sindh cabinet approved the provincial budget for the coming fiscal year.", topic="Economy", source="APP"),
     "cluster_source": lambda s: s.add("sbp2", STORY[1][2], "2025-03-02T09:30:00+00:00", STORY[1][3], topic="Economy", source="Dawn"),
+    # Contents alone changed (build/delta.py): the last plan's fingerprints are kept for
+    # every output that shows none of the changed entries.
+    "edit_list_item": lambda s: s.add("a4", "Story 4", "2025-03-01T12:00:00+00:00", "Paragraph 4 with [a link](https://x.example/4).\n\n- one\n- three", topic="Sport", source="Dawn", url="https://news.example/4"),
+    "edit_summary": lambda s: s.add("a9", "Story 9", "2025-03-02T17:00:00+00:00", "A new first paragraph about the budget.\n\n- one\n- two", topic="Economy", source="APP", tags=["Budget"], url="https://news.example/9"),
+    "retitle_joins_cluster": lambda s: s.add("a4", STORY[0][2], "2025-03-01T12:00:00+00:00", SBP, topic="Sport", source="Dawn", url="https://news.example/4", slug="story-4"),
     "add_back_dated": lambda s: [s.add(f"o{i}", f"Old {i}", f"2025-02-0{1 + i}T08:00:00+00:00", topic="Sport", source="APP", tags=["Budget"]) for i in range(5)],
 }  # fmt: skip
+
+
+CONTENTS_ONLY = {"edit_list_item", "edit_summary", "retitle_joins_cluster"}
 
 
 @pytest.fixture(params=["serial", "parallel"])
@@ -102,6 +110,8 @@ def test_cached_rebuild_equals_clean_build(site, tmp_path, change, jobs, monkeyp
     report = site.build(jobs=jobs)
     assert report.written > 0 or change == "rename_file"  # a moved file renders the same pages
     assert site.snapshot() == clean_build(site, tmp_path)
+    kept = change in CONTENTS_ONLY  # the last build's plan, only the changed pages digested
+    assert (report.fingerprinted < report.pages + report.feeds) == kept
     if change == "join_cluster":  # the front page folds the story, across two days
         home = site.read("index.html")
         assert [home.count(title) for _, _, title, _ in STORY] == [1, 1, 1]

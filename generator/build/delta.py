@@ -1,0 +1,180 @@
+"""A build whose only changes are some articles' contents: which outputs those can reach.
+
+The common edit (a typo fixed, a paragraph added, a record re-scraped with one changed
+line) leaves every article's date, id, slug, topic, source and tags as they were. Then the
+catalog (order, URLs, groups, days) and the page plan are those of the last complete build,
+and an output can differ from the last build's only if its context shows a changed entry,
+or an entry whose story links changed. Every other output's fingerprint is the one its page
+record holds, so it need not be digested again: on a large site, fingerprinting every
+output is the largest stage of such a build. This is sound only under the conditions
+`previous_names` and `content_changes` check; anything else builds as before.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from generator.build.build_cache import LinksOutline, PageRecord, article_from_meta
+from generator.build.fingerprint import SCALARS
+from generator.build.loader import Loaded, Scanned
+from generator.content.article import Article
+from generator.site.catalog import Catalog, Day, Entry, Group
+from generator.site.feeds import Feed
+from generator.site.outputs import Page
+
+# What the catalog, the page plan, the clock's reach (plan_expiry) and the made files'
+# bases read of an article: a change to any of these may move it between pages.
+PLACING = (
+    "date", "id", "slug", "topic", "topic_slug", "source_path", "updated", "tags", "source",
+    "source_slug", "draft", "date_only", "updated_date_only",
+)  # fmt: skip
+# What story clusters and related articles read of an article besides its place.
+LINKING = ("title", "summary")
+
+
+def previous_names(scanned: Scanned) -> dict[str, str] | None:
+    """content/'s files with the content keys they had before this build's changes: the
+    names the last complete build's plan key holds if only contents changed; None when a
+    file is new to the cache (an added file always changes the plan)."""
+    names = {name: key for name, key, _meta in scanned.cached}
+    for name in scanned.todo:
+        before = scanned.before.get(name)
+        if before is None:
+            return None
+        names[name] = before[0]
+    return names
+
+
+@dataclass(frozen=True)
+class ContentChanges:
+    """The articles whose contents changed, none of them moved (PLACING kept)."""
+
+    ids: frozenset[str]  # the changed articles' ids
+    relink: bool  # a title or summary changed: story links must be found again
+
+
+def content_changes(scanned: Scanned, loaded: Loaded) -> ContentChanges | None:
+    """The changed files' articles, when each kept every PLACING field; else None."""
+    if loaded.problems or len(loaded.keys) != len(loaded.articles):
+        return None
+    if not scanned.todo:
+        return ContentChanges(frozenset(), False)
+    by_name = {str(a.source_path): a for a in loaded.articles}
+    ids, relink = set(), False
+    for name in scanned.todo:
+        article, before = by_name.get(name), scanned.before.get(name)
+        if article is None or before is None:
+            return None
+        old = article_from_meta(before[1], "")
+        if any(getattr(old, f) != getattr(article, f) for f in PLACING):
+            return None
+        relink = relink or any(getattr(old, f) != getattr(article, f) for f in LINKING)
+        ids.add(article.id)
+    return ContentChanges(frozenset(ids), relink)
+
+
+def marked_urls(
+    catalog: Catalog, ids: frozenset[str], old: LinksOutline, new: LinksOutline
+) -> set[str] | None:
+    """The URLs of the changed articles' entries and of every entry whose story links
+    changed; None when the outlines do not cover the same entries (not the same plan)."""
+    if old.keys() != new.keys():
+        return None
+    marked = {e.url for e in catalog.entries if e.article.id in ids}
+    if old is not new:
+        marked.update(url for url, links in new.items() if old[url] != links)
+    return marked
+
+
+class Reach:
+    """Whether a context shows any of a set of entries: the same walk as the
+    Fingerprinter's digest (fingerprint.py), so an output it passes over has the
+    fingerprint it had. Objects shared by many pages (days, groups) are walked once."""
+
+    def __init__(self, urls: set[str]):
+        self.urls = urls
+        self._memo: dict[int, bool] = {}
+        self._fields: dict[type, tuple[str, ...]] = {}
+
+    def context(self, context: Mapping[str, Any]) -> bool:
+        """Whether a page's context shows a marked entry: `shows` for each value, with the
+        values most pages hold (an entry, a tuple of entries, None) tested inline."""
+        urls = self.urls
+        for value in context.values():
+            kind = type(value)
+            if kind is Entry:
+                if value.url in urls:
+                    return True
+            elif value is None or kind is str:
+                continue
+            elif kind is tuple and (not value or type(value[0]) is Entry):
+                try:
+                    if not urls.isdisjoint([e.url for e in value]):
+                        return True
+                except AttributeError:  # not all entries
+                    if self.shows(value):
+                        return True
+            elif self.shows(value):
+                return True
+        return False
+
+    def shows(self, value: Any) -> bool:
+        kind = type(value)
+        if kind is Entry:
+            return value.url in self.urls
+        if kind in SCALARS or kind is dt.date or kind is dt.datetime:
+            return False
+        if kind is Article:
+            return True  # digested by its content key alone: assume it changed
+        if kind is tuple and value and type(value[0]) is Entry:
+            try:
+                return not self.urls.isdisjoint([e.url for e in value])
+            except AttributeError:  # not all entries: walked one by one below
+                pass
+        found = self._memo.get(id(value))
+        if found is not None:
+            return found
+        if kind is Day or kind is Group or kind is Catalog:  # all derived from their entries
+            found = self.shows(value.entries)
+        elif isinstance(value, dict):
+            found = any(self.shows(v) for v in value.values())
+        elif isinstance(value, list | tuple):
+            found = any(self.shows(v) for v in value)
+        elif dataclasses.is_dataclass(value):
+            names = self._fields.get(kind)
+            if names is None:
+                names = self._fields[kind] = tuple(f.name for f in dataclasses.fields(value))
+            found = any(self.shows(getattr(value, n)) for n in names)
+        elif isinstance(value, Path):
+            found = False
+        else:
+            raise TypeError(f"cannot tell what {kind.__name__} shows")
+        self._memo[id(value)] = found  # the value lives as long as the plan: ids stay unique
+        return found
+
+
+def kept_fingerprints(
+    pages: Sequence[Page],
+    feeds: Iterable[Feed],
+    previous: Mapping[str, PageRecord],
+    marked: set[str],
+) -> list[str | None]:
+    """For each output (pages, then feeds): the fingerprint its record holds when its
+    context shows no marked entry, else None (to be digested)."""
+    reach = Reach(marked)
+    kept: list[str | None] = []
+    for output, context in [
+        *((p.output, p.context) for p in pages),
+        *((f.path, {"feed": f}) for f in feeds),
+    ]:
+        record = previous.get(output)
+        if record is None or reach.context(context):
+            kept.append(None)
+        else:
+            kept.append(record[0])
+    return kept
