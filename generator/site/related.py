@@ -17,6 +17,7 @@ from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import partial
+from operator import attrgetter
 
 from generator.site.catalog import Catalog, Entry
 from generator.site.clusters import find_stories
@@ -150,9 +151,9 @@ class Links:
     def outline(self) -> dict[str, tuple[tuple[str, ...], tuple[str, ...]]]:
         """Entry URL → (its `also` URLs, its `related` URLs): what a later build compares
         its own links with, or rebuilds them from (`outlined`), as plain data."""
-        also, empty = self.also, ()
+        also, empty, url_of = self.also, (), attrgetter("url")
         return {
-            url: (tuple([e.url for e in also.get(url, empty)]), tuple([e.url for e in chosen]))
+            url: (tuple(map(url_of, also.get(url, empty))), tuple(map(url_of, chosen)))
             for url, chosen in self.related.items()
         }
 
