@@ -419,7 +419,9 @@ def _build(
         report.search_records = found or 0
         lap("search")
     until = plan_expiry(articles, catalog, config, options.now, options.future)
-    if cache is not None and until is not None and not (report.warnings or loaded.problems):
+    # Warnings about content repeat on every build: a build with any is never replayed. The
+    # cache's own (discarded as foreign or corrupt) concern only the cache this build rebuilt.
+    if cache is not None and until is not None and not (notices or loaded.problems):
         counts = {"articles": report.articles, "pages": report.pages, "feeds": report.feeds,
                   "outputs": outputs, "search": index_state(output)}  # fmt: skip
         stamp = PlanStamp(plan_key(inputs, loaded.keys), options.now, until, counts, outline)
