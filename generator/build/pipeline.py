@@ -15,6 +15,7 @@ from typing import Any
 
 from generator.build.build_cache import (
     BuildCache,
+    LinksOutline,
     PlanStamp,
     code_digest,
     output_hash,
@@ -58,7 +59,7 @@ from generator.site.contexts import SiteView
 from generator.site.feeds import Feed, plan_feeds, render_feed
 from generator.site.outputs import MadeFile, Page
 from generator.site.pages import plan_pages
-from generator.site.related import link_articles, outlined
+from generator.site.related import Links, link_articles, outlined
 from generator.site.sitemap import PATH as SITEMAP
 from generator.site.sitemap import basis as sitemap_basis
 from generator.site.sitemap import sitemap
@@ -227,6 +228,26 @@ def _made_files(
     ]
 
 
+def _links(
+    catalog: Catalog,
+    keys: dict[str, str],
+    cache: BuildCache | None,
+    kept: LinksOutline | None,
+    jobs: int,
+) -> tuple[Links, LinksOutline]:
+    """The story links and their outline: `kept`, the last build's, when no title or
+    summary changed and the catalog is the same; else found again (with the memo)."""
+    links = outlined(kept, catalog) if kept is not None else None
+    if links is not None:
+        assert kept is not None
+        return links, kept
+    memo = cache.stories() if cache is not None else {}
+    links = link_articles(catalog, keys, memo, jobs)
+    if cache is not None:
+        cache.save_stories(links.memo, memo)
+    return links, links.outline()
+
+
 def _build(
     config: Config,
     options: BuildOptions,
@@ -309,20 +330,10 @@ def _build(
     keys = {a.id: loaded.keys[str(a.source_path)] for a in articles}
     clustering = time.perf_counter()
     changes = content_changes(scanned, loaded) if basis is not None and not notices else None
-    links = None
-    if changes is not None and not changes.relink:  # titles and summaries as they were
-        assert basis is not None
-        links = outlined(basis.links, catalog)
-    outline = basis.links if basis is not None and links is not None else None
-    if links is None:
-        memo = cache.stories() if cache is not None else {}
-        links = link_articles(catalog, keys, memo, options.jobs)
-        if cache is not None:
-            cache.save_stories(links.memo, memo)
-    outline = outline or links.outline()
+    last = basis.links if basis is not None and changes is not None and not changes.relink else None
+    links, outline = _links(catalog, keys, cache, last, options.jobs)
     marked = None  # the entries this build changed, when it plans what the last one did
-    if changes is not None:
-        assert basis is not None
+    if basis is not None and changes is not None:
         marked = marked_urls(catalog, changes.ids, basis.links, outline)
     report.timings["cluster"] = round(time.perf_counter() - clustering, 4)
     mark += time.perf_counter() - clustering  # the plan stage is timed without it
