@@ -28,7 +28,7 @@ import time
 from pathlib import Path
 
 from benchmarks import hugo_site
-from benchmarks.measure import measured
+from benchmarks.measure import measured, use_this_checkout
 from tests.support.corpus import TODAY, generate
 
 CLOCK = "2030-01-01T00:00:00Z"
@@ -122,6 +122,7 @@ def _seconds(f: dict[str, float], key: str) -> str:
 
 
 def main() -> None:
+    use_this_checkout()
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )

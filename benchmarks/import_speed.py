@@ -30,6 +30,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from benchmarks.measure import use_this_checkout
 from generator.core.config import load_config
 from generator.importing.importer import ImportOptions, import_sources
 from tests.support.corpus import make_batch
@@ -51,6 +52,7 @@ def make_sources(sources: Path, records: int, messy: bool, html: int) -> str:
 
 
 def main() -> None:
+    use_this_checkout()
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--records", type=int, default=40_000)
     parser.add_argument("--messy", action="store_true", help="A messy archive (see above).")

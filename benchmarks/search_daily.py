@@ -19,6 +19,7 @@ import sys
 import tempfile
 from pathlib import Path
 
+from benchmarks.measure import use_this_checkout
 from benchmarks.search_latency import build as build_site
 from tests.support.corpus import TODAY, generate
 
@@ -36,6 +37,7 @@ def timed(root: Path, report: Path) -> tuple[float, int, dict[str, int]]:
 
 
 def main() -> None:
+    use_this_checkout()
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--articles", type=int, default=10000)
     parser.add_argument("--site", type=Path, help="a built site root (it is changed)")

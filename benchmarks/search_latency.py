@@ -27,6 +27,7 @@ import time
 from pathlib import Path
 from urllib.parse import urlencode
 
+from benchmarks.measure import use_this_checkout
 from tests.support.corpus import generate
 from tests.support.sites import CHROMIUM_ARGS, served_under
 
@@ -117,6 +118,7 @@ def measure(site_root: Path, words: list[str]) -> dict[str, tuple[float, float]]
 
 
 def main() -> None:
+    use_this_checkout()
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--articles", type=int, default=34000)
     parser.add_argument(

@@ -34,6 +34,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from benchmarks.measure import use_this_checkout
 from tests.support import corpus
 
 REPO = Path(__file__).resolve().parent.parent
@@ -157,7 +158,7 @@ class Serve:
 
 
 def start_serve(root: Path) -> tuple[Serve, str]:
-    env = {**os.environ, "PYTHONPATH": str(REPO), "PYTHONUNBUFFERED": "1"}
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}  # PYTHONPATH: use_this_checkout
     process = subprocess.Popen(
         [sys.executable, "-m", "generator", "serve", "-c", str(root / "digest.toml"), "-p", "0"],
         cwd=root, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
@@ -219,6 +220,7 @@ def report(what: str, found: list[Run], flush: bool = False) -> None:
 
 
 def main() -> None:
+    use_this_checkout()
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--articles", type=int, default=0, help="generate N (0: the example)")
     parser.add_argument("--records", type=int, help="of them from source records (N/4)")
