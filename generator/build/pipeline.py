@@ -19,6 +19,7 @@ from generator.build.build_cache import (
     PlanStamp,
     code_digest,
     output_hash,
+    packed,
     site_key,
 )
 from generator.build.delta import (
@@ -330,11 +331,12 @@ def _build(
     keys = {a.id: loaded.keys[str(a.source_path)] for a in articles}
     clustering = time.perf_counter()
     changes = content_changes(scanned, loaded) if basis is not None and not notices else None
-    last = basis.links if basis is not None and changes is not None and not changes.relink else None
-    links, outline = _links(catalog, keys, cache, last, options.jobs)
+    last = basis.outline() if basis is not None and changes is not None else None
+    reused = last if changes is not None and not changes.relink else None
+    links, outline = _links(catalog, keys, cache, reused, options.jobs)
     marked = None  # the entries this build changed, when it plans what the last one did
-    if basis is not None and changes is not None:
-        marked = marked_urls(catalog, changes.ids, basis.links, outline)
+    if changes is not None and last is not None:
+        marked = marked_urls(catalog, changes.ids, last, outline)
     report.timings["cluster"] = round(time.perf_counter() - clustering, 4)
     mark += time.perf_counter() - clustering  # the plan stage is timed without it
 
@@ -435,7 +437,8 @@ def _build(
     if cache is not None and until is not None and not (notices or loaded.problems):
         counts = {"articles": report.articles, "pages": report.pages, "feeds": report.feeds,
                   "outputs": outputs, "search": index_state(output)}  # fmt: skip
-        stamp = PlanStamp(plan_key(inputs, loaded.keys), options.now, until, counts, outline)
+        shown = basis.links if basis is not None and outline is reused else packed(outline)
+        stamp = PlanStamp(plan_key(inputs, loaded.keys), options.now, until, counts, shown)
         cache.save_plan(cache_site, stamp)
     report.seconds = time.perf_counter() - started
     return report
