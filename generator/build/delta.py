@@ -28,15 +28,16 @@ from generator.site.catalog import Catalog, Day, Entry, Group
 from generator.site.feeds import Feed
 from generator.site.outputs import Page
 
-# What the catalog, the page plan, the clock's reach (plan_expiry) and the made files'
-# bases read of an article: a change to any of these may move it between pages.
+# What the catalog, the page plan and the clock's reach (plan_expiry) read of an article:
+# a change to any of these may move it between pages. (The made files, sitemap and search
+# lists, are checked by their own bases on every build.)
 PLACING = (
     "date", "id", "slug", "topic", "topic_slug", "source_path", "updated", "tags", "source",
     "source_slug", "draft", "date_only", "updated_date_only",
 )  # fmt: skip
-_URL = attrgetter("url")
 # What story clusters and related articles read of an article besides its place.
 LINKING = ("title", "summary")
+_URL = attrgetter("url")
 
 
 def previous_names(scanned: Scanned) -> dict[str, str] | None:
