@@ -106,23 +106,13 @@ class Reach:
 
     def context(self, context: Mapping[str, Any]) -> bool:
         """Whether a page's context shows a marked entry: `shows` for each value, with the
-        values most pages hold (an entry, a tuple of entries, None) tested inline."""
+        values most pages hold (an entry, None) tested inline."""
         urls = self.urls
         for value in context.values():
-            kind = type(value)
-            if kind is Entry:
+            if type(value) is Entry:
                 if value.url in urls:
                     return True
-            elif value is None or kind is str:
-                continue
-            elif kind is tuple and (not value or type(value[0]) is Entry):
-                try:
-                    if not urls.isdisjoint(map(_URL, value)):
-                        return True
-                except AttributeError:  # not all entries
-                    if self.shows(value):
-                        return True
-            elif self.shows(value):
+            elif value is not None and self.shows(value):
                 return True
         return False
 

@@ -285,12 +285,13 @@ def _build(
     basis = None  # the last complete build's stamp, when this one changes only contents
     if stamp is not None:
         assert cache is not None
-        names = {name: key for name, key, _meta in scanned.cached}
+        # content/'s files as the last build saw them if only contents changed (or none did)
+        names = previous_names(scanned)
+        key = plan_key(inputs, names) if names is not None else None
         if not (scanned.todo or scanned.problems):
+            assert names is not None and key is not None  # nothing changed: every file cached
             lap("load")
-            same = unchanged_since(
-                stamp, plan_key(inputs, names), cache, cache_site, output, options.now
-            )
+            same = unchanged_since(stamp, key, cache, cache_site, output, options.now)
             lap("fingerprint")
             if same and options.search:
                 same = index_state(output) == stamp.counts["search"]
@@ -301,12 +302,7 @@ def _build(
                 report.feeds, report.unchanged = stamp.counts["feeds"], stamp.counts["outputs"]
                 report.seconds = time.perf_counter() - started
                 return report
-        before = previous_names(scanned)
-        if (
-            before is not None
-            and stamp.now <= options.now < stamp.until
-            and stamp.key == plan_key(inputs, before)
-        ):
+        if stamp.key == key and stamp.now <= options.now < stamp.until:
             basis = stamp
         cache.save_plan(cache_site, None)  # this build may change what the stamp vouched for
     loaded = load_articles(config, cache, options.jobs, options.progress, scanned, options.articles)
