@@ -1,7 +1,7 @@
 """A build whose only changes are some articles' contents: which outputs those can reach.
 
-The common edit (a typo fixed, a paragraph added, a record re-scraped with one changed
-line) leaves every article's date, id, slug, topic, source and tags as they were. Then the
+The common hand edit (a typo fixed, a paragraph added) leaves every article's date, id,
+slug, topic, source, tags and `updated` as they were. Then the
 catalog (order, URLs, groups, days) and the page plan are those of the last complete build,
 and an output can differ from the last build's only if its context shows a changed entry,
 or an entry whose story links changed. Every other output's fingerprint is the one its page
