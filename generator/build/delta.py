@@ -18,7 +18,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from operator import attrgetter
 from pathlib import Path
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from generator.build.build_cache import LinksOutline, PageRecord, article_from_meta
 from generator.build.fingerprint import SCALARS
@@ -38,6 +38,7 @@ PLACING = (
 # What story clusters and related articles read of an article besides its place.
 LINKING = ("title", "summary")
 _URL = attrgetter("url")
+T = TypeVar("T")
 
 
 def previous_names(scanned: Scanned) -> dict[str, str] | None:
@@ -94,19 +95,87 @@ def marked_urls(
     return marked
 
 
-class Reach:
-    """Whether a context shows any of a set of entries: the same walk as the
-    Fingerprinter's digest (fingerprint.py), so an output it passes over has the
+class _Walk(Generic[T]):
+    """The Fingerprinter's walk over a context (fingerprint.py), answering what it shows
+    of the catalog's entries, so an output whose answer names no changed entry has the
     fingerprint it had. Objects shared by many pages (days, groups) are walked once."""
 
-    def __init__(self, urls: set[str]):
-        self.urls = urls
-        self._memo: dict[int, bool] = {}
+    nothing: T  # what a value that shows no entry answers
+    article: T  # what an Article answers: digested by its content key alone
+
+    def __init__(self) -> None:
+        self._memo: dict[int, T] = {}
         self._fields: dict[type, tuple[str, ...]] = {}
 
+    def entry(self, entry: Entry) -> T:
+        raise NotImplementedError
+
+    def entries(self, entries: tuple[Entry, ...]) -> T:
+        """A tuple of entries (a page's own listing): AttributeError when not all are."""
+        raise NotImplementedError
+
+    def combine(self, answers: Iterable[T]) -> T:
+        raise NotImplementedError
+
+    def context(self, context: Mapping[str, Any]) -> T:
+        return self.combine(map(self.shows, context.values()))
+
+    def shows(self, value: Any) -> T:
+        kind = type(value)
+        if kind is Entry:
+            return self.entry(value)
+        if kind in SCALARS or kind is dt.date or kind is dt.datetime:
+            return self.nothing
+        if kind is Article:
+            return self.article
+        if kind is tuple and value and type(value[0]) is Entry:
+            try:
+                return self.entries(value)
+            except AttributeError:  # not all entries: walked one by one below
+                pass
+        found = self._memo.get(id(value))
+        if found is not None:
+            return found
+        if kind is Day or kind is Group or kind is Catalog:  # all derived from their entries
+            found = self.shows(value.entries)
+        elif isinstance(value, dict):
+            found = self.combine(map(self.shows, value.values()))
+        elif isinstance(value, list | tuple):
+            found = self.combine(map(self.shows, value))
+        elif dataclasses.is_dataclass(value):
+            names = self._fields.get(kind)
+            if names is None:
+                names = self._fields[kind] = tuple(f.name for f in dataclasses.fields(value))
+            found = self.combine(self.shows(getattr(value, n)) for n in names)
+        elif isinstance(value, Path):
+            found = self.nothing
+        else:
+            raise TypeError(f"cannot tell what {kind.__name__} shows")
+        self._memo[id(value)] = found  # the value lives as long as the plan: ids stay unique
+        return found
+
+
+class Reach(_Walk[bool]):
+    """Whether a context shows any of a set of entries (by URL)."""
+
+    nothing, article = False, True  # an Article: assume it changed
+
+    def __init__(self, urls: set[str]):
+        super().__init__()
+        self.urls = urls
+
+    def entry(self, entry: Entry) -> bool:
+        return entry.url in self.urls
+
+    def entries(self, entries: tuple[Entry, ...]) -> bool:
+        return not self.urls.isdisjoint(map(_URL, entries))
+
+    def combine(self, answers: Iterable[bool]) -> bool:
+        return any(answers)
+
     def context(self, context: Mapping[str, Any]) -> bool:
-        """Whether a page's context shows a marked entry: `shows` for each value, with the
-        values most pages hold (an entry, None) tested inline."""
+        """`shows` for each value, with the values most pages hold (an entry, None) tested
+        inline: this runs once for every output of the site."""
         urls = self.urls
         for value in context.values():
             if type(value) is Entry:
@@ -116,58 +185,54 @@ class Reach:
                 return True
         return False
 
-    def shows(self, value: Any) -> bool:
-        kind = type(value)
-        if kind is Entry:
-            return value.url in self.urls
-        if kind in SCALARS or kind is dt.date or kind is dt.datetime:
-            return False
-        if kind is Article:
-            return True  # digested by its content key alone: assume it changed
-        if kind is tuple and value and type(value[0]) is Entry:
-            try:
-                return not self.urls.isdisjoint(map(_URL, value))
-            except AttributeError:  # not all entries: walked one by one below
-                pass
-        found = self._memo.get(id(value))
-        if found is not None:
-            return found
-        if kind is Day or kind is Group or kind is Catalog:  # all derived from their entries
-            found = self.shows(value.entries)
-        elif isinstance(value, dict):
-            found = any(self.shows(v) for v in value.values())
-        elif isinstance(value, list | tuple):
-            found = any(self.shows(v) for v in value)
-        elif dataclasses.is_dataclass(value):
-            names = self._fields.get(kind)
-            if names is None:
-                names = self._fields[kind] = tuple(f.name for f in dataclasses.fields(value))
-            found = any(self.shows(getattr(value, n)) for n in names)
-        elif isinstance(value, Path):
-            found = False
-        else:
-            raise TypeError(f"cannot tell what {kind.__name__} shows")
-        self._memo[id(value)] = found  # the value lives as long as the plan: ids stay unique
-        return found
+
+ANY = ""  # no entry's URL: stands for "shows an Article", which any change may reach
+
+
+class Shown(_Walk[frozenset[str]]):
+    """The URLs of every entry a context shows (ANY for an Article)."""
+
+    nothing, article = frozenset(), frozenset((ANY,))
+
+    def entry(self, entry: Entry) -> frozenset[str]:
+        return frozenset((entry.url,))
+
+    def entries(self, entries: tuple[Entry, ...]) -> frozenset[str]:
+        return frozenset(map(_URL, entries))
+
+    def combine(self, answers: Iterable[frozenset[str]]) -> frozenset[str]:
+        return frozenset().union(*answers)
+
+
+def showing(contexts: Iterable[Mapping[str, Any]]) -> dict[str, list[int]]:
+    """Each entry's URL (and ANY) with the numbers of the contexts that show it: built once
+    for a plan a process keeps, it answers `Reach` for any marked set without a walk."""
+    walk = Shown()
+    found: dict[str, list[int]] = {}
+    for i, context in enumerate(contexts):
+        for url in walk.context(context):
+            listed = found.get(url)
+            if listed is None:
+                found[url] = [i]
+            else:
+                listed.append(i)
+    return found
+
+
+def reached(pages: Sequence[Page], feeds: Iterable[Feed], marked: set[str]) -> set[int]:
+    """The outputs (by number: pages, then feeds) whose contexts show a marked entry."""
+    reach = Reach(marked)
+    contexts = [*(p.context for p in pages), *({"feed": f} for f in feeds)]
+    return {i for i, context in enumerate(contexts) if reach.context(context)}
 
 
 def kept_fingerprints(
-    pages: Sequence[Page],
-    feeds: Iterable[Feed],
-    previous: Mapping[str, PageRecord],
-    marked: set[str],
+    paths: Sequence[str], previous: Mapping[str, PageRecord], reach: set[int]
 ) -> list[str | None]:
-    """For each output (pages, then feeds): the fingerprint its record holds when its
-    context shows no marked entry, else None (to be digested)."""
-    reach = Reach(marked)
+    """For each output: the fingerprint its record holds when the build cannot `reach` it,
+    else None (to be digested)."""
     kept: list[str | None] = []
-    for output, context in [
-        *((p.output, p.context) for p in pages),
-        *((f.path, {"feed": f}) for f in feeds),
-    ]:
-        record = previous.get(output)
-        if record is None or reach.context(context):
-            kept.append(None)
-        else:
-            kept.append(record[0])
+    for i, path in enumerate(paths):
+        record = previous.get(path)
+        kept.append(None if record is None or i in reach else record[0])
     return kept

@@ -55,6 +55,8 @@ class FingerprintState:
     previous: dict[str, PageRecord]
     # each output's fingerprint when known without digesting (build/delta.py), else None
     kept: list[str | None] | None = None
+    # the kept outputs' files are as the last build left them (build/resident.py): not stated
+    trusted: bool = False
 
 
 def _same_content(path: Path, known: str) -> bool:
@@ -70,12 +72,14 @@ def _fingerprint_slice(state: FingerprintState, share: range) -> tuple[range, li
     files' stats, and the outputs whose stat changed but whose bytes are what the last
     build wrote (a restored cache on a fresh checkout: every mtime is new)."""
     n_pages, fingerprints, paths = len(state.pages), [], []
-    kept = state.kept
+    kept, trusted = state.kept, {}
     for i in share:
         given = kept[i] if kept is not None else None
         if given is not None:
             fingerprints.append(given)
             paths.append(state.pages[i].output if i < n_pages else state.feeds[i - n_pages].path)
+            if state.trusted:
+                trusted[paths[-1]] = state.previous[paths[-1]][1:3]
         elif i < n_pages:
             page = state.pages[i]
             fingerprints.append(state.fingerprinter.page(page.context, page.kind + page.template))
@@ -84,7 +88,9 @@ def _fingerprint_slice(state: FingerprintState, share: range) -> tuple[range, li
             feed = state.feeds[i - n_pages]
             fingerprints.append(state.fingerprinter.page({"feed": feed}, "feed"))
             paths.append(feed.path)
-    stats = live_files(state.output, paths) if state.output else {}
+    stats = trusted
+    if state.output:
+        stats.update(live_files(state.output, [p for p in paths if p not in trusted]))
     verified = []
     for path, fingerprint in zip(paths, fingerprints, strict=True):
         known, live = state.previous.get(path), stats.get(path)

@@ -16,6 +16,7 @@ from typing import Any
 from generator.build.build_cache import (
     BuildCache,
     LinksOutline,
+    PageRecord,
     PlanStamp,
     code_digest,
     output_hash,
@@ -27,6 +28,7 @@ from generator.build.delta import (
     kept_fingerprints,
     marked_urls,
     previous_names,
+    reached,
 )
 from generator.build.fingerprint import Fingerprinter, files_digest
 from generator.build.freshness import (
@@ -47,6 +49,7 @@ from generator.build.loader import (
 )
 from generator.build.render import Renderer, theme_dir
 from generator.build.report import BuildReport
+from generator.build.resident import Plan, PlanMemo
 from generator.build.search_filters import filter_lists
 from generator.build.search_index import INDEX, index_state, update_search_index
 from generator.build.writer import MARKER, Staging, existing_files, recover
@@ -96,6 +99,7 @@ class BuildOptions:
     search: bool = True  # keep the search index up to date (the last stage)
     progress: Progress | None = None
     articles: ArticleMemo | None = None  # a process that builds again keeps its Articles
+    plan: PlanMemo | None = None  # and its last plan (build/resident.py)
 
     def __post_init__(self) -> None:
         if self.now.tzinfo is None:
@@ -305,6 +309,7 @@ def _build(
         if stamp.key == key and stamp.now <= options.now < stamp.until:
             basis = stamp
         cache.save_plan(cache_site, None)  # this build may change what the stamp vouched for
+    resident = options.plan.take() if options.plan is not None else None
     loaded = load_articles(config, cache, options.jobs, options.progress, scanned, options.articles)
     articles, problems = loaded.articles, loaded.problems
     if problems:
@@ -323,16 +328,34 @@ def _build(
     lap("load")
 
     urls = Urls(config.base_url)
-    catalog = make_catalog(select(articles, options), config.tz, urls)
+    changes = content_changes(scanned, loaded) if basis is not None and not notices else None
+    # The last build's plan, kept by this process, when this build can start from it.
+    held = (
+        resident if changes is not None and resident and resident.holds(cache_site, basis) else None
+    )
+    if held is not None:
+        assert changes is not None
+        held.put(articles, changes.ids)
+        catalog = held.catalog
+    else:
+        catalog = make_catalog(select(articles, options), config.tz, urls)
     keys = {a.id: loaded.keys[str(a.source_path)] for a in articles}
     clustering = time.perf_counter()
-    changes = content_changes(scanned, loaded) if basis is not None and not notices else None
-    last = basis.outline() if basis is not None and changes is not None else None
+    last = None  # the last build's links, when this one plans what it did
+    if changes is not None:
+        assert basis is not None
+        last = held.outline if held is not None else basis.outline()
     reused = last if changes is not None and not changes.relink else None
-    links, outline = _links(catalog, keys, cache, reused, options.jobs)
+    if held is not None and reused is not None:
+        links, outline = held.links, held.outline
+    else:
+        links, outline = _links(catalog, keys, cache, reused, options.jobs)
     marked = None  # the entries this build changed, when it plans what the last one did
     if changes is not None and last is not None:
         marked = marked_urls(catalog, changes.ids, last, outline)
+    # The held pages show the same links: found again the same, or not found again.
+    replan = held is None or (outline is not held.outline and outline != held.outline)
+    kept_plan: list[tuple[list[Page], list[Feed], dict[str, PageRecord]]] = []  # to hold
     report.timings["cluster"] = round(time.perf_counter() - clustering, 4)
     mark += time.perf_counter() - clustering  # the plan stage is timed without it
 
@@ -340,30 +363,45 @@ def _build(
         """Plan, fingerprint, render and write the pages; the number of outputs. A function
         of its own so that the page plan is let go before the search stage, which reuses
         its memory."""
-        pages = list(plan_pages(catalog, config, urls, options.now, links))
+        if replan:
+            pages = list(plan_pages(catalog, config, urls, options.now, links))
+            feeds = plan_feeds(catalog, config, urls, options.now)
+        else:
+            assert held is not None
+            pages, feeds = held.pages, held.feeds
         site = site_view(config, urls)
         statics = static_files(config)
-        feeds = plan_feeds(catalog, config, urls, options.now)
         lists = filter_lists(catalog, urls) if config.search.enabled else []
-        claim_outputs(
-            pages,
-            [(rel, "a static file") for rel in [*statics, MARKER]]
-            + [(SITEMAP, "the sitemap")]
-            + [(f.path, f"the {f.kind} feed {f.url}") for f in feeds]
-            + [(f.path, "a search list") for f in lists],
-        )
+        if replan:  # the held plan's outputs were claimed once
+            claim_outputs(
+                pages,
+                [(rel, "a static file") for rel in [*statics, MARKER]]
+                + [(SITEMAP, "the sitemap")]
+                + [(f.path, f"the {f.kind} feed {f.url}") for f in feeds]
+                + [(f.path, "a search list") for f in lists],
+            )
         made = _made_files(statics, catalog, urls, lists)
         others = [f.path for f in made]
         report.feeds = len(feeds)
         lap("plan")
 
         paths = [p.output for p in pages] + [f.path for f in feeds]
-        previous = cache.pages(cache_site) if cache is not None else {}
+        if held is not None:
+            previous = held.record
+        else:
+            previous = cache.pages(cache_site) if cache is not None else {}
         fingerprinter = Fingerprinter(salt, keys, catalog.entries)
-        kept = kept_fingerprints(pages, feeds, previous, marked) if marked is not None else None
+        kept = None
+        if marked is not None:
+            if held is not None and not replan:
+                reach = held.reach(marked)
+            else:
+                reach = reached(pages, feeds, marked)
+            kept = kept_fingerprints(paths, previous, reach)
         fingerprint_state = FingerprintState(
-            fingerprinter, pages, feeds, output if previous else None, previous, kept
-        )
+            fingerprinter, pages, feeds, output if previous else None, previous, kept,
+            trusted=held is not None,
+        )  # fmt: skip
         report.fingerprinted = len(paths) if kept is None else kept.count(None)
         fingerprints, live, verified = fingerprint_outputs(fingerprint_state, options.jobs)
         planned = set(paths) | set(others)
@@ -416,6 +454,8 @@ def _build(
             record.update({path: (bases[path], *live[path], hashes[path]) for path in others})
             if record != previous:
                 cache.save_pages(cache_site, record, previous)
+            if options.plan is not None:
+                kept_plan.append((pages, feeds, record))
         lap("write")
         return len(planned)
 
@@ -436,5 +476,11 @@ def _build(
         shown = basis.links if basis is not None and outline is reused else packed(outline)
         stamp = PlanStamp(plan_key(inputs, loaded.keys), options.now, until, counts, shown)
         cache.save_plan(cache_site, stamp)
+        if options.plan is not None and kept_plan:
+            pages, feeds, record = kept_plan[0]
+            plan = Plan(
+                cache_site, (stamp.key, stamp.now), catalog, links, outline, pages, feeds, record
+            )
+            options.plan.keep(plan.succeeding(held))
     report.seconds = time.perf_counter() - started
     return report

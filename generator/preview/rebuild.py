@@ -14,6 +14,7 @@ from generator.build.import_and_build import import_and_build
 from generator.build.loader import ArticleMemo
 from generator.build.pipeline import BuildOptions
 from generator.build.render import theme_dir
+from generator.build.resident import PlanMemo
 from generator.core.config import CONFIG_NAME, Config, load_config
 from generator.core.errors import DigestError, Problem
 from generator.core.locking import site_lock
@@ -68,6 +69,7 @@ class Preview:
         self._warnings: tuple[str, ...] = ()  # the build's warnings last shown
         self._import: LastImport | None = None  # the last import, while it is settled
         self._articles = ArticleMemo()  # the last build's, for the next
+        self._plan = PlanMemo()  # likewise
 
     def roots(self) -> list[Path]:
         """Everything a build reads: watched for changes."""
@@ -107,7 +109,7 @@ class Preview:
             # save at 34,000 articles) stays out of the save-to-reload path.
             options = BuildOptions.for_site(
                 config, now, self.options.drafts, self.options.future, output=self.folder,
-                search=before.builds == 0, articles=self._articles,
+                search=before.builds == 0, articles=self._articles, plan=self._plan,
             )  # fmt: skip
             with site_lock(config.path("cache"), "serve"):
                 if last is not None and changed is not None and last.holds(config, changed):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from generator.build.delta import Reach, kept_fingerprints
+from generator.build.delta import ANY, Reach, kept_fingerprints, reached, showing
 from generator.build.fingerprint import Fingerprinter
 from generator.build.loader import load_articles
 from generator.core.config import load_config
@@ -45,6 +45,8 @@ def test_an_output_shows_an_entry_exactly_when_its_key_moves_its_fingerprint(sit
         return [printer.page(context, extra) for context, extra in contexts]
 
     before = fingerprints(keys)
+    index = showing(context for context, _ in contexts)  # what a process keeps instead
+    assert ANY not in index  # no context holds a bare Article
     checked = 0
     for entry in catalog.entries[::12]:  # the newest (on the front page and feeds) included
         after = fingerprints(keys | {entry.article.id: "edited"})
@@ -52,6 +54,7 @@ def test_an_output_shows_an_entry_exactly_when_its_key_moves_its_fingerprint(sit
         shown = [reach.context(context) for context, _ in contexts]
         assert shown == [any(map(reach.shows, context.values())) for context, _ in contexts]
         assert shown == [a != b for a, b in zip(after, before, strict=True)]
+        assert index[entry.url] == [i for i, s in enumerate(shown) if s]
         checked += sum(shown)
     assert checked > 25 * 5  # each entry shows on its own page, its day, topic, feeds...
 
@@ -63,12 +66,12 @@ def test_kept_fingerprints_are_the_records_of_outputs_no_change_reaches(site):
     paths = [p.output for p in pages] + [f.path for f in feeds]
     previous = {path: (d, 1, 1, "hash") for path, d in zip(paths, digests, strict=True)}
     entry = catalog.entries[40]
-    kept = kept_fingerprints(pages, feeds, previous, {entry.url})
+    kept = kept_fingerprints(paths, previous, reached(pages, feeds, {entry.url}))
     assert 2 < kept.count(None) < len(paths) // 10
     assert all(k is None or k == d for k, d in zip(kept, digests, strict=True))
     # An output with no record is always digested.
     del previous[paths[-1]]
-    assert kept_fingerprints(pages, feeds, previous, set())[-1] is None
+    assert kept_fingerprints(paths, previous, set())[-1] is None
 
 
 def test_links_outlined_are_the_links_found(site):

@@ -16,6 +16,7 @@ import pytest
 from generator.build import freshness, loader, search_filters, search_index
 from generator.build import pipeline as build
 from generator.build.build_cache import BuildCache, article_from_meta, article_meta
+from generator.build.resident import PlanMemo
 from generator.content.article import Article
 from generator.core.errors import DigestError
 from tests.support.sites import CLOCK, Site
@@ -462,3 +463,36 @@ def test_kept_articles_are_not_taken_by_a_build_with_another_cache(site, tmp_pat
     finally:
         same.close()
         other.close()
+
+
+def _fix_a1(site) -> None:
+    """A fix to one article's last paragraph: its place, title and summary kept."""
+    site.add(
+        "a1", "Story 1", "2025-03-02T09:00:00+00:00",
+        "Paragraph 1 with [a link](https://x.example/1).\n\n- one\n- two\n\nA fix.",
+        topic="Sport", source="APP", tags=["Budget"], url="https://news.example/1",
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize("change", sorted(EDITS))
+def test_a_process_that_keeps_its_plan_builds_as_a_clean_build(site, tmp_path, change, monkeypatch):
+    """The preview keeps its last plan (build/resident.py): after a fix, which it builds from
+    the held plan, any change still gives the clean build's site, and a change of contents
+    alone is built from the held plan without planning the pages again."""
+    populate(site)
+    articles, plan = loader.ArticleMemo(), PlanMemo()
+    planned = []
+    plan_pages = build.plan_pages
+    monkeypatch.setattr(build, "plan_pages", lambda *a: planned.append(a) or plan_pages(*a))
+    site.build(articles=articles, plan=plan, search=False)
+    _fix_a1(site)
+    planned.clear()
+    site.build(articles=articles, plan=plan, search=False)
+    assert not planned  # the first build's plan, held
+    EDITS[change](site)
+    report = site.build(articles=articles, plan=plan, search=False)
+    # A new title or summary that changes other pages' story links or related articles (as
+    # both do here) has those planned again; a list item changes no links.
+    assert (not planned) == (change == "edit_list_item")
+    assert (report.fingerprinted < report.pages + report.feeds) == (change in CONTENTS_ONLY)
+    assert site.snapshot() == clean_build(site, tmp_path, search=False)

@@ -1,0 +1,83 @@
+"""The last build's plan, kept by a process that builds again (the preview).
+
+A contents-only build (build/delta.py) plans what the last one did, and the command line
+plans it again from the cache. A process that saw that build need not: it keeps the
+catalog, the story links, the pages and feeds and the page records it wrote, puts each
+changed article into its entry (its place is the same, so nothing else of the catalog
+moves), and finds the outputs that show a changed entry in an index built once per plan.
+The other outputs' files are trusted to be as this process wrote them, not `stat`ed: the
+preview's folder is its own. Any other change, or a build that fails, drops the plan.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from generator.build.build_cache import LinksOutline, PageRecord, PlanStamp
+from generator.build.delta import ANY, showing
+from generator.content.article import Article
+from generator.site.catalog import Catalog
+from generator.site.feeds import Feed
+from generator.site.outputs import Page
+from generator.site.related import Links
+
+
+@dataclass
+class Plan:
+    """A complete build's plan, valid while the cache holds the stamp it saved."""
+
+    site: str  # the cache's key for the output folder
+    stamp: tuple[str, dt.datetime]  # that build's stamp: its key and clock
+    catalog: Catalog
+    links: Links
+    outline: LinksOutline
+    pages: list[Page]
+    feeds: list[Feed]
+    record: dict[str, PageRecord]  # the page records it saved
+    _shown: dict[str, list[int]] | None = field(default=None, repr=False)
+
+    def holds(self, site: str, basis: PlanStamp | None) -> bool:
+        """Whether this is the plan of the stamp a contents-only build starts from."""
+        return basis is not None and self.site == site and self.stamp == (basis.key, basis.now)
+
+    def put(self, articles: Iterable[Article], ids: frozenset[str]) -> None:
+        """Each changed article (by id) into its entry: the entry it would get anew is the
+        same but for the article, as every field that places it is unchanged."""
+        fresh = {a.id: a for a in articles if a.id in ids}
+        for entry in self.catalog.entries:
+            article = fresh.get(entry.article.id)
+            if article is not None:
+                object.__setattr__(entry, "article", article)
+
+    def reach(self, marked: set[str]) -> set[int]:
+        """The outputs (pages, then feeds) that show a marked entry (delta.reached)."""
+        if self._shown is None:
+            contexts = [*(p.context for p in self.pages), *({"feed": f} for f in self.feeds)]
+            self._shown = showing(contexts)
+        found = set(self._shown.get(ANY, ()))
+        for url in marked:
+            found.update(self._shown.get(url, ()))
+        return found
+
+    def succeeding(self, held: Plan | None) -> Plan:
+        """This plan, with the held one's index when it rendered from the same pages."""
+        if held is not None and held.pages is self.pages:
+            self._shown = held._shown
+        return self
+
+
+class PlanMemo:
+    """Holds one Plan between builds; a build takes it, and gives back its own only when it
+    completes, so a build that fails leaves nothing to trust."""
+
+    def __init__(self) -> None:
+        self._plan: Plan | None = None
+
+    def take(self) -> Plan | None:
+        plan, self._plan = self._plan, None
+        return plan
+
+    def keep(self, plan: Plan) -> None:
+        self._plan = plan
