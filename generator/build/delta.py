@@ -1,10 +1,11 @@
 """A build whose only changes are some articles' contents: which outputs those can reach.
 
-The common hand edit (a typo fixed, a paragraph added) leaves every article's date, id,
-slug, topic, source, tags and `updated` as they were. Then the
-catalog (order, URLs, groups, days) and the page plan are those of the last complete build,
-and an output can differ from the last build's only if its context shows a changed entry,
-or an entry whose story links changed. Every other output's fingerprint is the one its page
+The common edit (a typo fixed, a paragraph added, a story re-scraped with a changed line
+and so a new `updated`) leaves every article's date, id, slug, topic, source and tags as
+they were. Then the catalog (order, URLs, groups, days) and the page plan are those of the
+last complete build, and an output can differ from the last build's only if its context
+shows a changed entry, or an entry whose story links changed, or it is a feed and an
+`updated` changed (a feed is dated by its newest). Every other output's fingerprint is the one its page
 record holds, so it need not be digested again: on a large site, fingerprinting every
 output is the largest stage of such a build. This is sound only under the conditions
 `previous_names` and `content_changes` check; anything else builds as before.
@@ -32,11 +33,14 @@ from generator.site.outputs import Page
 # a change to any of these may move it between pages. (The made files, sitemap and search
 # lists, are checked by their own bases on every build.)
 PLACING = (
-    "date", "id", "slug", "topic", "topic_slug", "source_path", "updated", "tags", "source",
-    "source_slug", "draft", "date_only", "updated_date_only",
+    "date", "id", "slug", "topic", "topic_slug", "source_path", "tags", "source",
+    "source_slug", "draft", "date_only",
 )  # fmt: skip
 # What story clusters and related articles read of an article besides its place.
 LINKING = ("title", "summary")
+# What an entry's local times and every feed's own date (feeds._updated) read besides its
+# place: a feed whose window is empty is dated by entries it does not show.
+DATING = ("updated",)
 _URL = attrgetter("url")
 T = TypeVar("T")
 
@@ -60,6 +64,7 @@ class ContentChanges:
 
     ids: frozenset[str]  # the changed articles' ids
     relink: bool  # a title or summary changed: story links must be found again
+    redate: bool  # an `updated` changed: every feed is dated again
 
 
 def content_changes(scanned: Scanned, loaded: Loaded) -> ContentChanges | None:
@@ -67,9 +72,9 @@ def content_changes(scanned: Scanned, loaded: Loaded) -> ContentChanges | None:
     if loaded.problems or len(loaded.keys) != len(loaded.articles):
         return None
     if not scanned.todo:
-        return ContentChanges(frozenset(), False)
+        return ContentChanges(frozenset(), False, False)
     by_name = {str(a.source_path): a for a in loaded.articles}
-    ids, relink = set(), False
+    ids, relink, redate = set(), False, False
     for name in scanned.todo:
         article, before = by_name.get(name), scanned.before.get(name)
         if article is None or before is None:
@@ -78,8 +83,9 @@ def content_changes(scanned: Scanned, loaded: Loaded) -> ContentChanges | None:
         if any(getattr(old, f) != getattr(article, f) for f in PLACING):
             return None
         relink = relink or any(getattr(old, f) != getattr(article, f) for f in LINKING)
+        redate = redate or any(getattr(old, f) != getattr(article, f) for f in DATING)
         ids.add(article.id)
-    return ContentChanges(frozenset(ids), relink)
+    return ContentChanges(frozenset(ids), relink, redate)
 
 
 def marked_urls(

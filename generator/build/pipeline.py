@@ -335,7 +335,7 @@ def _build(
     )
     if held is not None:
         assert changes is not None
-        held.put(articles, changes.ids)
+        held.put(articles, changes.ids, config.tz)
         catalog = held.catalog
     else:
         catalog = make_catalog(select(articles, options), config.tz, urls)
@@ -365,10 +365,14 @@ def _build(
         its memory."""
         if replan:
             pages = list(plan_pages(catalog, config, urls, options.now, links))
+        else:
+            assert held is not None
+            pages = held.pages
+        if replan or changes is None or changes.redate:
             feeds = plan_feeds(catalog, config, urls, options.now)
         else:
             assert held is not None
-            pages, feeds = held.pages, held.feeds
+            feeds = held.feeds  # each dated as it was
         site = site_view(config, urls)
         statics = static_files(config)
         lists = filter_lists(catalog, urls) if config.search.enabled else []
@@ -397,6 +401,8 @@ def _build(
                 reach = held.reach(marked)
             else:
                 reach = reached(pages, feeds, marked)
+            if changes is not None and changes.redate:  # any feed's date may be the changed one
+                reach.update(range(len(pages), len(paths)))
             kept = kept_fingerprints(paths, previous, reach)
         fingerprint_state = FingerprintState(
             fingerprinter, pages, feeds, output if previous else None, previous, kept,

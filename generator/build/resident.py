@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from generator.build.build_cache import LinksOutline, PageRecord, PlanStamp
 from generator.build.delta import ANY, showing
 from generator.content.article import Article
-from generator.site.catalog import Catalog
+from generator.site.catalog import Catalog, local_updated
 from generator.site.feeds import Feed
 from generator.site.outputs import Page
 from generator.site.related import Links
@@ -42,14 +42,16 @@ class Plan:
         """Whether this is the plan of the stamp a contents-only build starts from."""
         return basis is not None and self.site == site and self.stamp == (basis.key, basis.now)
 
-    def put(self, articles: Iterable[Article], ids: frozenset[str]) -> None:
+    def put(self, articles: Iterable[Article], ids: frozenset[str], tz: dt.tzinfo) -> None:
         """Each changed article (by id) into its entry: the entry it would get anew is the
-        same but for the article, as every field that places it is unchanged."""
+        same but for the article and its local `updated`, as every field that places it is
+        unchanged."""
         fresh = {a.id: a for a in articles if a.id in ids}
         for entry in self.catalog.entries:
             article = fresh.get(entry.article.id)
             if article is not None:
                 object.__setattr__(entry, "article", article)
+                object.__setattr__(entry, "local_updated", local_updated(article, tz))
 
     def reach(self, marked: set[str]) -> set[int]:
         """The outputs (pages, then feeds) that show a marked entry (delta.reached)."""

@@ -68,6 +68,10 @@ class Catalog:
     tags: tuple[Group, ...]
 
 
+def local_updated(article: Article, tz: dt.tzinfo) -> dt.datetime | None:
+    return article.updated.astimezone(tz) if article.updated else None
+
+
 def _newest_first(entry: Entry) -> tuple:
     return (-entry.article.date.timestamp(), entry.article.id)
 
@@ -102,7 +106,7 @@ def make_catalog(articles: Iterable[Article], tz: dt.tzinfo, urls: Urls) -> Cata
                 article=article,
                 url=urls.article(day, slug),
                 local=local,
-                local_updated=article.updated.astimezone(tz) if article.updated else None,
+                local_updated=local_updated(article, tz),
             )
         )
     entries.sort(key=_newest_first)

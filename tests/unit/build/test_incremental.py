@@ -85,7 +85,7 @@ EDITS = {
 }  # fmt: skip
 
 
-CONTENTS_ONLY = {"edit_list_item", "edit_summary", "retitle_joins_cluster"}
+CONTENTS_ONLY = {"edit_list_item", "edit_summary", "retitle_joins_cluster", "edit_updated"}
 
 
 @pytest.fixture(params=["serial", "parallel"])
@@ -492,7 +492,27 @@ def test_a_process_that_keeps_its_plan_builds_as_a_clean_build(site, tmp_path, c
     EDITS[change](site)
     report = site.build(articles=articles, plan=plan, search=False)
     # A new title or summary that changes other pages' story links or related articles (as
-    # both do here) has those planned again; a list item changes no links.
-    assert (not planned) == (change == "edit_list_item")
+    # both do here) has those planned again; a list item or a new `updated` changes no links.
+    assert (not planned) == (change in {"edit_list_item", "edit_updated"})
     assert (report.fingerprinted < report.pages + report.feeds) == (change in CONTENTS_ONLY)
+    assert site.snapshot() == clean_build(site, tmp_path, search=False)
+
+
+@pytest.mark.parametrize("held", [False, True])
+def test_a_new_updated_redates_feeds_that_do_not_show_it(site, tmp_path, held):
+    """With a feeds window the clock has left behind, every feed is empty and dated by the
+    newest `updated` of all its articles: a change of contents alone reaches every one."""
+    populate(site)
+    config = (site.root / "digest.toml").read_text()
+    site.config(config + "[feeds]\ndays = 30\n")
+    memos = {"articles": loader.ArticleMemo(), "plan": PlanMemo()} if held else {}
+    site.build(search=False, **memos)
+    _fix_a1(site)  # from here on, the held plan (when held)
+    site.build(search=False, **memos)
+    feeds = {p: b for p, b in site.snapshot().items() if p.endswith("feed.xml")}
+    assert not any(b"<item>" in b for b in feeds.values())
+    EDITS["edit_updated"](site)  # Dawn's newest date, on an article its feed does not show
+    report = site.build(search=False, **memos)
+    assert report.fingerprinted < report.pages + report.feeds  # the contents-only path
+    assert site.read("sources/dawn/feed.xml").encode() != feeds["sources/dawn/feed.xml"]
     assert site.snapshot() == clean_build(site, tmp_path, search=False)
