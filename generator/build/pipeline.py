@@ -282,8 +282,9 @@ def _build(
         ]
     )
     scanned = scan_content(config, cache, seen)
-    # Every input of the build but the content and the clock.
-    flags = f"{options.drafts}|{options.future}|{options.search}"
+    # Every input of the build but the content and the clock. (Whether it keeps the search
+    # index is not one: the stamp says whether it did, and only a replay needs to know.)
+    flags = f"{options.drafts}|{options.future}"
     inputs = "|".join([salt, files_digest([config.path("static")]), flags])
     stamp = cache.plan(cache_site) if cache is not None else None
     basis = None  # the last complete build's stamp, when this one changes only contents
@@ -478,7 +479,8 @@ def _build(
     # cache's own (discarded as foreign or corrupt) concern only the cache this build rebuilt.
     if cache is not None and until is not None and not (notices or loaded.problems):
         counts = {"articles": report.articles, "pages": report.pages, "feeds": report.feeds,
-                  "outputs": outputs, "search": index_state(output)}  # fmt: skip
+                  "outputs": outputs,  # and the index's state, if kept (no state is False)
+                  "search": index_state(output) if options.search else False}  # fmt: skip
         shown = basis.links if basis is not None and outline is reused else packed(outline)
         stamp = PlanStamp(plan_key(inputs, loaded.keys), options.now, until, counts, shown)
         cache.save_plan(cache_site, stamp)

@@ -394,6 +394,22 @@ def test_a_missing_search_index_is_not_replayed(site):
     assert _replayed(site.build())
 
 
+def test_a_build_without_the_search_stage_plans_from_one_with_it_and_not_back(site):
+    """The preview keeps the search index on its first build only: the builds after it start
+    from its plan (a fix takes the contents-only path), and a build that keeps the index
+    again is not replayed over builds that did not."""
+    populate(site)
+    site.build()
+    assert _replayed(site.build(search=False))
+    _fix_a1(site)
+    report = site.build(search=False)
+    assert report.fingerprinted < report.pages + report.feeds
+    assert _replayed(site.build(search=False))
+    report = site.build()
+    assert not _replayed(report) and report.search_records == 1  # the fixed article's record
+    assert _replayed(site.build())
+
+
 def test_a_build_that_fails_after_writing_leaves_no_stamp(site, tmp_path, monkeypatch):
     """Pages written, then the search stage fails: the stamp of the build before is gone, so
     going back to that build's inputs is not mistaken for having nothing to do."""
