@@ -16,7 +16,6 @@ from typing import Any
 from generator.build.build_cache import (
     BuildCache,
     LinksOutline,
-    PageRecord,
     PlanStamp,
     code_digest,
     output_hash,
@@ -221,14 +220,15 @@ def build(
 
 
 def _made_files(
-    statics: dict[str, Path], catalog: Catalog, urls: Urls, lists: list[MadeFile]
+    statics: dict[str, Path], catalog: Catalog, urls: Urls, lists: list[MadeFile], basis: str
 ) -> list[MadeFile]:
     """The outputs not rendered from a template, each made only when its file may be stale
-    (the search lists are tens of megabytes on a large site: never all held at once)."""
+    (the search lists are tens of megabytes on a large site: never all held at once);
+    `basis`: the sitemap's."""
     return [
         *(MadeFile(rel, None, path.read_bytes) for rel, path in statics.items()),
         MadeFile(MARKER, None, lambda: b""),
-        MadeFile(SITEMAP, sitemap_basis(catalog), lambda: sitemap(catalog, urls).data),
+        MadeFile(SITEMAP, basis, lambda: sitemap(catalog, urls).data),
         *lists,
     ]
 
@@ -356,14 +356,13 @@ def _build(
         marked = marked_urls(catalog, changes.ids, last, outline)
     # The held pages show the same links: found again the same, or not found again.
     replan = held is None or (outline is not held.outline and outline != held.outline)
-    kept_plan: list[tuple[list[Page], list[Feed], dict[str, PageRecord]]] = []  # to hold
     report.timings["cluster"] = round(time.perf_counter() - clustering, 4)
     mark += time.perf_counter() - clustering  # the plan stage is timed without it
 
-    def write_pages() -> int:
-        """Plan, fingerprint, render and write the pages; the number of outputs. A function
-        of its own so that the page plan is let go before the search stage, which reuses
-        its memory."""
+    def write_pages() -> tuple[int, Plan | None]:
+        """Plan, fingerprint, render and write the pages; the number of outputs, and the
+        plan when a process keeps it. A function of its own so that (otherwise) the page
+        plan is let go before the search stage, which reuses its memory."""
         if replan:
             pages = list(plan_pages(catalog, config, urls, options.now, links))
         else:
@@ -385,7 +384,12 @@ def _build(
                 + [(f.path, f"the {f.kind} feed {f.url}") for f in feeds]
                 + [(f.path, "a search list") for f in lists],
             )
-        made = _made_files(statics, catalog, urls, lists)
+        # The sitemap shows each article's place and dates alone.
+        if held is not None and changes is not None and not changes.redate:
+            site_basis = held.sitemap
+        else:
+            site_basis = sitemap_basis(catalog)
+        made = _made_files(statics, catalog, urls, lists, site_basis)
         others = [f.path for f in made]
         report.feeds = len(feeds)
         lap("plan")
@@ -461,12 +465,14 @@ def _build(
             record.update({path: (bases[path], *live[path], hashes[path]) for path in others})
             if record != previous:
                 cache.save_pages(cache_site, record, previous)
-            if options.plan is not None:
-                kept_plan.append((pages, feeds, record))
         lap("write")
-        return len(planned)
+        if cache is None or options.plan is None:
+            return len(planned), None
+        unsaved = ("", options.now)  # the stamp is set once saved
+        plan = Plan(cache_site, unsaved, catalog, links, outline, pages, feeds, record, site_basis)
+        return len(planned), plan.succeeding(held)
 
-    outputs = write_pages()
+    outputs, plan = write_pages()
     if options.search:
         entries = catalog.entries if config.search.enabled else ()  # off: an old index goes
         found = update_search_index(
@@ -484,11 +490,8 @@ def _build(
         shown = basis.links if basis is not None and outline is reused else packed(outline)
         stamp = PlanStamp(plan_key(inputs, loaded.keys), options.now, until, counts, shown)
         cache.save_plan(cache_site, stamp)
-        if options.plan is not None and kept_plan:
-            pages, feeds, record = kept_plan[0]
-            plan = Plan(
-                cache_site, (stamp.key, stamp.now), catalog, links, outline, pages, feeds, record
-            )
-            options.plan.keep(plan.succeeding(held))
+        if options.plan is not None and plan is not None:
+            plan.stamp = (stamp.key, stamp.now)
+            options.plan.keep(plan)
     report.seconds = time.perf_counter() - started
     return report

@@ -36,6 +36,7 @@ class Plan:
     pages: list[Page]
     feeds: list[Feed]
     record: dict[str, PageRecord]  # the page records it saved
+    sitemap: str  # the sitemap's basis (sitemap.basis)
     _shown: dict[str, list[int]] | None = field(default=None, repr=False)
 
     def holds(self, site: str, basis: PlanStamp | None) -> bool:
