@@ -411,7 +411,7 @@ def _build(
             kept = kept_fingerprints(paths, previous, reach)
         fingerprint_state = FingerprintState(
             fingerprinter, pages, feeds, output if previous else None, previous, kept,
-            trusted=held is not None,
+            trusted=held is not None and bool(changes and changes.ids),  # else: why build?
         )  # fmt: skip
         report.fingerprinted = len(paths) if kept is None else kept.count(None)
         fingerprints, live, verified = fingerprint_outputs(fingerprint_state, options.jobs)

@@ -514,6 +514,20 @@ def test_a_process_that_keeps_its_plan_builds_as_a_clean_build(site, tmp_path, c
     assert site.snapshot() == clean_build(site, tmp_path, search=False)
 
 
+def test_a_process_that_keeps_its_plan_still_rebuilds_a_deleted_output(site):
+    """A held rebuild trusts the outputs it did not reach to be as it wrote them, but a build
+    with no content changed is one that found an output changed: that one checks them all."""
+    populate(site)
+    articles, plan = loader.ArticleMemo(), PlanMemo()
+    site.build(articles=articles, plan=plan, search=False)
+    _fix_a1(site)
+    site.build(articles=articles, plan=plan, search=False)
+    good = site.snapshot()
+    (site.out / "2025/03/02/index.html").unlink()
+    report = site.build(articles=articles, plan=plan, search=False)
+    assert report.written == 1 and site.snapshot() == good
+
+
 @pytest.mark.parametrize("held", [False, True])
 def test_a_new_updated_redates_feeds_that_do_not_show_it(site, tmp_path, held):
     """With a feeds window the clock has left behind, every feed is empty and dated by the
