@@ -55,7 +55,7 @@ class FingerprintState:
     previous: dict[str, PageRecord]
     # each output's fingerprint when known without digesting (build/delta.py), else None
     kept: list[str | None] | None = None
-    # the kept outputs' files are as the last build left them (build/resident.py): not stated
+    # the kept outputs' files are as the last build left them (build/resident.py): no stat
     trusted: bool = False
 
 

@@ -54,14 +54,19 @@ class Plan:
                 object.__setattr__(entry, "article", article)
                 object.__setattr__(entry, "local_updated", local_updated(article, tz))
 
-    def reach(self, marked: set[str]) -> set[int]:
-        """The outputs (pages, then feeds) that show a marked entry (delta.reached)."""
+    def index(self) -> dict[str, list[int]]:
+        """Which outputs (pages, then feeds) show each entry: made on first use."""
         if self._shown is None:
             contexts = [*(p.context for p in self.pages), *({"feed": f} for f in self.feeds)]
             self._shown = showing(contexts)
-        found = set(self._shown.get(ANY, ()))
+        return self._shown
+
+    def reach(self, marked: set[str]) -> set[int]:
+        """The outputs that show a marked entry (delta.reached)."""
+        shown = self.index()
+        found = set(shown.get(ANY, ()))
         for url in marked:
-            found.update(self._shown.get(url, ()))
+            found.update(shown.get(url, ()))
         return found
 
     def succeeding(self, held: Plan | None) -> Plan:
@@ -84,3 +89,9 @@ class PlanMemo:
 
     def keep(self, plan: Plan) -> None:
         self._plan = plan
+
+    def prepare(self) -> None:
+        """Make the held plan's index now (0.8 s at 34,000 articles), while nobody waits,
+        rather than in the next rebuild."""
+        if self._plan is not None:
+            self._plan.index()

@@ -138,6 +138,10 @@ class Preview:
         self.echo(report.summary(report_hint=False))
         return bool(before.problems or report.written or report.removed)
 
+    def settle(self) -> None:
+        """Between rebuilds: work the next one would otherwise do while the user waits."""
+        self._plan.prepare()
+
     def _imported(self, config: Config, imported: ImportReport, problems: list[Problem]) -> None:
         """Remember what the import wrote; print skipped records and warnings when they
         change, not on every rebuild (the site is built from the rest either way)."""

@@ -212,6 +212,7 @@ class PreviewServer:
             self.watcher.absorb(self.preview.take_written())  # its own writes are no edit
             if reload and self._loop is not None and not self._stop.is_set():
                 self._loop.add_callback(self.hub.reload)
+            self.preview.settle()  # once the tabs are told
         self.watcher.close()
 
     def run(self) -> None:
@@ -262,6 +263,7 @@ def open_preview(
     echo(f"Building the preview into {preview.folder} ...")
     started = time.perf_counter()
     preview.rebuild()
+    preview.settle()
     watcher.absorb(preview.take_written())
     server = PreviewServer(preview, watcher, sockets)
     echo(f"Serving {server.url} (ready in {time.perf_counter() - started:.2f} s; Ctrl-C stops)")

@@ -13,7 +13,7 @@ import time
 
 import pytest
 
-from generator.build import freshness, loader, search_filters, search_index
+from generator.build import freshness, loader, resident, search_filters, search_index
 from generator.build import pipeline as build
 from generator.build.build_cache import BuildCache, article_from_meta, article_meta
 from generator.build.resident import PlanMemo
@@ -511,6 +511,20 @@ def test_a_process_that_keeps_its_plan_builds_as_a_clean_build(site, tmp_path, c
     # both do here) has those planned again; a list item or a new `updated` changes no links.
     assert (not planned) == (change in {"edit_list_item", "edit_updated"})
     assert (report.fingerprinted < report.pages + report.feeds) == (change in CONTENTS_ONLY)
+    assert site.snapshot() == clean_build(site, tmp_path, search=False)
+
+
+def test_a_prepared_plan_is_not_walked_again_by_the_rebuild(site, tmp_path, monkeypatch):
+    """The preview makes the held plan's index between rebuilds (PlanMemo.prepare), so the
+    save after a full build does not wait for it."""
+    populate(site)
+    articles, plan = loader.ArticleMemo(), PlanMemo()
+    site.build(articles=articles, plan=plan, search=False)
+    plan.prepare()
+    monkeypatch.setattr(resident, "showing", lambda contexts: pytest.fail("walked again"))
+    _fix_a1(site)
+    report = site.build(articles=articles, plan=plan, search=False)
+    assert report.fingerprinted < report.pages + report.feeds
     assert site.snapshot() == clean_build(site, tmp_path, search=False)
 
 
