@@ -331,9 +331,9 @@ def _build(
     urls = Urls(config.base_url)
     changes = content_changes(scanned, loaded) if basis is not None and not notices else None
     # The last build's plan, kept by this process, when this build can start from it.
-    held = (
-        resident if changes is not None and resident and resident.holds(cache_site, basis) else None
-    )
+    held = None
+    if changes is not None and resident is not None and resident.holds(cache_site, basis):
+        held = resident
     if held is not None:
         assert changes is not None
         held.put(articles, changes.ids, config.tz)
