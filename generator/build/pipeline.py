@@ -330,6 +330,7 @@ def _build(
 
     urls = Urls(config.base_url)
     changes = content_changes(scanned, loaded) if basis is not None and not notices else None
+    redate = changes is not None and changes.redate  # every feed's date may have moved
     # The last build's plan, kept by this process, when this build can start from it.
     held = None
     if changes is not None and resident is not None and resident.holds(cache_site, basis):
@@ -368,10 +369,9 @@ def _build(
         else:
             assert held is not None
             pages = held.pages
-        if replan or changes is None or changes.redate:
+        if held is None or redate:
             feeds = plan_feeds(catalog, config, urls, options.now)
         else:
-            assert held is not None
             feeds = held.feeds  # each dated as it was
         site = site_view(config, urls)
         statics = static_files(config)
@@ -385,10 +385,7 @@ def _build(
                 + [(f.path, "a search list") for f in lists],
             )
         # The sitemap shows each article's place and dates alone.
-        if held is not None and changes is not None and not changes.redate:
-            site_basis = held.sitemap
-        else:
-            site_basis = sitemap_basis(catalog)
+        site_basis = held.sitemap if held is not None and not redate else sitemap_basis(catalog)
         made = _made_files(statics, catalog, urls, lists, site_basis)
         others = [f.path for f in made]
         report.feeds = len(feeds)
@@ -406,7 +403,7 @@ def _build(
                 reach = held.reach(marked)
             else:
                 reach = reached(pages, feeds, marked)
-            if changes is not None and changes.redate:  # any feed's date may be the changed one
+            if redate:
                 reach.update(range(len(pages), len(paths)))
             kept = kept_fingerprints(paths, previous, reach)
         fingerprint_state = FingerprintState(
