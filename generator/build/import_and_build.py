@@ -27,6 +27,7 @@ def import_and_build(
     options: BuildOptions,
     on_imported: Callable[[ImportReport, list[Problem]], None] | None = None,
     settled: tuple[ImportReport, list[Problem]] | None = None,
+    content: dict[str, tuple[int, int]] | None = None,
 ) -> Outcome:
     """Import, then build from everything that imported.
 
@@ -36,18 +37,21 @@ def import_and_build(
     already in content/, as `digest import` would have left them). `on_imported` hears the
     import's outcome before the build starts. `settled`: the outcome of an import that
     wrote nothing, known to be what importing again would give (the preview's, when none
-    of the files it depended on changed): taken instead of importing.
+    of the files it depended on changed): taken instead of importing. `content`: content/'s
+    files as `content_stats` would find them now, when the caller knows (the preview keeps
+    them from its watcher); walked here otherwise.
     """
     imported = None
     skipped: list[str] = []
-    seen = None  # content/ as the import walked it and left it: the build walks it no more
+    seen = content  # content/ as the import left it: the build walks it no more
     if config.import_.paths:
         if settled is not None:
             imported, problems = settled
         else:  # imported here: a site without [import] paths never loads the importer
             from generator.importing.importer import import_configured
 
-            seen = content_stats(config.path("content"))
+            if seen is None:
+                seen = content_stats(config.path("content"))
             imported, problems = import_configured(config, options.now, options.progress, seen)
         if on_imported is not None:
             on_imported(imported, problems)

@@ -21,6 +21,7 @@ from generator.core.locking import site_lock
 from generator.importing.importer import source_roots
 from generator.importing.report import ImportReport
 from generator.preview.changes import LastImport
+from generator.preview.held_content import HeldContent
 
 PREVIEW_DIR = ".digest-preview"  # beside digest.toml; site/ stays a production build
 
@@ -70,6 +71,7 @@ class Preview:
         self._import: LastImport | None = None  # the last import, while it is settled
         self._articles = ArticleMemo()  # the last build's, for the next
         self._plan = PlanMemo()  # likewise
+        self._content = HeldContent()  # content/'s files, followed from the watcher's reports
 
     def roots(self) -> list[Path]:
         """Everything a build reads: watched for changes."""
@@ -121,11 +123,14 @@ class Preview:
                     options,
                     lambda done, skipped: self._imported(config, done, skipped),
                     settled,
+                    self._content.current(config.path("content"), changed),
                 ).built
         except DigestError as exc:
+            self._content.drop()  # an import that stopped may have written files unrecorded
             self._failed(tuple(exc.problems), "")
             return True
         except Exception as exc:  # a bug in digest: keep serving and show it
+            self._content.drop()
             problem = Problem("digest", f"internal error: {type(exc).__name__}: {exc}")
             self._failed((problem,), traceback.format_exc())
             return True
