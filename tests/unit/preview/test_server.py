@@ -205,3 +205,43 @@ def test_source_records_that_fail_still_show_the_site(news: Site, serve) -> None
     news.add("other", "Another story", "2025-06-12T10:00:00+00:00")
     running.wait_builds(2)
     assert [line for line in running.log if line.startswith("skipped:")] == skipped  # once
+
+
+def test_files_deleted_renamed_and_moved_in_as_a_folder_are_all_seen(news: Site, serve) -> None:
+    """The preview follows content/ from the watcher's reports (preview/held_content.py):
+    whatever a save does to files and folders, its site is the site a clean build makes."""
+    running = serve()
+    content = news.root / "content"
+    budget = "/news/2025/06/10/budget/"
+    assert running.raw(budget)[0] == 200
+
+    def rebuilt(change) -> None:
+        builds = running.builds
+        change()
+        running.wait_builds(builds + 1)
+
+    rebuilt(lambda: os.rename(content / "budget.md", content / "budget-renamed.md"))
+    status, _, body = running.raw(budget)  # its slug is in its front matter
+    assert status == 200 and "Budget session extended" in body, running.log
+    outside = news.root / "incoming/2025"  # written elsewhere, then moved in at once
+    outside.mkdir(parents=True)
+    (outside / "moved.md").write_text(
+        (content / "budget-renamed.md")
+        .read_text()
+        .replace("Budget session", "Moved story")
+        .replace("slug: budget", "slug: moved")
+        .replace("id: budget", "id: moved"),
+        encoding="utf-8",
+    )
+    rebuilt(lambda: os.rename(outside, content / "2025"))
+    assert "Moved story" in running.raw("/news/2025/06/10/moved/")[2]
+    rebuilt(lambda: (content / "budget-renamed.md").unlink())
+    assert running.raw(budget)[0] == 404
+    rebuilt(lambda: os.rename(content / "2025", news.root / "incoming/gone"))
+    assert running.raw("/news/2025/06/10/moved/")[0] == 404
+
+    news.build()  # a clean build of the same files lists the same pages
+    preview = news.root / PREVIEW_DIR
+    pages = {p.relative_to(preview).as_posix() for p in preview.rglob("index.html")}
+    built = {p.relative_to(news.out).as_posix() for p in news.out.rglob("index.html")}
+    assert pages == built
