@@ -187,6 +187,11 @@ class BuildCache:
         """source path → (content key, size, mtime_ns, article metadata: all but the body)."""
         return {p: (k, s, m, d) for p, k, s, m, d in self.db.execute("SELECT * FROM articles")}
 
+    def row(self, path: str) -> tuple[str, int, int, bytes] | None:
+        """One file's row of rows(), or None."""
+        found = self.db.execute("SELECT * FROM articles WHERE path = ?", (path,)).fetchone()
+        return None if found is None else found[1:]
+
     def body(self, key: str) -> str:
         """An article body by content key; safe to call from forked worker processes."""
         query = "SELECT html FROM bodies WHERE key = ?"

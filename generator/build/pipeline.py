@@ -211,12 +211,15 @@ def build(
     # cycle collector would re-scan them again and again (a sixth of a no-change build).
     gc.disable()
     try:
-        return _build(config, options, cache, report, started, seen)
+        report = _build(config, options, cache, report, started, seen)
     finally:
         if collecting:
             gc.enable()
         if cache is not None:
             cache.close()
+    if cache is not None and options.articles is not None:
+        options.articles.seal(cache)
+    return report
 
 
 def _made_files(
@@ -281,7 +284,7 @@ def _build(
             config.model_dump_json(),  # every setting: any change may show on any page
         ]
     )
-    scanned = scan_content(config, cache, seen)
+    scanned = scan_content(config, cache, seen, options.articles)
     # Every input of the build but the content and the clock. (Whether it keeps the search
     # index is not one: the stamp says whether it did, and only a replay needs to know.)
     flags = f"{options.drafts}|{options.future}"

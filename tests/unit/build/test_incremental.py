@@ -560,3 +560,40 @@ def test_a_new_updated_redates_feeds_that_do_not_show_it(site, tmp_path, held):
     assert report.fingerprinted < report.pages + report.feeds  # the contents-only path
     assert site.read("sources/dawn/feed.xml").encode() != feeds["sources/dawn/feed.xml"]
     assert site.snapshot() == clean_build(site, tmp_path, search=False)
+
+
+def test_kept_articles_are_checked_against_their_own_stats_not_the_cache_rows(
+    site, tmp_path, monkeypatch
+):
+    """A process that keeps its articles checks each file against the stat it had when
+    kept: the cache's rows (every file's metadata) are not read, only a changed file's."""
+    populate(site)
+    memo = loader.ArticleMemo()
+    site.build(articles=memo, search=False)
+    monkeypatch.setattr(BuildCache, "rows", lambda self: pytest.fail("every row read"))
+    for change in ("edit_body", "edit_title", "add", "delete"):
+        EDITS[change](site)
+        report = site.build(articles=memo, search=False)
+        assert report.parsed == (change != "delete")
+        assert site.snapshot() == clean_build(site, tmp_path, search=False), change
+
+
+@pytest.mark.parametrize("restored", [False, True])
+def test_kept_articles_follow_a_build_made_by_another_process_meanwhile(site, tmp_path, restored):
+    """`digest build` run while the preview waits rewrites the cache's rows and lets go of
+    bodies no row holds: the next build of the process that keeps its articles reads the
+    rows again. `restored`: the file is then put back, bytes and mtime, as it was kept."""
+    populate(site)
+    memo = loader.ArticleMemo()
+    site.build(articles=memo, search=False)
+    a4 = site.root / "content/a4.md"
+    kept, stat = a4.read_bytes(), a4.stat()
+    EDITS["edit_body"](site)
+    EDITS["delete"](site)  # a file gone: the build lets go of bodies no row holds
+    site.build(search=False)  # another process: a4's old body is no longer held
+    if restored:
+        a4.write_bytes(kept)
+        os.utime(a4, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    _fix_a1(site)
+    site.build(articles=memo, search=False)
+    assert site.snapshot() == clean_build(site, tmp_path, search=False)
