@@ -304,8 +304,11 @@ def _build(
             if same and options.search:
                 same = index_state(output) == stamp.counts["search"]
                 lap("search")
+            if same and options.strict and stamp.counts.get("notices"):
+                same = False  # its warnings are errors now: the full build says so
             if same:  # nothing to plan, render or write: the last build's report stands
                 cache.forget_except(set(names))  # commits the stats of files touched, not changed
+                report.warnings.extend(stamp.counts.get("notices", ()))
                 report.articles, report.pages = stamp.counts["articles"], stamp.counts["pages"]
                 report.feeds, report.unchanged = stamp.counts["feeds"], stamp.counts["outputs"]
                 report.seconds = time.perf_counter() - started
@@ -327,12 +330,16 @@ def _build(
     notices = doubles + [Problem("", line) for line in similar_topics(articles)]
     if notices and options.strict:
         raise DigestError(notices, strict_advice(len(notices)))
-    report.warnings.extend(str(p) for p in notices)
+    said = [str(p) for p in notices]
+    report.warnings.extend(said)
     report.parsed = loaded.parsed
     lap("load")
 
     urls = Urls(config.base_url)
-    changes = content_changes(scanned, loaded) if basis is not None and not notices else None
+    # The same warnings name the same files shown and hidden: the same plan, and the same
+    # notices for the next build to repeat.
+    same_notices = basis is not None and said == basis.counts.get("notices", [])
+    changes = content_changes(scanned, loaded) if same_notices else None
     redate = changes is not None and changes.redate  # every feed's date may have moved
     # The last build's plan, kept by this process, when this build can start from it.
     held = None
@@ -481,12 +488,14 @@ def _build(
         report.search_records = found or 0
         lap("search")
     until = plan_expiry(articles, catalog, config, options.now, options.future)
-    # Warnings about content repeat on every build: a build with any is never replayed. The
-    # cache's own (discarded as foreign or corrupt) concern only the cache this build rebuilt.
-    if cache is not None and until is not None and not (notices or loaded.problems):
+    # Warnings about content (same id twice, topics alike) are kept with the stamp and
+    # repeated by a replay; skipped files are not. The cache's own warnings (discarded as
+    # foreign or corrupt) concern only the cache this build rebuilt.
+    if cache is not None and until is not None and not loaded.problems:
         counts = {"articles": report.articles, "pages": report.pages, "feeds": report.feeds,
                   "outputs": outputs,  # and the index's state, if kept (no state is False)
-                  "search": index_state(output) if options.search else False}  # fmt: skip
+                  "search": index_state(output) if options.search else False,
+                  "notices": said}  # fmt: skip
         shown = basis.links if basis is not None and outline is reused else packed(outline)
         stamp = PlanStamp(plan_key(inputs, loaded.keys), options.now, until, counts, shown)
         cache.save_plan(cache_site, stamp)

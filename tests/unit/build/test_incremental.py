@@ -597,3 +597,39 @@ def test_kept_articles_follow_a_build_made_by_another_process_meanwhile(site, tm
     _fix_a1(site)
     site.build(articles=memo, search=False)
     assert site.snapshot() == clean_build(site, tmp_path, search=False)
+
+
+@pytest.mark.parametrize("held", [False, True])
+def test_warnings_about_content_are_kept_with_the_plan_stamp(site, tmp_path, held):
+    """One id in two files and two spellings of one topic warn on every build, but they do
+    not cost the fast paths: a build with nothing changed is replayed and repeats them (and
+    fails under --strict), an edit of contents alone keeps the plan, and an edit that makes
+    the site show the other copy plans again; each equal to a clean build."""
+    populate(site)
+    told = {"id": "told-twice", "topic": "Economy", "source": "Dawn"}
+    site.add("twice-a", "Told twice", "2025-03-02T10:00:00+00:00", "First telling.", **told)
+    site.add("twice-b", "Told twice", "2025-03-02T10:00:00+00:00", "Second telling.", **told)
+    site.add("lower", "Lower case", "2025-03-03T10:00:00+00:00", topic="economy")
+    memos = {"articles": loader.ArticleMemo(), "plan": PlanMemo()} if held else {}
+    first = site.build(search=False, **memos)
+    assert len(first.warnings) == 2 and "twice-a.md (first by name)" in first.warnings[0]
+    again = site.build(search=False, **memos)
+    assert _replayed(again) and again.warnings == first.warnings
+    with pytest.raises(DigestError, match="same id 'told-twice'"):
+        site.build(search=False, strict=True, **memos)
+    site.build(search=False, **memos)
+    edits = [
+        ("twice-a", "First telling, corrected.", {}, True),  # the copy shown
+        ("twice-b", "Second telling, corrected.", {}, True),  # the copy hidden
+        ("twice-b", "Second telling, updated.", {"updated": "2025-03-04T09:00:00+00:00"}, False),
+    ]
+    for name, body, more, kept in edits:
+        site.add(name, "Told twice", "2025-03-02T10:00:00+00:00", body, **told, **more)
+        report = site.build(search=False, **memos)
+        assert (report.fingerprinted < report.pages + report.feeds) == kept, name
+        assert site.snapshot() == clean_build(site, tmp_path, search=False), name
+        assert len(report.warnings) == 2
+        assert _replayed(again := site.build(search=False, **memos))
+        assert again.warnings == report.warnings
+    assert "twice-b.md (updated more recently)" in report.warnings[0]
+    assert b"Second telling, updated." in site.snapshot()["2025/03/02/told-twice/index.html"]
