@@ -146,6 +146,27 @@ class Preview:
     def settle(self) -> None:
         """Between rebuilds: work the next one would otherwise do while the user waits."""
         self._plan.prepare()
+        self._settle_import()
+
+    def _settle_import(self) -> None:
+        """After an import that wrote files, the next one reads every source file the source
+        cache cannot skip (seconds on a large archive) before it settles: it runs now, so
+        that the next save of a content file replays its report. Files it writes (a source
+        saved meanwhile) reach the watcher as anyone's would."""
+        config = self.config
+        if self._import is not None or not config.import_.paths or self.state.problems:
+            return
+        from generator.importing.importer import import_configured
+
+        try:
+            with site_lock(config.path("cache"), "serve"):
+                seen = self._content.current(config.path("content"), ())
+                imported, problems = import_configured(config, self.clock(), None, seen)
+        except Exception:  # the next rebuild imports again, and says why
+            self._content.drop()
+            return
+        if imported.settled:
+            self._import = LastImport(config, imported, problems)
 
     def _imported(self, config: Config, imported: ImportReport, problems: list[Problem]) -> None:
         """Remember what the import wrote; print skipped records and warnings when they

@@ -9,7 +9,9 @@ import time
 from pathlib import Path
 
 from generator.core.config import load_config
+from generator.core.locking import site_lock
 from generator.importing.importer import import_configured
+from generator.preview.rebuild import Preview, ServeOptions
 from tests.support.preview import SUB_PATH_CONFIG, WAIT, Running
 from tests.support.sites import CLOCK, Site
 
@@ -22,8 +24,8 @@ def _with_sources(news: Site) -> None:
     news.write("sources/World/second.txt", "Ceasefire holds\nJune 11, 2025\n\nIt held.\n")
 
 
-def _hand(news: Site, title: str) -> None:
-    news.add("hand", title, "2025-06-12T10:00:00+00:00", url="https://example.org/hand")
+def _hand(news: Site, title: str) -> Path:
+    return news.add("hand", title, "2025-06-12T10:00:00+00:00", url="https://example.org/hand")
 
 
 def _stamps(news: Site) -> tuple[int, ...]:
@@ -50,7 +52,8 @@ def _page(news: Site, path: Path) -> str:
 
 def _nothing_left_to_import(news: Site) -> None:
     config = load_config(news.root / "digest.toml")
-    report, _ = import_configured(config, CLOCK)
+    with site_lock(config.path("cache"), "import"):  # as `digest import`: after the preview's
+        report, _ = import_configured(config, CLOCK)
     counts = report.counts()
     assert (counts["new"], counts["updated"]) == (0, 0), report.items
 
@@ -124,4 +127,31 @@ def test_what_changed_while_the_config_was_broken_is_not_forgotten(news: Site, s
     while running.raw("/news/")[0] != 200 and time.monotonic() < deadline:
         time.sleep(0.05)
     assert imported.is_file()
+    _nothing_left_to_import(news)
+
+
+def test_the_import_settles_while_the_preview_is_idle(news: Site) -> None:
+    """An import that wrote files is followed by one that reads the archive again before it
+    settles: the preview runs that one between rebuilds, so the next save of a content file
+    replays it instead of waiting for it."""
+    _with_sources(news)
+    _hand(news, "Written by hand")
+    config_path = news.root / "digest.toml"
+    preview = Preview(
+        config_path, load_config(config_path), "http://127.0.0.1:8000", ServeOptions(),
+        lambda: CLOCK, lambda *args, **kwargs: None,
+    )  # fmt: skip
+    preview.rebuild(None)  # the first import writes every article
+    preview.settle()
+    settled = _stamps(news)
+    assert preview.rebuild([str(_hand(news, "Retitled by hand"))])
+    assert _stamps(news) == settled  # its report replayed: the import did not run
+    source = news.write("sources/World/first.txt", FIRST.replace("Doha", "Oslo"))
+    preview.rebuild([str(source)])  # imported again: the article is updated
+    preview.settle()
+    settled = _stamps(news)
+    assert preview.rebuild([str(_hand(news, "Retitled again"))])
+    assert _stamps(news) == settled
+    page = preview.folder / _page(news, _imported(news, "Oslo"))[len("/news/") :] / "index.html"
+    assert "Talks resume in Oslo" in page.read_text()
     _nothing_left_to_import(news)
