@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import time
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -32,7 +32,9 @@ from generator.importing.source_cache import SettledBatch, forget_settled
 
 if TYPE_CHECKING:
     from generator.importing.content_cache import ContentCache
-    from generator.importing.stories import Story
+    from generator.importing.source_cache import SourceCache
+    from generator.importing.stories import FileStories, ReadTask, Story
+    from generator.importing.story_cache import StoryCache
 
 # The modules that read, resolve and place stories are imported where they are used: an
 # import with nothing to do (the usual case before a build) never loads them.
@@ -106,7 +108,8 @@ def _import_files(
     from generator.importing.content_cache import ContentCache
     from generator.importing.resolve import JUNK_TITLES, junk_keys, junk_pattern
     from generator.importing.source_cache import SourceCache
-    from generator.importing.stories import FileStories, ReadTask, read_all, read_file
+    from generator.importing.stories import read_all
+    from generator.importing.story_cache import StoryCache
 
     cache = config.path("cache")
     index = ContentCache(config.path("content"), cache, config.tz).load(content)
@@ -126,13 +129,18 @@ def _import_files(
     results = dict(zip((t[0] for t in todo), read_all(todo, options.jobs, progress), strict=True))
     fresh: dict[Path, FileStories] = {}
     replay: dict[Path, dict[str, Any]] = {}
+    unheld: list[Path] = []  # unchanged, but content/ does not hold their stories as read
     for task in tasks.values():
         result = results.get(task[0])
         entry = sources.entry(task[0]) if result is None else None
         if entry is not None and _still_imported(entry, index):
             replay[task[0]] = entry
+        elif result is not None:
+            fresh[task[0]] = result
         else:
-            fresh[task[0]] = result or read_file(None, (*task[:4], None))  # type: ignore[assignment]
+            unheld.append(task[0])
+    kept = StoryCache(cache).load()
+    fresh.update(_read_again(unheld, tasks, sources, kept, options.jobs))
     # A file read last time is replayed unread only when none of its stories meets another
     # record of this batch: duplicates, copies and repeated titles are resolved over all of
     # their records on every run, or the winner would depend on which file changed.
@@ -140,18 +148,17 @@ def _import_files(
     summaries += [list(s) for entry in replay.values() for s in entry["stories"]]
     repeated = junk_keys(summaries)
     counts = Counter(k for s in summaries for k in (s[1], s[5]))
-    again = [
-        path
-        for path, entry in replay.items()
-        if any(
+
+    def contested(found: Iterable[Sequence[str]]) -> bool:
+        return any(
             counts[s[1]] > 1 or counts[s[5]] > 1 or s[4] in repeated
-            or junk_pattern(s[6], patterns) for s in entry["stories"]
-        )
-    ]  # fmt: skip
-    redo: list[ReadTask] = [(*tasks[p][:4], None) for p in again]
-    for path, result in zip(again, read_all(redo, options.jobs, None), strict=True):
+            or junk_pattern(s[6], patterns) for s in found
+        )  # fmt: skip
+
+    again = [path for path, entry in replay.items() if contested(entry["stories"])]
+    for path in again:
         del replay[path]
-        fresh[path] = result  # type: ignore[assignment]
+    fresh.update(_read_again(again, tasks, sources, kept, options.jobs))
     stories: list[Story] = []
     for path in tasks:
         if path in replay:
@@ -186,7 +193,35 @@ def _import_files(
     if not options.dry_run:
         index.save()
         sources.save()
+        # The files the next run will resolve again: their stories kept, parsed.
+        kept.keep(f for f in fresh.values() if contested(s.summary for s in f[1]))
+        kept.save()
     return written
+
+
+def _read_again(
+    paths: list[Path],
+    tasks: dict[Path, ReadTask],
+    sources: SourceCache,
+    kept: StoryCache,
+    jobs: int | None,
+) -> dict[Path, FileStories]:
+    """The stories of unchanged files that must be resolved again: kept by the last run,
+    else read."""
+    from generator.importing.stories import read_all
+
+    found: dict[Path, FileStories] = {}
+    unread = []
+    for path in paths:
+        stories = kept.get(sources.hash_of(path))
+        if stories is None:
+            unread.append(path)
+        else:
+            found[path] = stories
+    redo: list[ReadTask] = [(*tasks[p][:4], None) for p in unread]
+    for path, result in zip(unread, read_all(redo, jobs, None), strict=True):
+        found[path] = result  # type: ignore[assignment]
+    return found
 
 
 def import_records(

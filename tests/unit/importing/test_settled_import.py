@@ -18,6 +18,7 @@ from generator.core.config import load_config
 from generator.importing.importer import ImportOptions, import_sources
 from generator.importing.report import ImportReport
 from generator.importing.source_cache import SETTLED_NAME
+from generator.importing.story_cache import CACHE_NAME as STORIES_NAME
 from tests.support.messy_archive import write_archive, write_html_records
 from tests.support.sites import run_digest
 
@@ -116,10 +117,24 @@ def test_content_edits_the_import_does_not_depend_on_replay_it(site, tmp_path):
     assert said(edited, site) == said(full, tmp_path / "full")
     assert edited.settled and tree(site / "content") == files
     assert run(site).items == edited.items  # saved under the new digest: replayed again
-    # An edit the import depends on (a title: the key that finds copies) is imported as before.
-    body.write_text(body.read_text("utf-8").replace("title: ", "title: Edited ", 1), "utf-8")
-    again = run(site)  # the files it must read are garbage now: each one fails
-    assert again.counts()["failed"] > edited.counts()["failed"]
+    # An edit the import depends on (a title: the key that finds copies) is imported again.
+    # The records it resolves again come parsed from the story cache: no file is opened,
+    # and it says what a full import of the real sources says.
+    for folder in site, tmp_path / "full":
+        body = folder / "content" / rel
+        body.write_text(body.read_text("utf-8").replace("title: ", "title: Edited ", 1), "utf-8")
+    (tmp_path / "full" / ".digest-cache" / STORIES_NAME).unlink()
+    replayed = (site / ".digest-cache" / SETTLED_NAME).stat().st_mtime_ns
+    again, full = run(site), run(tmp_path / "full")
+    assert (site / ".digest-cache" / SETTLED_NAME).stat().st_mtime_ns != replayed  # it ran
+    assert said(again, site) == said(full, tmp_path / "full")
+    assert tree(site / "content").keys() == tree(tmp_path / "full" / "content").keys()
+    (site / ".digest-cache" / STORIES_NAME).unlink()
+    body.write_text(body.read_text("utf-8").replace("title: Edited ", "title: ", 1), "utf-8")
+    body = site / "content" / rel
+    body.write_text(body.read_text("utf-8").replace("title: Edited ", "title: ", 1), "utf-8")
+    lost = run(site)  # without it, the files it must read are garbage: each one fails
+    assert lost.counts()["failed"] > again.counts()["failed"]
 
 
 def test_other_options_are_not_served_the_settled_report(site):
