@@ -65,7 +65,7 @@ class Preview:
         self.echo = echo
         self.folder = config.root / PREVIEW_DIR
         self.state = State(config.base_path)
-        self.written: list[str] = []  # content files the last rebuild's import wrote
+        self.written: list[str] = []  # content files this process's imports wrote, until taken
         self._import_notes: tuple[str, ...] = ()  # skipped records and warnings last shown
         self._warnings: tuple[str, ...] = ()  # the build's warnings last shown
         self._import: LastImport | None = None  # the last import, while it is settled
@@ -152,7 +152,8 @@ class Preview:
         """After an import that wrote files, the next one reads every source file the source
         cache cannot skip (seconds on a large archive) before it settles: it runs now, so
         that the next save of a content file replays its report. Files it writes (a source
-        saved meanwhile) reach the watcher as anyone's would."""
+        saved meanwhile: the watcher reports it, and the rebuild sees them in the held map)
+        are its own, taken by `take_written` like a rebuild's, so they never set off one."""
         config = self.config
         if self._import is not None or not config.import_.paths or self.state.problems:
             return
@@ -165,14 +166,13 @@ class Preview:
         except Exception:  # the next rebuild imports again, and says why
             self._content.drop()
             return
-        if imported.settled:
-            self._import = LastImport(config, imported, problems)
+        self._imported(config, imported, problems)
 
     def _imported(self, config: Config, imported: ImportReport, problems: list[Problem]) -> None:
         """Remember what the import wrote; print skipped records and warnings when they
         change, not on every rebuild (the site is built from the rest either way)."""
         content = config.path("content")
-        self.written = [
+        self.written += [  # until taken: a rebuild's and the idle import's, at start-up
             str(content / item.path)
             for item in imported.items
             if item.path and item.outcome in ("new", "updated")

@@ -213,6 +213,7 @@ class PreviewServer:
             if reload and self._loop is not None and not self._stop.is_set():
                 self._loop.add_callback(self.hub.reload)
             self.preview.settle()  # once the tabs are told
+            self.watcher.absorb(self.preview.take_written())  # its import's writes too
         self.watcher.close()
 
     def run(self) -> None:

@@ -143,15 +143,24 @@ def test_the_import_settles_while_the_preview_is_idle(news: Site) -> None:
     )  # fmt: skip
     preview.rebuild(None)  # the first import writes every article
     preview.settle()
+    first = preview.take_written()  # the watcher is told they are the preview's own
+    imported = sorted(str(p) for p in (news.root / "content").glob("*/*/*/*.md"))
+    assert len(imported) == 2 and sorted(first) == imported
     settled = _stamps(news)
     assert preview.rebuild([str(_hand(news, "Retitled by hand"))])
     assert _stamps(news) == settled  # its report replayed: the import did not run
     source = news.write("sources/World/first.txt", FIRST.replace("Doha", "Oslo"))
     preview.rebuild([str(source)])  # imported again: the article is updated
+    assert preview.take_written() == [str(_imported(news, "Oslo"))]
+    # Saved again before the idle import: that import writes it, as the preview's own.
+    news.write("sources/World/first.txt", FIRST.replace("Doha", "Bergen"))
+    preview.settle()
+    assert preview.take_written() == [str(_imported(news, "Bergen"))]
+    preview.rebuild([str(source)])  # the watcher reports the source
     preview.settle()
     settled = _stamps(news)
     assert preview.rebuild([str(_hand(news, "Retitled again"))])
     assert _stamps(news) == settled
-    page = preview.folder / _page(news, _imported(news, "Oslo"))[len("/news/") :] / "index.html"
-    assert "Talks resume in Oslo" in page.read_text()
+    page = preview.folder / _page(news, _imported(news, "Bergen"))[len("/news/") :] / "index.html"
+    assert "Talks resume in Bergen" in page.read_text()
     _nothing_left_to_import(news)
