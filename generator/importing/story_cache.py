@@ -2,7 +2,7 @@
 did not change: files whose stories meet another record of the batch (one story under two
 URLs, two versions, a repeated or junk title) or that content/ does not hold as they were
 read (a copy merged into another file, an older version). Parsing them again (JSON, HTML
-clean-up, Markdown escaping) was most of an import that was not replayed: a 20,000-record
+clean-up, Markdown escaping) was a third of an import that was not replayed: a 20,000-record
 archive has about 1,600 such files. They are kept here by the hash the source cache
 records for the file (its bytes and reading options), so an unchanged file is not even
 opened. Deleting it costs time, never correctness.
