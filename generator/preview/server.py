@@ -205,6 +205,8 @@ class PreviewServer:
 
     def _rebuild_forever(self) -> None:
         root = self.preview.config.root
+        self.preview.settle()  # the first build's leftovers, once the server listens
+        self.watcher.absorb(self.preview.take_written())
         while (files := self.watcher.wait(self._stop)) is not None:
             shown = _relative(files[0], root) if len(files) == 1 else f"{len(files)} files"
             self.preview.echo(f"Changed: {shown}; rebuilding")
@@ -264,7 +266,6 @@ def open_preview(
     echo(f"Building the preview into {preview.folder} ...")
     started = time.perf_counter()
     preview.rebuild()
-    preview.settle()
     watcher.absorb(preview.take_written())
     server = PreviewServer(preview, watcher, sockets)
     echo(f"Serving {server.url} (ready in {time.perf_counter() - started:.2f} s; Ctrl-C stops)")
