@@ -210,6 +210,11 @@ class Shown(_Walk[frozenset[str]]):
         return frozenset().union(*answers)
 
 
+def shown_by(context: Mapping[str, Any]) -> frozenset[str]:
+    """The URLs of every entry one context shows (ANY for an Article)."""
+    return Shown().context(context)
+
+
 def showing(contexts: Iterable[Mapping[str, Any]]) -> dict[str, list[int]]:
     """Each entry's URL (and ANY) with the numbers of the contexts that show it: built once
     for a plan a process keeps, it answers `Reach` for any marked set without a walk."""

@@ -365,8 +365,10 @@ def _build(
     marked = None  # the entries this build changed, when it plans what the last one did
     if changes is not None and last is not None:
         marked = marked_urls(catalog, changes.ids, last, outline)
-    # The held pages show the same links: found again the same, or not found again.
-    replan = held is None or (outline is not held.outline and outline != held.outline)
+    # The held pages show the links found again but for these entries' (by URL).
+    moved: set[str] = set()
+    if held is not None and outline is not held.outline:
+        moved = {url for url, linked in outline.items() if held.outline[url] != linked}
     report.timings["cluster"] = round(time.perf_counter() - clustering, 4)
     mark += time.perf_counter() - clustering  # the plan stage is timed without it
 
@@ -374,10 +376,12 @@ def _build(
         """Plan, fingerprint, render and write the pages; the number of outputs, and the
         plan when a process keeps it. A function of its own so that (otherwise) the page
         plan is let go before the search stage, which reuses its memory."""
-        if replan:
+        replaced = None  # the held pages planned again, by number
+        if held is None:
             pages = list(plan_pages(catalog, config, urls, options.now, links))
+        elif moved:
+            pages, replaced = held.relinked(links, moved, config, urls, options.now)
         else:
-            assert held is not None
             pages = held.pages
         if held is None or redate:
             feeds = plan_feeds(catalog, config, urls, options.now)
@@ -386,7 +390,7 @@ def _build(
         site = site_view(config, urls)
         statics = static_files(config)
         lists = filter_lists(catalog, urls) if config.search.enabled else []
-        if replan:  # the held plan's outputs were claimed once
+        if held is None:  # the held plan's outputs were claimed once
             claim_outputs(
                 pages,
                 [(rel, "a static file") for rel in [*statics, MARKER]]
@@ -409,10 +413,8 @@ def _build(
         fingerprinter = Fingerprinter(salt, keys, catalog.entries)
         kept = None
         if marked is not None:
-            if held is not None and not replan:
-                reach = held.reach(marked)
-            else:
-                reach = reached(pages, feeds, marked)
+            # (A held page shows other links only if it shows a moved entry: marked.)
+            reach = held.reach(marked) if held is not None else reached(pages, feeds, marked)
             if redate:
                 reach.update(range(len(pages), len(paths)))
             kept = kept_fingerprints(paths, previous, reach)
@@ -477,7 +479,7 @@ def _build(
             return len(planned), None
         unsaved = ("", options.now)  # the stamp is set once saved
         plan = Plan(cache_site, unsaved, catalog, links, outline, pages, feeds, record, site_basis)
-        return len(planned), plan.succeeding(held)
+        return len(planned), plan.succeeding(held, replaced)
 
     outputs, plan = write_pages()
     if options.search:

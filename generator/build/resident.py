@@ -12,16 +12,19 @@ preview's folder is its own. Any other change, or a build that fails, drops the 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from generator.build.build_cache import LinksOutline, PageRecord, PlanStamp
-from generator.build.delta import ANY, showing
+from generator.build.delta import ANY, showing, shown_by
 from generator.content.article import Article
+from generator.core.config import Config
 from generator.site.catalog import Catalog, local_updated
 from generator.site.feeds import Feed
 from generator.site.outputs import Page
+from generator.site.pages import relinked
 from generator.site.related import Links
+from generator.site.urls import Urls
 
 
 @dataclass
@@ -38,6 +41,7 @@ class Plan:
     record: dict[str, PageRecord]  # the page records it saved
     sitemap: str  # the sitemap's basis (sitemap.basis)
     _shown: dict[str, list[int]] | None = field(default=None, repr=False)
+    _place: dict[str, int] | None = field(default=None, repr=False)  # page number by URL
 
     def holds(self, site: str, basis: PlanStamp | None) -> bool:
         """Whether this is the plan of the stamp a contents-only build starts from."""
@@ -69,10 +73,31 @@ class Plan:
             found.update(shown.get(url, ()))
         return found
 
-    def succeeding(self, held: Plan | None) -> Plan:
-        """This plan, with the held one's index when it rendered from the same pages."""
-        if held is not None and held.pages is self.pages:
-            self._shown = held._shown
+    def relinked(
+        self, links: Links, moved: set[str], config: Config, urls: Urls, now: dt.datetime
+    ) -> tuple[list[Page], list[int]]:
+        """The pages with the entries `moved` given their new `links` (pages.relinked), and
+        the numbers of the pages planned again."""
+        if self._place is None:
+            self._place = {p.url: i for i, p in enumerate(self.pages)}
+        return relinked(self.pages, self._place, self.catalog, config, urls, now, links, moved)
+
+    def succeeding(self, held: Plan | None, replaced: Sequence[int] | None) -> Plan:
+        """This plan, with the held one's index when it rendered from the same pages, or
+        from them with the pages `replaced` planned again (`relinked`): the index is then
+        brought up to date for those alone, and the held plan, let go, gives it up."""
+        if held is None or (held.pages is not self.pages and replaced is None):
+            return self
+        self._place = held._place
+        shown = held._shown
+        if shown is not None:
+            for i in replaced or ():
+                before, after = shown_by(held.pages[i].context), shown_by(self.pages[i].context)
+                for url in before - after:
+                    shown[url].remove(i)
+                for url in after - before:
+                    shown.setdefault(url, []).append(i)
+        self._shown = shown
         return self
 
 

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from typing import Any, cast
 
 from generator.core.config import Config
 from generator.site.catalog import Catalog, Day, Entry, Group
@@ -92,6 +93,11 @@ def _neighbours(entries: tuple[Entry, ...], i: int) -> tuple[Entry | None, Entry
     return older, newer
 
 
+def _links_of(links: Links, url: str) -> dict[str, tuple[Entry, ...]]:
+    """What an article page shows of the story links: its story's other reports, its related."""
+    return {"also": links.also.get(url, ()), "related": links.related.get(url, ())}
+
+
 def plan_pages(
     catalog: Catalog,
     config: Config,
@@ -141,11 +147,12 @@ def plan_pages(
         ref = Ref(topic.name, topic.slug)  # not the whole group: its other members don't show
         for i, entry in enumerate(topic.entries):
             older, newer = _neighbours(topic.entries, i)
+            shows = _links_of(links, entry.url)
             yield _page(
                 urls, "article", entry.url, "article.html",
                 ArticleContext(
                     entry=entry, topic=ref, older=older, newer=newer,
-                    also=links.also.get(entry.url, ()), related=links.related.get(entry.url, ()),
+                    also=shows["also"], related=shows["related"],
                 ),
             )  # fmt: skip
 
@@ -157,3 +164,41 @@ def plan_pages(
         yield _page(urls, "search", urls.search(), "search.html", search)
     yield _page(urls, "404", urls.page("404.html"), "404.html", NoContext())
     yield _page(urls, "robots", urls.page("robots.txt"), "robots.txt", NoContext())
+
+
+def relinked(
+    pages: list[Page],
+    place: Mapping[str, int],
+    catalog: Catalog,
+    config: Config,
+    urls: Urls,
+    now: dt.datetime | None,
+    links: Links,
+    moved: Iterable[str],
+) -> tuple[list[Page], list[int]]:
+    """`pages` (plan_pages' for this catalog) as plan_pages would plan them with `links`,
+    when only the entries `moved` (by URL) have other links: only the home page, their
+    article pages and their days' pages show links, so only those are planned again (a
+    new title at 34,000 articles: milliseconds instead of a second of planning). `place`:
+    each page's number by URL. Returns the pages and the numbers of those replaced."""
+    fresh = list(pages)
+    replaced: list[int] = []
+
+    def put(url: str, context: Mapping[str, Any]) -> None:
+        i = place[url]
+        old = fresh[i]
+        fresh[i] = Page(old.kind, old.url, old.output, old.template, cast(PageContext, context))
+        replaced.append(i)
+
+    def context(url: str) -> Mapping[str, Any]:
+        return cast(Mapping[str, Any], pages[place[url]].context)
+
+    put(urls.home(), front_page(catalog, config, now, links.also))
+    days: set[str] = set()
+    for url in sorted(moved):  # each entry's page is its URL
+        put(url, {**context(url), **_links_of(links, url)})
+        days.add(urls.day(context(url)["entry"].day))
+    for url in sorted(days):
+        stories, also = day_stories(context(url)["day"], links.also)
+        put(url, {**context(url), "stories": stories, "also": also})
+    return fresh, replaced

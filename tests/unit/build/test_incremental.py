@@ -507,10 +507,42 @@ def test_a_process_that_keeps_its_plan_builds_as_a_clean_build(site, tmp_path, c
     assert not planned  # the first build's plan, held
     EDITS[change](site)
     report = site.build(articles=articles, plan=plan, search=False)
-    # A new title or summary that changes other pages' story links or related articles (as
-    # both do here) has those planned again; a list item or a new `updated` changes no links.
-    assert (not planned) == (change in {"edit_list_item", "edit_updated"})
+    # A change of contents alone is never planned again, not even a new title or summary
+    # that moves story links or related articles (as both do here): the held pages that
+    # show those are (pages.relinked).
+    assert (not planned) == (change in CONTENTS_ONLY)
     assert (report.fingerprinted < report.pages + report.feeds) == (change in CONTENTS_ONLY)
+    assert site.snapshot() == clean_build(site, tmp_path, search=False)
+
+
+def test_a_held_plan_whose_links_moved_still_finds_the_pages_that_show_an_entry(
+    site, tmp_path, monkeypatch
+):
+    """A new title that moves story links re-plans only the pages that show links, and brings
+    the held index of which pages show which entry up to date for those: the next edit of
+    an article now listed on another's page ("Also reported by") re-renders that page,
+    with no walk of the whole plan in either build."""
+    populate(site)
+    articles, plan = loader.ArticleMemo(), PlanMemo()
+    site.build(articles=articles, plan=plan, search=False)
+    _fix_a1(site)
+    site.build(articles=articles, plan=plan, search=False)
+    plan.prepare()
+    monkeypatch.setattr(resident, "showing", lambda contexts: pytest.fail("walked again"))
+    monkeypatch.setattr(build, "reached", lambda *a: pytest.fail("walked again"))
+    EDITS["retitle_joins_cluster"](site)  # a4 is now Dawn's first report of the SBP story
+    report = site.build(articles=articles, plan=plan, search=False)
+    assert report.fingerprinted < report.pages + report.feeds
+    assert site.snapshot() == clean_build(site, tmp_path, search=False)
+    sbp2 = next(
+        p for p in site.snapshot() if p.endswith("/index.html") and "state-bank-maintains" in p
+    )
+    assert "story-4" in site.read(sbp2)  # APP's report lists a4, not sbp1, as Dawn's
+    site.add("a4", STORY[0][2] + " again", "2025-03-01T12:00:00+00:00", SBP, topic="Sport",
+             source="Dawn", url="https://news.example/4", slug="story-4")  # fmt: skip
+    report = site.build(articles=articles, plan=plan, search=False)
+    assert report.fingerprinted < report.pages + report.feeds
+    assert STORY[0][2] + " again" in site.read(sbp2)
     assert site.snapshot() == clean_build(site, tmp_path, search=False)
 
 
