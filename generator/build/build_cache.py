@@ -28,6 +28,7 @@ from typing import Any
 from generator import __version__
 from generator.content.article import Article, LazyText
 from generator.core.errors import DigestError, Problem
+from generator.site.related import Outline
 
 SCHEMA = "8"
 _TABLES = """
@@ -48,8 +49,7 @@ _META = [name for name in _FIELDS if name != "body_html"]
 _DATES = (_META.index("date"), _META.index("updated"))
 _EXTRA, _PATH = _META.index("extra"), _META.index("source_path")
 PageRecord = tuple[str, int, int, str]  # fingerprint, size, mtime_ns, content hash
-# entry URL → (its story's other reports' URLs, its related articles' URLs)
-LinksOutline = dict[str, tuple[tuple[str, ...], tuple[str, ...]]]
+LinksOutline = Outline
 
 
 @dataclasses.dataclass(frozen=True)

@@ -14,7 +14,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from operator import attrgetter
@@ -26,6 +26,8 @@ POOL = 30
 MOST = 5
 FEWEST = 3
 BLOCK = 200  # a topic's articles are ranked, and remembered, this many at a time
+# entry URL → (its story's other reports' URLs, its related articles' URLs)
+Outline = dict[str, tuple[tuple[str, ...], tuple[str, ...]]]
 
 
 def _add(chosen: list[Entry], taken: set[str], candidates: Sequence[Entry], upto: int) -> None:
@@ -112,22 +114,35 @@ def find_related(
     words: Mapping[str, str],
     also: Mapping[str, tuple[Entry, ...]],
     known: Mapping[str, str] | None = None,
-) -> tuple[dict[str, tuple[Entry, ...]], dict[str, str]]:
+    previous: Links | None = None,
+) -> tuple[dict[str, tuple[Entry, ...]], dict[str, str], set[str]]:
     """Entry URL → its related articles, best first; never itself nor its story's other
     reports (the page lists those as "Also reported by"). And a memo for the next build:
     a block of a topic whose inputs are as in `known` (the last build's memo) is not ranked
     again. Blocks are counted from a topic's oldest article, so today's articles change
     only each topic's newest block, and an edit the one or two blocks that read it.
-    `terms` and `words` (the same terms spelled out) are find_stories'."""
+    `terms` and `words` (the same terms spelled out) are find_stories'. `previous`: the
+    links of the last build of this very catalog (a process that keeps its plan), whose
+    lists a block with the same inputs takes as they are, not decoded from the memo.
+    Also returns the URLs whose lists were not taken from `previous`."""
     position = {e.url: i for i, e in enumerate(catalog.entries)}
     by_url = {e.url: e for e in catalog.entries}
     related: dict[str, tuple[Entry, ...]] = {}
     memo: dict[str, str] = {}
+    fresh: set[str] = set()
+    kept = previous.memo if previous is not None else {}
     for topic in catalog.topics:
         entries = list(topic.entries[::-1])  # oldest first
         for first in range(0, len(entries), BLOCK):
             block = range(first, min(first + BLOCK, len(entries)))
             key = _block_key(entries, block, catalog, position, words, also)
+            urls = [e.url for e in entries[block.start : block.stop]]
+            text = kept.get(key)
+            if text:
+                assert previous is not None
+                related.update((url, previous.related[url]) for url in urls)
+                memo[key] = text
+                continue
             text = (known or {}).get(key)
             if text:
                 lists = [tuple(map(by_url.__getitem__, urls)) for urls in json.loads(text)]
@@ -135,9 +150,9 @@ def find_related(
                 lists = _related_in(entries, block, catalog, position, terms, also)
                 text = json.dumps([[e.url for e in chosen] for chosen in lists])
             memo[key] = text
-            urls = [e.url for e in entries[block.start : block.stop]]
             related.update(zip(urls, lists, strict=True))
-    return related, memo
+            fresh.update(urls)
+    return related, memo, fresh
 
 
 @dataclass(frozen=True)
@@ -147,15 +162,25 @@ class Links:
     also: dict[str, tuple[Entry, ...]]  # entry URL → its story's reports by other sources
     related: dict[str, tuple[Entry, ...]]  # entry URL → its related articles
     memo: dict[str, str] = field(default_factory=dict)  # for the next build's `known`
+    # The URLs whose related lists were found again rather than taken from the `previous`
+    # Links given to link_articles; None when none was given.
+    fresh: set[str] | None = field(default=None, compare=False)
 
-    def outline(self) -> dict[str, tuple[tuple[str, ...], tuple[str, ...]]]:
+    def outline(self, previous: Outline | None = None) -> Outline:
         """Entry URL → (its `also` URLs, its `related` URLs): what a later build compares
-        its own links with, or rebuilds them from (`outlined`), as plain data."""
+        its own links with, or rebuilds them from (`outlined`), as plain data. `previous`:
+        the outline of the Links given to link_articles, of which only the entries whose
+        lists were found again are outlined again (a block's key holds its entries' `also`:
+        an entry whose story's reports changed is one of those)."""
         also, empty, url_of = self.also, (), attrgetter("url")
-        return {
-            url: (tuple(map(url_of, also.get(url, empty))), tuple(map(url_of, chosen)))
-            for url, chosen in self.related.items()
-        }
+        urls: Iterable[str] = self.related
+        found: Outline = {}
+        if previous is not None and self.fresh is not None:
+            found, urls = dict(previous), self.fresh
+        for url in urls:
+            chosen = self.related[url]
+            found[url] = (tuple(map(url_of, also.get(url, empty))), tuple(map(url_of, chosen)))
+        return found
 
 
 def outlined(
@@ -178,9 +203,12 @@ def link_articles(
     keys: Mapping[str, str] | None = None,
     known: Mapping[str, str] | None = None,
     jobs: int = 1,
+    previous: Links | None = None,
 ) -> Links:
     """Story clusters, then related articles (which leave out a story's other reports);
-    `keys`, `known` and `jobs` (worker processes) as find_stories takes them."""
+    `keys`, `known` and `jobs` (worker processes) as find_stories takes them, `previous`
+    as find_related does."""
     stories = find_stories(catalog, keys, known, jobs)
-    related, memo = find_related(catalog, stories.terms, stories.words, stories.also, known)
-    return Links(stories.also, related, stories.memo | memo)
+    terms, words, also = stories.terms, stories.words, stories.also
+    related, memo, fresh = find_related(catalog, terms, words, also, known, previous)
+    return Links(also, related, stories.memo | memo, fresh if previous is not None else None)

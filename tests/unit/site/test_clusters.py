@@ -324,3 +324,29 @@ def test_workers_link_the_same_stories_as_one_process() -> None:
     again = find_stories(catalog(*edited), keys, alone.memo, jobs=2)
     clean = find_stories(catalog(*edited), keys)
     assert (again.also, again.terms, again.memo) == (clean.also, clean.terms, clean.memo)
+
+
+def test_the_last_links_of_the_same_catalog_give_what_ranking_again_gives(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A process that keeps its plan changes articles in their entries and passes its last
+    Links: blocks whose inputs are unchanged take those lists as they are, the others are
+    ranked again, and the outline patched from the last one equals one made whole."""
+    monkeypatch.setattr(related_module, "BLOCK", 12)
+    world = [art(100 + i, *f, hours=i, topic="World") for i, f in enumerate(FILLER)]
+    articles = _topic_articles(84) + world
+    keys = {a.id: f"k{a.id}" for a in articles}
+    cat = catalog(*articles)
+    first = link_articles(cat, keys)
+    outline = first.outline()
+    for n, title in [(40, "Court sentence petition bail number 13"), (41, "Court appeal 99")]:
+        entry = next(e for e in cat.entries if e.article.id == f"id{n}")
+        object.__setattr__(entry, "article", replace(entry.article, title=title))
+        keys[f"id{n}"] = f"edited {n}"
+    again = link_articles(cat, keys, first.memo, previous=first)
+    clean = link_articles(cat, keys)
+    assert (again.related, again.also, again.memo) == (clean.related, clean.also, clean.memo)
+    assert again.outline(outline) == clean.outline()
+    moved = {url for url, links in clean.outline().items() if outline[url] != links}
+    assert moved and again.fresh is not None and moved <= again.fresh
+    assert len(again.fresh) < len(clean.related) / 2  # most blocks taken as they were
