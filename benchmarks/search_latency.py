@@ -24,12 +24,17 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urlencode
 
 from benchmarks.measure import use_this_checkout
 from tests.support.corpus import generate
 from tests.support.sites import CHROMIUM_ARGS, served_under
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Page
 
 WORDS = ["budget", "cricket", "inflation", "hospital", "rupee", "flood"]
 # the results list names the query it shows (data-query), the status ends "found." when done
@@ -50,7 +55,7 @@ def build(articles: int, folder: Path) -> Path:
     return root
 
 
-def timed(page, query: dict[str, str], act) -> tuple[float, float]:
+def timed(page: Page, query: dict[str, str], act: Callable[[], object]) -> tuple[float, float]:
     """Milliseconds from `act()` to the first results of `query`, and to all of them."""
     wanted = urlencode(query)
     act()
@@ -61,7 +66,7 @@ def timed(page, query: dict[str, str], act) -> tuple[float, float]:
     return first, (time.monotonic() - started) * 1000
 
 
-def ask(page, query: dict[str, str]) -> None:
+def ask(page: Page, query: dict[str, str]) -> None:
     """As a reader: types the words (30 ms between keys), or chooses the topic and source."""
     if "q" in query:
         page.locator("#search-q").type(query["q"], delay=30)

@@ -31,11 +31,16 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from benchmarks.measure import use_this_checkout
 from tests.support import corpus
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Page
 
 REPO = Path(__file__).resolve().parent.parent
 CHROMIUM_ARGS = [
@@ -117,8 +122,8 @@ def imported_page(root: Path, record: Path) -> str:
         text = path.read_text(encoding="utf-8")
         if f"url: {link}\n" in text:
             slug = re.search(r"^slug: (.+)$", text, re.MULTILINE)
-            day = path.parent.relative_to(root / "content").as_posix()
-            return f"{day}/{slug[1] if slug else path.stem}/"
+            folder = path.parent.relative_to(root / "content").as_posix()
+            return f"{folder}/{slug[1] if slug else path.stem}/"
     raise SystemExit(f"no content file was imported from {record}")
 
 
@@ -180,7 +185,14 @@ class Run:
     built: str
 
 
-def time_edits(serve: Serve, page, path: Path, edit, check, runs: int) -> list[Run]:
+def time_edits(
+    serve: Serve,
+    page: Page,
+    path: Path,
+    edit: Callable[[int], str],
+    check: Callable[[int], None],
+    runs: int,
+) -> list[Run]:
     """`runs` saves of `path` (edit(run) gives its new text), each timed to the tab's reload;
     check(run) waits until the reloaded page shows the change."""
     found = []
