@@ -96,9 +96,15 @@ def marked_urls(
     if old.keys() != new.keys():
         return None
     marked = {e.url for e in catalog.entries if e.article.id in ids}
-    if old is not new:
-        marked.update(url for url, links in new.items() if old[url] != links)
+    marked.update(moved_links(old, new))
     return marked
+
+
+def moved_links(old: LinksOutline, new: LinksOutline) -> set[str]:
+    """The URLs whose story links differ between two outlines of the same entries."""
+    if old is new:
+        return set()
+    return {url for url, links in new.items() if old[url] != links}
 
 
 class _Walk(Generic[T]):

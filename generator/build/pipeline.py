@@ -26,6 +26,7 @@ from generator.build.delta import (
     content_changes,
     kept_fingerprints,
     marked_urls,
+    moved_links,
     previous_names,
     reached,
 )
@@ -369,9 +370,7 @@ def _build(
     if changes is not None and last is not None:
         marked = marked_urls(catalog, changes.ids, last, outline)
     # The held pages show the links found again but for these entries' (by URL).
-    moved: set[str] = set()
-    if held is not None and outline is not held.outline:
-        moved = {url for url, linked in outline.items() if held.outline[url] != linked}
+    moved = moved_links(held.outline, outline) if held is not None else set()
     report.timings["cluster"] = round(time.perf_counter() - clustering, 4)
     mark += time.perf_counter() - clustering  # the plan stage is timed without it
 
