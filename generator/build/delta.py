@@ -27,11 +27,11 @@ from generator.build.loader import Loaded, Scanned
 from generator.content.article import Article
 from generator.site.catalog import Catalog, Day, Entry, Group
 from generator.site.feeds import Feed
-from generator.site.outputs import Page
+from generator.site.outputs import MadeFile, Page
 
 # What the catalog, the page plan and the clock's reach (plan_expiry) read of an article:
 # a change to any of these may move it between pages. (The made files, sitemap and search
-# lists, are checked by their own bases on every build.)
+# lists, are checked by their own bases: `kept_bases`.)
 PLACING = (
     "date", "id", "slug", "topic", "topic_slug", "source_path", "tags", "source",
     "source_slug", "draft", "date_only",
@@ -253,3 +253,20 @@ def kept_fingerprints(
         record = previous.get(path)
         kept.append(None if record is None or i in reach else record[0])
     return kept
+
+
+def kept_bases(
+    made: Iterable[MadeFile], previous: Mapping[str, PageRecord], marked: set[str]
+) -> dict[str, str]:
+    """The basis fingerprints known without digesting: those of the made files whose basis
+    is a tuple of entries (a search list's) none of them marked. Such a list holds the same
+    entries as the last build's (their places are the same), each with the same content
+    key; 670 lists at 32,000 articles, a tenth of a second to digest."""
+    reach = Reach(marked)
+    return {
+        f.path: record[0]
+        for f in made
+        if type(f.basis) is tuple
+        and (record := previous.get(f.path)) is not None
+        and not reach.shows(f.basis)
+    }

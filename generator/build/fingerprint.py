@@ -24,14 +24,19 @@ _SHORT = 64  # an inner text up to this long is kept as it is rather than hashed
 class Fingerprinter:
     """Digests values; objects shared by many pages (groups, days) are digested once."""
 
-    def __init__(self, salt: str, article_keys: dict[str, str], entries: Iterable[Entry] = ()):
+    def __init__(
+        self,
+        salt: str,
+        article_keys: dict[str, str],
+        entries: Iterable[Entry] = (),
+        stamps: dict[str, str] | None = None,
+    ):
         self.salt = self._hash(salt)  # hashed once, not with every page
         self.article_keys = article_keys  # article id → content key
         # Each of the catalog's `entries` (one per URL) digested once, not on every page
-        # listing it: its article's content key and its URL.
-        self._stamps = {
-            e.url: key + e.url for e in entries if (key := article_keys.get(e.article.id))
-        }
+        # listing it: its article's content key and its URL (`entry_stamps`). A process
+        # that keeps its plan keeps them, and gives them here brought up to date.
+        self.stamps = entry_stamps(entries, article_keys) if stamps is None else stamps
         self._memo: dict[int, str] = {}
         self._keep: list[Any] = []  # keep memoised objects alive so ids stay unique
         self._fields: dict[type, tuple[str, ...]] = {}  # dataclasses.fields is slow
@@ -49,7 +54,7 @@ class Fingerprinter:
     def _digest(self, value: Any) -> str:
         kind = type(value)
         if kind is Entry:  # hot: one per listed article; local times follow from the key's zone
-            stamp = self._stamps.get(value.url)
+            stamp = self.stamps.get(value.url)
             if stamp is not None:
                 return stamp
             key = self.article_keys.get(value.article.id)
@@ -94,7 +99,7 @@ class Fingerprinter:
 
     def _entries(self, entries: tuple[Entry, ...]) -> str:
         """What `_digest` gives each of a tuple of entries, joined, without a call per entry."""
-        stamps = self._stamps
+        stamps = self.stamps
         try:
             return _SEP.join([stamps[e.url] for e in entries])
         except (KeyError, AttributeError):  # not the catalog's, or not all entries
@@ -102,6 +107,12 @@ class Fingerprinter:
 
 
 SCALARS = frozenset({type(None), str, int, float, bool})
+
+
+def entry_stamps(entries: Iterable[Entry], article_keys: Mapping[str, str]) -> dict[str, str]:
+    """What the Fingerprinter digests each entry to: its article's content key and its URL
+    (none for an article without a key)."""
+    return {e.url: key + e.url for e in entries if (key := article_keys.get(e.article.id))}
 
 
 def files_digest(folders: list[Path]) -> str:

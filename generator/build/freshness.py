@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -55,8 +55,6 @@ class FingerprintState:
     previous: dict[str, PageRecord]
     # each output's fingerprint when known without digesting (build/delta.py), else None
     kept: list[str | None] | None = None
-    # the kept outputs' files are as the last build left them (build/resident.py): no stat
-    trusted: bool = False
 
 
 def _same_content(path: Path, known: str) -> bool:
@@ -67,19 +65,19 @@ def _same_content(path: Path, known: str) -> bool:
         return False
 
 
-def _fingerprint_slice(state: FingerprintState, share: range) -> tuple[range, list, dict, list]:
+def _fingerprint_slice(
+    state: FingerprintState, share: Sequence[int]
+) -> tuple[Sequence[int], list, dict, list]:
     """Fingerprints of the outputs numbered in `share` (pages first, then feeds), their
     files' stats, and the outputs whose stat changed but whose bytes are what the last
     build wrote (a restored cache on a fresh checkout: every mtime is new)."""
     n_pages, fingerprints, paths = len(state.pages), [], []
-    kept, trusted = state.kept, {}
+    kept = state.kept
     for i in share:
         given = kept[i] if kept is not None else None
         if given is not None:
             fingerprints.append(given)
             paths.append(state.pages[i].output if i < n_pages else state.feeds[i - n_pages].path)
-            if state.trusted:
-                trusted[paths[-1]] = state.previous[paths[-1]][1:3]
         elif i < n_pages:
             page = state.pages[i]
             fingerprints.append(state.fingerprinter.page(page.context, page.kind + page.template))
@@ -88,9 +86,7 @@ def _fingerprint_slice(state: FingerprintState, share: range) -> tuple[range, li
             feed = state.feeds[i - n_pages]
             fingerprints.append(state.fingerprinter.page({"feed": feed}, "feed"))
             paths.append(feed.path)
-    stats = trusted
-    if state.output:
-        stats.update(live_files(state.output, [p for p in paths if p not in trusted]))
+    stats = live_files(state.output, paths) if state.output else {}
     verified = []
     for path, fingerprint in zip(paths, fingerprints, strict=True):
         known, live = state.previous.get(path), stats.get(path)
@@ -99,6 +95,16 @@ def _fingerprint_slice(state: FingerprintState, share: range) -> tuple[range, li
             if _same_content(state.output / path, known[3]):
                 verified.append(path)
     return share, fingerprints, stats, verified
+
+
+def fingerprint_reached(
+    state: FingerprintState, numbers: Sequence[int]
+) -> tuple[list[str], dict[str, tuple[int, int]], set[str]]:
+    """As fingerprint_outputs, for the outputs `numbers` alone (a process that keeps its plan
+    trusts the others' files and records): their fingerprints, in that order, stats and
+    files verified by content."""
+    _, fingerprints, stats, verified = _fingerprint_slice(state, numbers)
+    return fingerprints, stats, set(verified)
 
 
 def fingerprint_outputs(
@@ -118,6 +124,7 @@ def fingerprint_outputs(
     for share, found, seen, same in fork_map(
         _fingerprint_slice, state, shares, jobs, chunksize=1, share=True
     ):
+        assert isinstance(share, range)
         fingerprints[share.start : total : share.step] = found
         stats.update(seen)
         verified.update(same)
@@ -126,22 +133,21 @@ def fingerprint_outputs(
 
 def stale_outputs(
     paths: list[str],
+    numbers: Sequence[int],
     fingerprints: list[str],
     previous: dict[str, PageRecord],
     live: dict[str, tuple[int, int]],
     verified: set[str],
     hashes: dict[str, str],
 ) -> list[int]:
-    """The outputs to render (by number): those whose fingerprint or file is not what the
-    last build recorded; the others' content hashes go in `hashes`."""
+    """Of the outputs `numbers` (with their `fingerprints`, in that order), those to render:
+    whose fingerprint or file is not what the last build recorded; the others' content
+    hashes go in `hashes`."""
     todo = []
-    for i, path in enumerate(paths):
+    for i, fingerprint in zip(numbers, fingerprints, strict=True):
+        path = paths[i]
         known = previous.get(path)
-        if (
-            known
-            and known[0] == fingerprints[i]
-            and (known[1:3] == live.get(path) or path in verified)
-        ):
+        if known and known[0] == fingerprint and (known[1:3] == live.get(path) or path in verified):
             hashes[path] = known[3]
         else:
             todo.append(i)
@@ -155,15 +161,22 @@ def stale_made(
     fingerprinter: Fingerprinter,
     output: Path,
     hashes: dict[str, str],
+    kept: Mapping[str, str],
 ) -> tuple[list[OutputFile], dict[str, str]]:
     """The files made by code whose bytes differ from the live file's, made one at a time
-    (only those are kept), and each one's basis fingerprint for its record; a file whose
-    basis and stat are as recorded is not made at all. Content hashes go in `hashes`."""
+    (only those are kept), and each one's basis fingerprint for its record (`kept`: those
+    known without digesting); a file whose basis and stat are as recorded is not made at
+    all. Content hashes go in `hashes`."""
     stale: list[OutputFile] = []
     bases: dict[str, str] = {}
     for f in made:
         known = previous.get(f.path)
-        bases[f.path] = "" if f.basis is None else fingerprinter.page({"basis": f.basis}, "made")
+        if f.basis is None:
+            bases[f.path] = ""
+        elif (basis := kept.get(f.path)) is not None:
+            bases[f.path] = basis
+        else:
+            bases[f.path] = fingerprinter.page({"basis": f.basis}, "made")
         if known and bases[f.path] and known[:3] == (bases[f.path], *live.get(f.path, ())):
             hashes[f.path] = known[3]
             continue

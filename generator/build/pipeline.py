@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import gc
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -24,6 +25,7 @@ from generator.build.build_cache import (
 )
 from generator.build.delta import (
     content_changes,
+    kept_bases,
     kept_fingerprints,
     marked_urls,
     moved_links,
@@ -34,6 +36,7 @@ from generator.build.fingerprint import Fingerprinter, files_digest
 from generator.build.freshness import (
     FingerprintState,
     fingerprint_outputs,
+    fingerprint_reached,
     live_files,
     plan_expiry,
     plan_key,
@@ -349,13 +352,13 @@ def _build(
     held = None
     if changes is not None and resident is not None and resident.holds(cache_site, basis):
         held = resident
+    keys = {a.id: loaded.keys[str(a.source_path)] for a in articles}
     if held is not None:
         assert changes is not None
-        held.put(articles, changes.ids, config.tz)
+        held.put(articles, changes.ids, config.tz, keys)
         catalog = held.catalog
     else:
         catalog = make_catalog(select(articles, options), config.tz, urls)
-    keys = {a.id: loaded.keys[str(a.source_path)] for a in articles}
     clustering = time.perf_counter()
     last = None  # the last build's links, when this one plans what it did
     if changes is not None:
@@ -412,20 +415,33 @@ def _build(
             previous = held.record
         else:
             previous = cache.pages(cache_site) if cache is not None else {}
-        fingerprinter = Fingerprinter(salt, keys, catalog.entries)
+        stamps = held.stamps if held is not None else None
+        fingerprinter = Fingerprinter(salt, keys, catalog.entries, stamps)
+        # A held plan's outputs that no change reaches are as this process wrote them: only
+        # the others are digested, `stat`ed and recorded again. (With no contents changed,
+        # this build runs because an output changed: every file is `stat`ed.)
+        trusted = held is not None and bool(changes and changes.ids)
         kept = None
+        numbers: Sequence[int] = range(len(paths))  # the outputs digested
         if marked is not None:
             # (A held page shows other links only if it shows a moved entry: marked.)
             reach = held.reach(marked) if held is not None else reached(pages, feeds, marked)
             if redate:
                 reach.update(range(len(pages), len(paths)))
-            kept = kept_fingerprints(paths, previous, reach)
+            if trusted:
+                reach.update(i for i, path in enumerate(paths) if path not in previous)
+                numbers = sorted(reach)
+            else:
+                kept = kept_fingerprints(paths, previous, reach)
         fingerprint_state = FingerprintState(
-            fingerprinter, pages, feeds, output if previous else None, previous, kept,
-            trusted=held is not None and bool(changes and changes.ids),  # else: why build?
-        )  # fmt: skip
-        report.fingerprinted = len(paths) if kept is None else kept.count(None)
-        fingerprints, live, verified = fingerprint_outputs(fingerprint_state, options.jobs)
+            fingerprinter, pages, feeds, output if previous else None, previous, kept
+        )
+        if trusted:
+            report.fingerprinted = len(numbers)
+            fingerprints, live, verified = fingerprint_reached(fingerprint_state, numbers)
+        else:
+            report.fingerprinted = len(paths) if kept is None else kept.count(None)
+            fingerprints, live, verified = fingerprint_outputs(fingerprint_state, options.jobs)
         planned = set(paths) | set(others)
         if previous:
             live.update(live_files(output, others))
@@ -435,12 +451,14 @@ def _build(
                 p: s for p, s in existing_files(output).items() if not p.startswith(INDEX + "/")
             }
         hashes: dict[str, str] = {}  # content hash of each output, for its page record
-        todo = stale_outputs(paths, fingerprints, previous, live, verified, hashes)
-        stale, bases = stale_made(made, previous, live, fingerprinter, output, hashes)
+        todo = stale_outputs(paths, numbers, fingerprints, previous, live, verified, hashes)
+        known = kept_bases(made, previous, marked) if marked is not None else {}
+        stale, bases = stale_made(made, previous, live, fingerprinter, output, hashes, known)
         lap("fingerprint")
 
         report.articles, report.pages, report.rendered = len(catalog.entries), len(pages), len(todo)
-        if not todo and not stale and planned == set(live):
+        removed = sorted(set(live) - planned)
+        if not todo and not stale and not removed:  # (a planned file not live is stale)
             report.unchanged = len(planned)
         else:
             staging = Staging(output)
@@ -460,7 +478,6 @@ def _build(
                     if options.progress and n % 200 == 0:
                         options.progress("render", n, len(todo))
                 changed += [o.path for o in stale if staging.put(o.path, o.data)]
-                removed = sorted(set(live) - planned)
                 lap("render")
                 staging.commit(sorted(changed), removed)
             except BaseException:
@@ -470,9 +487,12 @@ def _build(
             report.unchanged = len(planned) - report.written
             live.update(live_files(output, changed))
         if cache is not None:
-            record = {
-                path: (fingerprints[i], *live[path], hashes[path]) for i, path in enumerate(paths)
-            }
+            # the trusted outputs' records stand; every other output's is made again
+            record = dict(previous) if trusted else {}
+            for path in removed:
+                record.pop(path, None)
+            for i, fingerprint in zip(numbers, fingerprints, strict=True):
+                record[paths[i]] = (fingerprint, *live[paths[i]], hashes[paths[i]])
             record.update({path: (bases[path], *live[path], hashes[path]) for path in others})
             if record != previous:
                 cache.save_pages(cache_site, record, previous)
@@ -480,7 +500,10 @@ def _build(
         if cache is None or options.plan is None:
             return len(planned), None
         unsaved = ("", options.now)  # the stamp is set once saved
-        plan = Plan(cache_site, unsaved, catalog, links, outline, pages, feeds, record, site_basis)
+        plan = Plan(
+            cache_site, unsaved, catalog, links, outline, pages, feeds, record, site_basis,
+            fingerprinter.stamps,
+        )  # fmt: skip
         return len(planned), plan.succeeding(held, replaced)
 
     outputs, plan = write_pages()

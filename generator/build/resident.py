@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 
 from generator.build.build_cache import LinksOutline, PageRecord, PlanStamp
 from generator.build.delta import ANY, showing, shown_by
+from generator.build.fingerprint import entry_stamps
 from generator.content.article import Article
 from generator.core.config import Config
 from generator.site.catalog import Catalog, local_updated
@@ -40,6 +41,7 @@ class Plan:
     feeds: list[Feed]
     record: dict[str, PageRecord]  # the page records it saved
     sitemap: str  # the sitemap's basis (sitemap.basis)
+    stamps: dict[str, str]  # what its Fingerprinter digested each entry to
     _shown: dict[str, list[int]] | None = field(default=None, repr=False)
     _place: dict[str, int] | None = field(default=None, repr=False)  # page number by URL
 
@@ -47,16 +49,20 @@ class Plan:
         """Whether this is the plan of the stamp a contents-only build starts from."""
         return basis is not None and self.site == site and self.stamp == (basis.key, basis.now)
 
-    def put(self, articles: Iterable[Article], ids: frozenset[str], tz: dt.tzinfo) -> None:
+    def put(
+        self, articles: Iterable[Article], ids: frozenset[str], tz: dt.tzinfo, keys: dict[str, str]
+    ) -> None:
         """Each changed article (by id) into its entry: the entry it would get anew is the
         same but for the article and its local `updated`, as every field that places it is
-        unchanged."""
+        unchanged. Its stamp for the Fingerprinter follows its content key (`keys`)."""
         fresh = {a.id: a for a in articles if a.id in ids}
         for entry in self.catalog.entries:
             article = fresh.get(entry.article.id)
             if article is not None:
                 object.__setattr__(entry, "article", article)
                 object.__setattr__(entry, "local_updated", local_updated(article, tz))
+                self.stamps.pop(entry.url, None)
+                self.stamps.update(entry_stamps((entry,), keys))
 
     def index(self) -> dict[str, list[int]]:
         """Which outputs (pages, then feeds) show each entry: made on first use."""

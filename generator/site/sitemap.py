@@ -3,6 +3,7 @@ entries cost more than the rest of a one-edit rebuild together."""
 
 from __future__ import annotations
 
+import hashlib
 from html import escape
 
 from generator.site.catalog import Catalog
@@ -13,16 +14,19 @@ PATH = "sitemap.xml"
 
 
 def basis(catalog: Catalog) -> str:
-    """Everything the sitemap shows but the site's address (which every fingerprint's salt
-    holds): a fifth of the cost of making it, and the same after an edit that keeps an
-    article's dates, so such a build does not make it again."""
+    """A digest of everything the sitemap shows but the site's address (which every
+    fingerprint's salt holds): a fifth of the cost of making it, and the same after an edit
+    that keeps an article's dates, so such a build does not make it again. A digest, not
+    the text (megabytes on a large site): a process that keeps its plan keeps it, and
+    fingerprinting it costs nothing."""
     parts = [
         " ".join(d.date.isoformat() for d in catalog.days),
         " ".join(g.slug for g in catalog.topics),
         " ".join(g.slug for g in catalog.sources),
         *[e.url + " " + e.article.modified.isoformat() for e in catalog.entries],
     ]
-    return "\n".join(parts)
+    text = "\n".join(parts)
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
 
 
 def sitemap(catalog: Catalog, urls: Urls) -> OutputFile:
