@@ -247,17 +247,19 @@ def _links(
     kept: LinksOutline | None,
     jobs: int,
     held: Plan | None,
+    changed: frozenset[str],
 ) -> tuple[Links, LinksOutline]:
     """The story links and their outline: `kept`, the last build's, when no title or
     summary changed and the catalog is the same; else found again (with the memo, and
-    with the `held` plan's links, of this very catalog, where their inputs are the same)."""
+    with the `held` plan's links, of this very catalog, where their inputs are the same:
+    all but the articles `changed`)."""
     links = outlined(kept, catalog) if kept is not None else None
     if links is not None:
         assert kept is not None
         return links, kept
     memo = cache.stories() if cache is not None else {}
     previous = held.links if held is not None else None
-    links = link_articles(catalog, keys, memo, jobs, previous)
+    links = link_articles(catalog, keys, memo, jobs, previous, changed if held else None)
     if cache is not None:
         cache.save_stories(links.memo, memo)
     return links, links.outline(held.outline if held is not None else None)
@@ -368,7 +370,8 @@ def _build(
     if held is not None and reused is not None:
         links, outline = held.links, held.outline
     else:
-        links, outline = _links(catalog, keys, cache, reused, options.jobs, held)
+        changed = changes.ids if changes is not None else frozenset()
+        links, outline = _links(catalog, keys, cache, reused, options.jobs, held, changed)
     marked = None  # the entries this build changed, when it plans what the last one did
     if changes is not None and last is not None:
         marked = marked_urls(catalog, changes.ids, last, outline)

@@ -51,6 +51,10 @@ _STOP = frozenset(
 )
 
 Signature = dict[str, float]  # word → weight (2.0 for names and numbers, else 1.0)
+# A day's result: its window key and memo text, its articles' top terms and the same spelled
+# out (in the order of the day's articles), and its links (positions among the entries,
+# oldest first).
+DayLinks = tuple[str | None, str, list[frozenset[str]], list[str], list[tuple[int, int]]]
 
 
 def signature(title: str, summary: str) -> Signature:
@@ -93,6 +97,7 @@ class Stories:
     terms: dict[str, frozenset[str]]  # entry URL → its TOP_TERMS most significant words
     memo: dict[str, str]  # what a later build may reuse (see find_stories)
     words: dict[str, str]  # entry URL → its terms spelled out, sorted, space-separated
+    days: dict[dt.date, DayLinks]  # what a later build of this very catalog may reuse
 
 
 def _cosine(va: Signature, vb: Signature) -> float:
@@ -246,6 +251,8 @@ def find_stories(
     keys: Mapping[str, str] | None = None,
     known: Mapping[str, str] | None = None,
     jobs: int = 1,
+    previous: Mapping[dt.date, DayLinks] | None = None,
+    changed: Iterable[dt.date] = (),
 ) -> Stories:
     """Every cluster of the catalog, and each entry's most significant words.
 
@@ -253,7 +260,10 @@ def find_stories(
     incremental: a day whose window holds the same articles takes its links and top terms
     from `known`, so an edit recomputes only the days whose windows (or their
     windows) hold it: its day and the four after. With `jobs` > 1 and many articles to
-    link, runs of days are linked in that many worker processes."""
+    link, runs of days are linked in that many worker processes. `previous`: the `days` of
+    the last Stories of this very catalog (the same entries in the same places), whose
+    articles changed only on the days `changed`: every other day's window holds the same
+    articles, so its result is taken as it is, with no key made or memo read."""
     archive = _Archive(catalog, keys or {}, known or {})
     entries, by_day = archive.entries, archive.by_day
     top: list[frozenset[str]] = [frozenset()] * len(entries)
@@ -267,8 +277,13 @@ def find_stories(
             i = parent[i]
         return i
 
-    keys_of = {day: archive.window_key(day) for day in sorted(by_day)}
-    todo = [d for d, key in keys_of.items() if not (key and archive.known.get(key))]
+    reach = {d + dt.timedelta(days=k) for d in changed for k in range(2 * WINDOW_DAYS + 1)}
+    held = {d: found for d, found in (previous or {}).items() if d not in reach}
+    keys_of = {day: held[day][0] if day in held else archive.window_key(day) for day in by_day}
+    keys_of = dict(sorted(keys_of.items()))
+    todo = [
+        d for d, key in keys_of.items() if d not in held and not (key and archive.known.get(key))
+    ]
     if jobs > 1 and sum(len(by_day[d]) for d in todo) >= PARALLEL_ARTICLES:
         # runs of days: each worker works out the top terms of the two days before its run
         size = -(-len(todo) // (2 * jobs))
@@ -277,21 +292,26 @@ def find_stories(
     else:
         done = iter([_link_days(archive, todo)])
     computed = {day: (terms, links) for found in done for day, terms, links in found}
+    days: dict[dt.date, DayLinks] = {}
     for day, key in keys_of.items():
-        if day in computed:
-            terms, links = computed[day]
-            ordered = [sorted(t) for t in terms]
-            for j, t, listed in zip(by_day[day], terms, ordered, strict=True):
-                top[j], spelled[j] = t, " ".join(listed)
+        if day in held:
+            _, text, tops, spelt, links = days[day] = held[day]
+        elif day in computed:
+            tops, links = computed[day]
+            ordered = [sorted(t) for t in tops]
+            spelt = [" ".join(listed) for listed in ordered]
             text = json.dumps(
                 [ordered, [(entries[i].article.id, entries[j].article.id) for i, j in links]]
             )
+            days[day] = (key, text, tops, spelt, links)
         else:
-            ordered, pairs = json.loads(archive.known[key])  # type: ignore[index]
-            for j, listed in zip(by_day[day], ordered, strict=True):
-                top[j], spelled[j] = frozenset(listed), " ".join(listed)
-            links = [(position[a], position[b]) for a, b in pairs]
             text = archive.known[key]  # type: ignore[index]
+            ordered, pairs = json.loads(text)
+            tops, spelt = [frozenset(listed) for listed in ordered], [" ".join(o) for o in ordered]
+            links = [(position[a], position[b]) for a, b in pairs]
+            days[day] = (key, text, tops, spelt, links)
+        for j, t, w in zip(by_day[day], tops, spelt, strict=True):
+            top[j], spelled[j] = t, w
         if key:
             archive.memo[key] = text
         for i, j in links:
@@ -315,7 +335,7 @@ def find_stories(
                 also[entries[i].url] = tuple(others)
     terms = {e.url: t for e, t in zip(entries, top, strict=True)}
     words = {e.url: w for e, w in zip(entries, spelled, strict=True)}
-    return Stories(also, terms, archive.memo, words)
+    return Stories(also, terms, archive.memo, words, days)
 
 
 def fold(

@@ -11,16 +11,17 @@ adding today's articles leaves every older article page as it was.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from operator import attrgetter
 
 from generator.site.catalog import Catalog, Entry
-from generator.site.clusters import find_stories
+from generator.site.clusters import DayLinks, find_stories
 
 POOL = 30
 MOST = 5
@@ -165,6 +166,8 @@ class Links:
     # The URLs whose related lists were found again rather than taken from the `previous`
     # Links given to link_articles; None when none was given.
     fresh: set[str] | None = field(default=None, compare=False)
+    # find_stories' result for each day, for a later build of this very catalog
+    days: dict[dt.date, DayLinks] = field(default_factory=dict, compare=False)
 
     def outline(self, previous: Outline | None = None) -> Outline:
         """Entry URL → (its `also` URLs, its `related` URLs): what a later build compares
@@ -204,11 +207,19 @@ def link_articles(
     known: Mapping[str, str] | None = None,
     jobs: int = 1,
     previous: Links | None = None,
+    changed: Collection[str] | None = None,
 ) -> Links:
     """Story clusters, then related articles (which leave out a story's other reports);
     `keys`, `known` and `jobs` (worker processes) as find_stories takes them, `previous`
-    as find_related does."""
-    stories = find_stories(catalog, keys, known, jobs)
+    as find_related does. With `changed`, the ids of the only articles changed since
+    `previous`, the stories of days they cannot reach are `previous`' too."""
+    if previous is not None and changed is not None:
+        days = {e.day for e in catalog.entries if e.article.id in changed}
+        stories = find_stories(catalog, keys, known, jobs, previous.days, days)
+    else:
+        stories = find_stories(catalog, keys, known, jobs)
     terms, words, also = stories.terms, stories.words, stories.also
     related, memo, fresh = find_related(catalog, terms, words, also, known, previous)
-    return Links(also, related, stories.memo | memo, fresh if previous is not None else None)
+    return Links(
+        also, related, stories.memo | memo, fresh if previous is not None else None, stories.days
+    )

@@ -236,6 +236,42 @@ def test_a_memo_of_the_last_build_gives_the_same_stories_and_spares_far_days() -
     assert len(set(again.memo) - set(first.memo)) == 5
 
 
+def test_the_last_stories_of_the_same_catalog_spare_every_day_an_edit_cannot_reach(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A process that keeps its plan edits an article in its entry and passes the last
+    Stories' days: only the days whose windows (and their windows) hold the edited day,
+    days 5 to 9, are keyed again, and the stories equal those found without any memo."""
+    pairs = json.loads(PAIRS.read_text(encoding="utf-8"))
+    articles = [
+        art(n, f"{pair[side][0]} {n % 3}", *pair[side][1:], hours=(n // 7) * 24 + n % 7)
+        for n, (pair, side) in enumerate((p, s) for p in pairs for s in ("a", "b"))
+    ][:70]
+    keys = {a.id: f"k{a.id}" for a in articles}
+    cat = catalog(*articles)
+    first = find_stories(cat, keys)
+    keyed: list[dt.date] = []
+    window_key = clusters_module._Archive.window_key
+    monkeypatch.setattr(
+        clusters_module._Archive,
+        "window_key",
+        lambda self, day: keyed.append(day) or window_key(self, day),
+    )
+    entry = next(e for e in cat.entries if e.article.id == "id36")
+    object.__setattr__(entry, "article", replace(entry.article, title=SBP_APP[1]))
+    keys["id36"] = "edited"
+    again = find_stories(cat, keys, first.memo, previous=first.days, changed={entry.day})
+    assert sorted(keyed) == [entry.day + dt.timedelta(days=k) for k in range(5)]
+    clean = find_stories(cat, keys)
+    assert (again.also, again.terms, again.words, again.memo) == (
+        clean.also,
+        clean.terms,
+        clean.words,
+        clean.memo,
+    )
+    assert again.terms != first.terms  # the edit moved top terms: stale days would show
+
+
 def test_related_articles_from_the_memo_equal_fresh_ones() -> None:
     articles = _topic_articles(40) + [
         art(100 + i, *f, hours=i, topic="World") for i, f in enumerate(FILLER)
@@ -343,7 +379,7 @@ def test_the_last_links_of_the_same_catalog_give_what_ranking_again_gives(
         entry = next(e for e in cat.entries if e.article.id == f"id{n}")
         object.__setattr__(entry, "article", replace(entry.article, title=title))
         keys[f"id{n}"] = f"edited {n}"
-    again = link_articles(cat, keys, first.memo, previous=first)
+    again = link_articles(cat, keys, first.memo, previous=first, changed={"id40", "id41"})
     clean = link_articles(cat, keys)
     assert (again.related, again.also, again.memo) == (clean.related, clean.also, clean.memo)
     assert again.outline(outline) == clean.outline()
