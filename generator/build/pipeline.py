@@ -7,7 +7,6 @@ work whose result is already known: a cached build equals a clean one, byte for 
 from __future__ import annotations
 
 import datetime as dt
-import gc
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -57,6 +56,7 @@ from generator.build.search_filters import filter_lists
 from generator.build.search_index import INDEX, index_state, update_search_index
 from generator.build.writer import MARKER, Staging, existing_files, recover
 from generator.content.article import Article
+from generator.core.collector import collector_paused
 from generator.core.config import Config
 from generator.core.errors import DigestError, Problem
 from generator.core.progress import Progress
@@ -210,15 +210,12 @@ def build(
     started = time.perf_counter()
     report = BuildReport()
     cache = BuildCache(config.path("cache")) if options.use_cache else None
-    collecting = gc.isenabled()
     # A build makes a million long-lived objects and almost no reference cycles; the
     # cycle collector would re-scan them again and again (a sixth of a no-change build).
-    gc.disable()
     try:
-        report = _build(config, options, cache, report, started, seen)
+        with collector_paused():
+            report = _build(config, options, cache, report, started, seen)
     finally:
-        if collecting:
-            gc.enable()
         if cache is not None:
             cache.close()
     if cache is not None and options.articles is not None:

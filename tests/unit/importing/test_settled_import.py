@@ -254,3 +254,31 @@ def test_build_and_import_share_the_source_cache(site):
     assert "0 new, 0 updated" in imported.stdout
     failed = [line.removeprefix("failed: ") for line in imported.stderr.splitlines()]
     assert sorted(failed) == sorted(skipped)  # the archive's broken records, named alike
+
+
+def test_an_import_runs_without_the_cycle_collector_and_restores_it(
+    site: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each full collection re-scans every live object: beside the preview's held plan that
+    was a third of an import. The collector is off while records are read, and on again
+    after, whether the import completes or fails."""
+    import gc
+
+    from generator.importing import importer
+
+    seen: list[bool] = []
+    discover = importer.discover
+    monkeypatch.setattr(
+        importer, "discover", lambda *a, **k: seen.append(gc.isenabled()) or discover(*a, **k)
+    )
+    assert gc.isenabled()
+    run(site)
+    assert seen == [False] and gc.isenabled()
+
+    def broken(*a: object, **k: object) -> None:
+        raise OSError("disk gone")
+
+    monkeypatch.setattr(importer, "discover", broken)
+    with pytest.raises(OSError):
+        run(site)
+    assert gc.isenabled()
