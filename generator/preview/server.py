@@ -178,12 +178,6 @@ def _quiet(handler: web.RequestHandler) -> None:
     """No access log: the terminal is for build results and errors."""
 
 
-# Seconds without a save after a rebuild before the work the next one would otherwise do
-# (an import that settles, the plan's index) runs: an editor who saves again at once is
-# not kept waiting for it (0.35 s after a source record's save at 32,000 articles).
-SETTLE_AFTER = 1.0
-
-
 class PreviewServer:
     """The HTTP server, the live-reload websocket and the rebuild thread, for one preview."""
 
@@ -211,21 +205,17 @@ class PreviewServer:
 
     def _rebuild_forever(self) -> None:
         root = self.preview.config.root
+        self.preview.settle()  # the first build's leftovers, once the server listens
         self.watcher.absorb(self.preview.take_written())
-        quiet: float | None = 0.0  # the first build's leftovers, once the server listens
-        while (files := self.watcher.wait(self._stop, quiet)) is not None:
-            if not files:  # nothing saved for `quiet`: work the next rebuild would do
-                self.preview.settle()
-                self.watcher.absorb(self.preview.take_written())  # its import's writes too
-                quiet = None
-                continue
+        while (files := self.watcher.wait(self._stop)) is not None:
             shown = _relative(files[0], root) if len(files) == 1 else f"{len(files)} files"
             self.preview.echo(f"Changed: {shown}; rebuilding")
             reload = self.preview.rebuild(files)
             self.watcher.absorb(self.preview.take_written())  # its own writes are no edit
             if reload and self._loop is not None and not self._stop.is_set():
                 self._loop.add_callback(self.hub.reload)
-            quiet = SETTLE_AFTER
+            self.preview.settle()  # once the tabs are told
+            self.watcher.absorb(self.preview.take_written())  # its import's writes too
         self.watcher.close()
 
     def run(self) -> None:

@@ -95,18 +95,14 @@ class Polling:
         started = time.perf_counter()
         return snapshot(self.roots()), time.perf_counter() - started
 
-    def wait(self, stop: threading.Event, quiet: float | None = None) -> list[str] | None:
+    def wait(self, stop: threading.Event) -> list[str] | None:
         """Between polls it waits at least 8x what a scan took, so watching a 10,000-file
-        site (a 50 ms scan) costs about a tenth of a core, not a third. `quiet` as
-        Watcher.wait takes it."""
+        site (a 50 ms scan) costs about a tenth of a core, not a third."""
         pause = self.interval
-        deadline = None if quiet is None else time.monotonic() + quiet
         while not stop.wait(pause):
             now, cost = self._poll()
             pause = max(self.interval, 8 * cost)
             if now == self._last:
-                if deadline is not None and time.monotonic() >= deadline:
-                    return []
                 continue
             while not stop.wait(max(self.settle, cost)):
                 later, cost = self._poll()
@@ -154,18 +150,15 @@ class Watcher:
             if (stamp := _stamp(path)) is not None:
                 self._absorbed[path] = stamp
 
-    def wait(self, stop: threading.Event, quiet: float | None = None) -> list[str] | None:
-        """Block until a burst of changes has settled; its files, or None once `stop` is set.
-        With `quiet`, an empty list once nothing changed for that many seconds."""
+    def wait(self, stop: threading.Event) -> list[str] | None:
+        """Block until a burst of changes has settled; its files, or None once `stop` is set."""
         found: set[str] = set()
-        deadline = None if quiet is None else time.monotonic() + quiet
         while not stop.is_set():
             if self.fallback is not None:
                 if self._gave_up:  # changes since the last report may be lost: rebuild
                     self._gave_up = False
                     return sorted(found | {str(root) for root in self.roots()})
-                left = None if deadline is None else max(0.0, deadline - time.monotonic())
-                return self.fallback.wait(stop, left)
+                return self.fallback.wait(stop)
             fresh = self._refresh() | self._poll_files()
             if found and not fresh:
                 return sorted(found)  # the stat-ed roots stayed as they were for `settle`
@@ -179,8 +172,6 @@ class Watcher:
                 return None  # stopped by a signal
             if events := self._events(raw):
                 return sorted(found | events | self._poll_files())  # notify waited `settle`
-            if not found and deadline is not None and time.monotonic() >= deadline:
-                return []
         return None
 
     def _watch(self, stop: threading.Event) -> set[tuple[int, str]] | None:

@@ -47,22 +47,6 @@ def test_watcher_reports_a_burst_once_and_ignores_editor_scratch(tmp_path, notif
     assert time.monotonic() - started < 5
 
 
-@pytest.mark.parametrize("notify", [True, False], ids=["notified", "polling"])
-def test_a_quiet_wait_returns_nothing_once_nothing_changed_for_that_long(tmp_path, notify) -> None:
-    """The server settles the import only once no save came for a while: a save sooner is
-    reported as ever, and quiet for that long is an empty report."""
-    (tmp_path / "content").mkdir()
-    watcher = Watcher(lambda: [tmp_path / "content"], notify=notify)
-    stop = threading.Event()
-    started = time.monotonic()
-    assert watcher.wait(stop, 0.5) == []
-    assert 0.5 <= time.monotonic() - started < 3
-    threading.Timer(0.2, (tmp_path / "content/a.md").write_text, ["x"]).start()
-    assert _rel(watcher.wait(stop, 5.0), tmp_path) == ["content/a.md"]
-    threading.Timer(0.3, stop.set).start()
-    assert watcher.wait(stop, 30.0) is None
-
-
 def test_notified_changes_as_editors_git_and_shells_make_them(tmp_path) -> None:
     content, sources = tmp_path / "content", tmp_path / "sources"
     content.mkdir()
