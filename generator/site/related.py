@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -109,6 +110,31 @@ def _block_key(
     return "r" + hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
 
 
+def _reads(
+    entries: list[Entry],
+    block: range,
+    moved: set[str],
+    near: list[int],
+    position: Mapping[str, int],
+    also: Mapping[str, tuple[Entry, ...]],
+    wide: int,
+) -> bool:
+    """Whether a block's key (`_block_key`) reads an entry of `moved` (at the catalog
+    positions `near`, sorted), when no story has more than POOL - FEWEST other reports
+    (`wide`: the most any has), so that only a topic's first FEWEST + wide entries may
+    be filled up from the site."""
+    if not moved.isdisjoint(e.url for e in entries[max(0, block.start - POOL) : block.stop]):
+        return True
+    for o in range(block.start, min(block.stop, FEWEST + wide)):
+        url = entries[o].url
+        if min(o, POOL) - len(also.get(url, ())) < FEWEST:  # reads the site's neighbours
+            at = position[url]
+            i = bisect_left(near, at - POOL)
+            if i < len(near) and near[i] <= at + POOL:
+                return True
+    return False
+
+
 def find_related(
     catalog: Catalog,
     terms: Mapping[str, frozenset[str]],
@@ -116,7 +142,8 @@ def find_related(
     also: Mapping[str, tuple[Entry, ...]],
     known: Mapping[str, str] | None = None,
     previous: Links | None = None,
-) -> tuple[dict[str, tuple[Entry, ...]], dict[str, str], set[str]]:
+    moved: set[str] | None = None,
+) -> tuple[dict[str, tuple[Entry, ...]], dict[str, str], set[str], dict[tuple[str, int], str]]:
     """Entry URL → its related articles, best first; never itself nor its story's other
     reports (the page lists those as "Also reported by"). And a memo for the next build:
     a block of a topic whose inputs are as in `known` (the last build's memo) is not ranked
@@ -124,19 +151,33 @@ def find_related(
     only each topic's newest block, and an edit the one or two blocks that read it.
     `terms` and `words` (the same terms spelled out) are find_stories'. `previous`: the
     links of the last build of this very catalog (a process that keeps its plan), whose
-    lists a block with the same inputs takes as they are, not decoded from the memo.
-    Also returns the URLs whose lists were not taken from `previous`."""
+    lists a block with the same inputs takes as they are, not decoded from the memo; with
+    `moved`, the URLs whose words or other reports differ from `previous`', a block that
+    reads none of them has the key it had, which is not made again.
+    Also returns the URLs whose lists were not taken from `previous`, and each block's key
+    (by topic and first position)."""
     position = {e.url: i for i, e in enumerate(catalog.entries)}
     by_url = {e.url: e for e in catalog.entries}
     related: dict[str, tuple[Entry, ...]] = {}
     memo: dict[str, str] = {}
     fresh: set[str] = set()
+    blocks: dict[tuple[str, int], str] = {}
     kept = previous.memo if previous is not None else {}
+    wide = max(map(len, also.values()), default=0)
+    spare = previous is not None and moved is not None and wide <= POOL - FEWEST
+    spared = moved or set()
+    held_blocks = previous.blocks if previous is not None else {}
+    near = sorted(position[url] for url in spared if url in position)
     for topic in catalog.topics:
         entries = list(topic.entries[::-1])  # oldest first
         for first in range(0, len(entries), BLOCK):
             block = range(first, min(first + BLOCK, len(entries)))
-            key = _block_key(entries, block, catalog, position, words, also)
+            key = None
+            if spare and not _reads(entries, block, spared, near, position, also, wide):
+                key = held_blocks.get((topic.slug, first))
+            if key is None:
+                key = _block_key(entries, block, catalog, position, words, also)
+            blocks[(topic.slug, first)] = key
             urls = [e.url for e in entries[block.start : block.stop]]
             text = kept.get(key)
             if text:
@@ -153,7 +194,7 @@ def find_related(
             memo[key] = text
             related.update(zip(urls, lists, strict=True))
             fresh.update(urls)
-    return related, memo, fresh
+    return related, memo, fresh, blocks
 
 
 @dataclass(frozen=True)
@@ -166,8 +207,11 @@ class Links:
     # The URLs whose related lists were found again rather than taken from the `previous`
     # Links given to link_articles; None when none was given.
     fresh: set[str] | None = field(default=None, compare=False)
-    # find_stories' result for each day, for a later build of this very catalog
+    # For a later build of this very catalog: find_stories' result for each day, each
+    # entry's top terms spelled out, and each block's key (find_related)
     days: dict[dt.date, DayLinks] = field(default_factory=dict, compare=False)
+    words: dict[str, str] = field(default_factory=dict, compare=False)
+    blocks: dict[tuple[str, int], str] = field(default_factory=dict, compare=False)
 
     def outline(self, previous: Outline | None = None) -> Outline:
         """Entry URL → (its `also` URLs, its `related` URLs): what a later build compares
@@ -213,13 +257,28 @@ def link_articles(
     `keys`, `known` and `jobs` (worker processes) as find_stories takes them, `previous`
     as find_related does. With `changed`, the ids of the only articles changed since
     `previous`, the stories of days they cannot reach are `previous`' too."""
+    moved = None  # the URLs whose words or other reports differ from previous'
     if previous is not None and changed is not None:
         days = {e.day for e in catalog.entries if e.article.id in changed}
         stories = find_stories(catalog, keys, known, jobs, previous.days, days)
+        moved = _moved(stories.words, stories.also, previous)
     else:
         stories = find_stories(catalog, keys, known, jobs)
     terms, words, also = stories.terms, stories.words, stories.also
-    related, memo, fresh = find_related(catalog, terms, words, also, known, previous)
-    return Links(
-        also, related, stories.memo | memo, fresh if previous is not None else None, stories.days
-    )
+    related, memo, fresh, blocks = find_related(catalog, terms, words, also, known, previous, moved)
+    fresh_or_none = fresh if previous is not None else None
+    return Links(also, related, stories.memo | memo, fresh_or_none, stories.days, words, blocks)
+
+
+def _moved(
+    words: Mapping[str, str], also: Mapping[str, tuple[Entry, ...]], previous: Links
+) -> set[str]:
+    """The URLs whose top terms or other reports are not `previous`' (all, when it kept
+    no words)."""
+    url_of = attrgetter("url")
+    moved = {url for url, w in words.items() if previous.words.get(url) != w}
+    for url in also.keys() | previous.also.keys():
+        now, before = also.get(url, ()), previous.also.get(url, ())
+        if now is not before and list(map(url_of, now)) != list(map(url_of, before)):
+            moved.add(url)
+    return moved

@@ -379,10 +379,43 @@ def test_the_last_links_of_the_same_catalog_give_what_ranking_again_gives(
         entry = next(e for e in cat.entries if e.article.id == f"id{n}")
         object.__setattr__(entry, "article", replace(entry.article, title=title))
         keys[f"id{n}"] = f"edited {n}"
+    made: list[range] = []
+    block_key = related_module._block_key
+    monkeypatch.setattr(
+        related_module,
+        "_block_key",
+        lambda entries, block, *rest: made.append(block) or block_key(entries, block, *rest),
+    )
     again = link_articles(cat, keys, first.memo, previous=first, changed={"id40", "id41"})
+    assert 0 < len(made) < len(first.blocks) / 2  # the keys of blocks reading no change stand
     clean = link_articles(cat, keys)
     assert (again.related, again.also, again.memo) == (clean.related, clean.also, clean.memo)
+    assert again.blocks == clean.blocks
     assert again.outline(outline) == clean.outline()
     moved = {url for url, links in clean.outline().items() if outline[url] != links}
     assert moved and again.fresh is not None and moved <= again.fresh
     assert len(again.fresh) < len(clean.related) / 2  # most blocks taken as they were
+
+
+def test_a_title_beside_a_topics_first_articles_moves_into_their_held_lists(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A topic's first articles fill their lists up from the site's articles around them:
+    an article there (five days older, so no word or story of theirs changes) that now
+    shares their words is chosen, though it is in no block of theirs, so the held key of
+    their block is not kept."""
+    monkeypatch.setattr(related_module, "BLOCK", 12)
+    world = [art(100 + i, *f, hours=300 + i, topic="World") for i, f in enumerate(FILLER)]
+    articles = _topic_articles(84) + world
+    keys = {a.id: f"k{a.id}" for a in articles}
+    cat = catalog(*articles)
+    first = link_articles(cat, keys)
+    entry = next(e for e in cat.entries if e.article.id == "id36")
+    object.__setattr__(entry, "article", replace(entry.article, title="Artemis moon mission"))
+    keys["id36"] = "edited"
+    later = link_articles(cat, keys, first.memo, previous=first, changed={"id36"})
+    anew = link_articles(cat, keys)
+    assert (later.related, later.memo, later.blocks) == (anew.related, anew.memo, anew.blocks)
+    artemis = next(e for e in cat.entries if e.article.id == "id102")
+    assert entry.url in {e.url for e in later.related[artemis.url]}
+    assert entry.url not in {e.url for e in first.related[artemis.url]}
