@@ -217,14 +217,19 @@ def test_new_articles_leave_older_related_lists_alone() -> None:
     assert changed == []
 
 
-def test_a_memo_of_the_last_build_gives_the_same_stories_and_spares_far_days() -> None:
-    """Articles over ten days; an edit on day 5 recomputes the days whose windows (and
-    their windows) hold it, days 5 to 9, and the stories equal a build without the memo."""
+def _ten_days() -> list[Article]:
+    """Seventy articles from the labelled pairs, seven a day over ten days."""
     pairs = json.loads(PAIRS.read_text(encoding="utf-8"))
-    articles = [
+    return [
         art(n, f"{pair[side][0]} {n % 3}", *pair[side][1:], hours=(n // 7) * 24 + n % 7)
         for n, (pair, side) in enumerate((p, s) for p in pairs for s in ("a", "b"))
     ][:70]
+
+
+def test_a_memo_of_the_last_build_gives_the_same_stories_and_spares_far_days() -> None:
+    """Articles over ten days; an edit on day 5 recomputes the days whose windows (and
+    their windows) hold it, days 5 to 9, and the stories equal a build without the memo."""
+    articles = _ten_days()
     keys = {a.id: f"k{a.id}" for a in articles}
     first = find_stories(catalog(*articles), keys)
     edited = list(articles)
@@ -242,11 +247,7 @@ def test_the_last_stories_of_the_same_catalog_spare_every_day_an_edit_cannot_rea
     """A process that keeps its plan edits an article in its entry and passes the last
     Stories' days: only the days whose windows (and their windows) hold the edited day,
     days 5 to 9, are keyed again, and the stories equal those found without any memo."""
-    pairs = json.loads(PAIRS.read_text(encoding="utf-8"))
-    articles = [
-        art(n, f"{pair[side][0]} {n % 3}", *pair[side][1:], hours=(n // 7) * 24 + n % 7)
-        for n, (pair, side) in enumerate((p, s) for p in pairs for s in ("a", "b"))
-    ][:70]
+    articles = _ten_days()
     keys = {a.id: f"k{a.id}" for a in articles}
     cat = catalog(*articles)
     first = find_stories(cat, keys)
