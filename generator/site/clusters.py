@@ -279,8 +279,9 @@ def find_stories(
 
     reach = {d + dt.timedelta(days=k) for d in changed for k in range(2 * WINDOW_DAYS + 1)}
     held = {d: found for d, found in (previous or {}).items() if d not in reach}
-    keys_of = {day: held[day][0] if day in held else archive.window_key(day) for day in by_day}
-    keys_of = dict(sorted(keys_of.items()))
+    keys_of = {
+        day: held[day][0] if day in held else archive.window_key(day) for day in sorted(by_day)
+    }
     todo = [
         d for d, key in keys_of.items() if d not in held and not (key and archive.known.get(key))
     ]

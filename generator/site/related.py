@@ -164,16 +164,17 @@ def find_related(
     blocks: dict[tuple[str, int], str] = {}
     kept = previous.memo if previous is not None else {}
     wide = max(map(len, also.values()), default=0)
-    spare = previous is not None and moved is not None and wide <= POOL - FEWEST
-    spared = moved or set()
-    held_blocks = previous.blocks if previous is not None else {}
-    near = sorted(position[url] for url in spared if url in position)
+    # the last keys stand for blocks reading no moved entry (unless a story is too wide)
+    held_blocks = previous.blocks if previous is not None and wide <= POOL - FEWEST else {}
+    spare = moved is not None and bool(held_blocks)
+    moving = moved if moved is not None else set()
+    near = sorted(position[url] for url in moving if url in position)
     for topic in catalog.topics:
         entries = list(topic.entries[::-1])  # oldest first
         for first in range(0, len(entries), BLOCK):
             block = range(first, min(first + BLOCK, len(entries)))
             key = None
-            if spare and not _reads(entries, block, spared, near, position, also, wide):
+            if spare and not _reads(entries, block, moving, near, position, also, wide):
                 key = held_blocks.get((topic.slug, first))
             if key is None:
                 key = _block_key(entries, block, catalog, position, words, also)
