@@ -69,7 +69,7 @@ from generator.site.pages import plan_pages
 from generator.site.related import Links, link_articles, outlined
 from generator.site.sitemap import PATH as SITEMAP
 from generator.site.sitemap import basis as sitemap_basis
-from generator.site.sitemap import sitemap
+from generator.site.sitemap import entry_lines, sitemap
 from generator.site.topics import apply_aliases, similar_topics
 from generator.site.urls import Urls
 
@@ -224,15 +224,20 @@ def build(
 
 
 def _made_files(
-    statics: dict[str, Path], catalog: Catalog, urls: Urls, lists: list[MadeFile], basis: str
+    statics: dict[str, Path],
+    catalog: Catalog,
+    urls: Urls,
+    lists: list[MadeFile],
+    site: tuple[str, list[str]],
 ) -> list[MadeFile]:
     """The outputs not rendered from a template, each made only when its file may be stale
     (the search lists are tens of megabytes on a large site: never all held at once);
-    `basis`: the sitemap's."""
+    `site`: the sitemap's basis and entry lines."""
+    basis, lines = site
     return [
         *(MadeFile(rel, None, path.read_bytes) for rel, path in statics.items()),
         MadeFile(MARKER, None, lambda: b""),
-        MadeFile(SITEMAP, basis, lambda: sitemap(catalog, urls).data),
+        MadeFile(SITEMAP, basis, lambda: sitemap(catalog, urls, lines).data),
         *lists,
     ]
 
@@ -354,7 +359,7 @@ def _build(
     keys = {a.id: loaded.keys[str(a.source_path)] for a in articles}
     if held is not None:
         assert changes is not None
-        held.put(articles, changes.ids, config.tz, keys)
+        held.put(articles, changes.ids, config.tz, keys, urls)
         catalog = held.catalog
     else:
         catalog = make_catalog(select(articles, options), config.tz, urls)
@@ -403,9 +408,12 @@ def _build(
                 + [(f.path, f"the {f.kind} feed {f.url}") for f in feeds]
                 + [(f.path, "a search list") for f in lists],
             )
-        # The sitemap shows each article's place and dates alone.
-        site_basis = held.sitemap if held is not None and not redate else sitemap_basis(catalog)
-        made = _made_files(statics, catalog, urls, lists, site_basis)
+        # The sitemap shows each article's place and dates alone (the held lines: `put`).
+        lines = held.lines if held is not None else entry_lines(catalog.entries, urls)
+        site_basis = (
+            held.sitemap if held is not None and not redate else sitemap_basis(catalog, lines)
+        )
+        made = _made_files(statics, catalog, urls, lists, (site_basis, lines))
         others = [f.path for f in made]
         report.feeds = len(feeds)
         lap("plan")
@@ -502,7 +510,7 @@ def _build(
         unsaved = ("", options.now)  # the stamp is set once saved
         plan = Plan(
             cache_site, unsaved, catalog, links, outline, pages, feeds, record, site_basis,
-            fingerprinter.stamps,
+            lines, fingerprinter.stamps,
         )  # fmt: skip
         return len(planned), plan.succeeding(held, replaced)
 

@@ -25,6 +25,7 @@ from generator.site.feeds import Feed
 from generator.site.outputs import Page
 from generator.site.pages import relinked
 from generator.site.related import Links
+from generator.site.sitemap import entry_lines
 from generator.site.urls import Urls
 
 
@@ -41,6 +42,7 @@ class Plan:
     feeds: list[Feed]
     record: dict[str, PageRecord]  # the page records it saved
     sitemap: str  # the sitemap's basis (sitemap.basis)
+    lines: list[str]  # its entries' lines (sitemap.entry_lines), kept up to date by `put`
     stamps: dict[str, str]  # what its Fingerprinter digested each entry to
     _shown: dict[str, list[int]] | None = field(default=None, repr=False)
     _place: dict[str, int] | None = field(default=None, repr=False)  # page number by URL
@@ -50,19 +52,26 @@ class Plan:
         return basis is not None and self.site == site and self.stamp == (basis.key, basis.now)
 
     def put(
-        self, articles: Iterable[Article], ids: frozenset[str], tz: dt.tzinfo, keys: dict[str, str]
+        self,
+        articles: Iterable[Article],
+        ids: frozenset[str],
+        tz: dt.tzinfo,
+        keys: dict[str, str],
+        urls: Urls,
     ) -> None:
         """Each changed article (by id) into its entry: the entry it would get anew is the
         same but for the article and its local `updated`, as every field that places it is
-        unchanged. Its stamp for the Fingerprinter follows its content key (`keys`)."""
+        unchanged. Its stamp for the Fingerprinter follows its content key (`keys`), and its
+        sitemap line its dates."""
         fresh = {a.id: a for a in articles if a.id in ids}
-        for entry in self.catalog.entries:
+        for i, entry in enumerate(self.catalog.entries):
             article = fresh.get(entry.article.id)
             if article is not None:
                 object.__setattr__(entry, "article", article)
                 object.__setattr__(entry, "local_updated", local_updated(article, tz))
                 self.stamps.pop(entry.url, None)
                 self.stamps.update(entry_stamps((entry,), keys))
+                self.lines[i] = entry_lines((entry,), urls)[0]
 
     def index(self) -> dict[str, list[int]]:
         """Which outputs (pages, then feeds) show each entry: made on first use."""
