@@ -13,6 +13,7 @@ from generator.build.report import BuildReport
 from generator.content.files import content_stats
 from generator.core.config import Config
 from generator.core.errors import DigestError, Problem
+from generator.importing.content_cache import IndexMemo
 from generator.importing.report import ImportReport
 
 
@@ -28,6 +29,7 @@ def import_and_build(
     on_imported: Callable[[ImportReport, list[Problem]], None] | None = None,
     settled: tuple[ImportReport, list[Problem]] | None = None,
     content: dict[str, tuple[int, int]] | None = None,
+    index: IndexMemo | None = None,
 ) -> Outcome:
     """Import, then build from everything that imported.
 
@@ -39,7 +41,8 @@ def import_and_build(
     wrote nothing, known to be what importing again would give (the preview's, when none
     of the files it depended on changed): taken instead of importing. `content`: content/'s
     files as `content_stats` would find them now, when the caller knows (the preview keeps
-    them from its watcher); walked here otherwise.
+    them from its watcher); walked here otherwise. `index`: content/'s import index, kept
+    by a process that imports again (ImportOptions.index).
     """
     imported = None
     skipped: list[str] = []
@@ -52,7 +55,9 @@ def import_and_build(
 
             if seen is None:
                 seen = content_stats(config.path("content"))
-            imported, problems = import_configured(config, options.now, options.progress, seen)
+            imported, problems = import_configured(
+                config, options.now, options.progress, seen, index
+            )
         if on_imported is not None:
             on_imported(imported, problems)
         if options.strict and (problems or imported.warnings):

@@ -24,7 +24,7 @@ from generator.core.collector import collector_paused
 from generator.core.config import Config
 from generator.core.errors import Problem
 from generator.core.progress import Progress
-from generator.importing.content_cache import ImportView
+from generator.importing.content_cache import ImportView, IndexMemo
 from generator.importing.discovery import SourceFile, discover
 from generator.importing.readers import ReadContext
 from generator.importing.record import SourceRecord
@@ -51,6 +51,7 @@ class ImportOptions:
     force: bool = False
     jobs: int | None = None  # worker processes; None picks by batch size
     shown_from: Path | None = None  # files are named relative to this folder in messages
+    index: IndexMemo | None = None  # a process that imports again keeps content/'s index
 
 
 def import_sources(
@@ -124,7 +125,7 @@ def _import_files(
     from generator.importing.story_cache import StoryCache
 
     cache = config.path("cache")
-    index = ContentCache(config.path("content"), cache, config.tz).load(content)
+    index = ContentCache(config.path("content"), cache, config.tz, options.index).load(content)
     sources = SourceCache(cache).load()
     rules = f"{__version__}|{ctx!r}"
     patterns = JUNK_TITLES + config.import_.junk_titles
@@ -302,12 +303,13 @@ def import_configured(
     now: dt.datetime,
     progress: Progress | None = None,
     seen: dict[str, tuple[int, int]] | None = None,
+    index: IndexMemo | None = None,
 ) -> tuple[ImportReport, list[Problem]]:
     """Import the `[import] paths` of digest.toml: what `digest build` and `digest serve` do
     before each build, so one command takes raw sources to a site (`seen` as import_sources
-    takes it)."""
+    takes it, `index` as ImportOptions)."""
     paths = [config.root / p for p in config.import_.paths]
-    options = ImportOptions(now=now, shown_from=config.root)
+    options = ImportOptions(now=now, shown_from=config.root, index=index)
     report = import_sources(config, paths, options, progress, seen)
     return report, [Problem(i.origin, i.reason) for i in report.failed]
 

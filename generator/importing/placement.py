@@ -149,6 +149,7 @@ class Placement:
         for (rel, _, _, origin, ident, outcome), error in zip(self.pending, errors, strict=True):
             if error:
                 self.report.add(origin, "failed", error, ident, rel)
+                self.index.unwritten(rel)
                 continue
             if not self.rules.dry_run:
                 self.index.refresh(rel)

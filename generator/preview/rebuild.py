@@ -18,6 +18,7 @@ from generator.build.resident import PlanMemo
 from generator.core.config import CONFIG_NAME, Config, load_config
 from generator.core.errors import DigestError, Problem
 from generator.core.locking import site_lock
+from generator.importing.content_cache import IndexMemo
 from generator.importing.importer import source_roots
 from generator.importing.report import ImportReport
 from generator.preview.changes import LastImport
@@ -72,6 +73,7 @@ class Preview:
         self._articles = ArticleMemo()  # the last build's, for the next
         self._plan = PlanMemo()  # likewise
         self._content = HeldContent()  # content/'s files, followed from the watcher's reports
+        self._index = IndexMemo()  # content/'s import index, as the last import saved it
 
     def roots(self) -> list[Path]:
         """Everything a build reads: watched for changes."""
@@ -124,6 +126,7 @@ class Preview:
                     lambda done, skipped: self._imported(config, done, skipped),
                     settled,
                     self._content.current(config.path("content"), changed),
+                    self._index,
                 ).built
         except DigestError as exc:
             self._content.drop()  # an import that stopped may have written files unrecorded
@@ -162,7 +165,9 @@ class Preview:
         try:
             with site_lock(config.path("cache"), "serve"):
                 seen = self._content.current(config.path("content"), ())
-                imported, problems = import_configured(config, self.clock(), None, seen)
+                imported, problems = import_configured(
+                    config, self.clock(), None, seen, self._index
+                )
         except Exception:  # the next rebuild imports again, and says why
             self._content.drop()
             return

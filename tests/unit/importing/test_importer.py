@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import json
 import os
 import shutil
@@ -15,6 +16,7 @@ from generator.content.files import find_content
 from generator.content.front_matter import parse_article, split_front_matter
 from generator.content.markup import MarkdownRenderer
 from generator.core.config import load_config
+from generator.importing import placement
 from generator.importing.importer import ImportOptions, import_sources
 from tests.support.sites import SAMPLES
 
@@ -279,6 +281,30 @@ def test_changed_record_updates_one_file_and_keeps_id_date_and_slug(isite):
     assert meta["updated"] == "2026-01-01T12:00:00+00:00"  # the clock: the record names no time
     assert {p: b for p, b in isite.files().items() if p != rel} == other
     assert len(isite.files()) == 2
+
+
+def test_an_update_whose_write_failed_is_written_by_the_next_run(isite, monkeypatch):
+    """A disk that refuses one write (full, say): the story is reported failed, and the
+    next import, on a disk that accepts it, still writes the new version."""
+    isite.source("a.jsonl", record())
+    rel = one_path(isite.run())
+    isite.source("a.jsonl", record(content="KARACHI: The rupee gained 20 paisa."))
+    real = placement.write_atomic
+
+    def full(target: Path, data: bytes, inside: Path | None = None) -> None:
+        if target.name == Path(rel).name:
+            raise OSError(errno.ENOSPC, "No space left on device")
+        real(target, data, inside)
+
+    monkeypatch.setattr(placement, "write_atomic", full)
+    failed = isite.run(jobs=1)  # in this process, so the patch holds
+    assert outcomes(failed) == {"failed": 1}
+    assert "No space left on device" in failed.items[0].reason
+    assert "20 paisa" not in isite.body(rel)
+    monkeypatch.setattr(placement, "write_atomic", real)
+    again = isite.run()
+    assert outcomes(again) == {"updated": 1}
+    assert "20 paisa" in isite.body(rel)
 
 
 def test_hand_edited_file_survives_reimport_unless_forced(isite):

@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import re
 import shutil
 from pathlib import Path
 
@@ -15,6 +16,8 @@ import pytest
 
 from generator.content.files import find_content
 from generator.core.config import load_config
+from generator.importing.content_cache import CACHE_NAME as INDEX_NAME
+from generator.importing.content_cache import IndexMemo
 from generator.importing.importer import ImportOptions, import_sources
 from generator.importing.report import ImportReport
 from generator.importing.source_cache import SETTLED_NAME
@@ -282,3 +285,65 @@ def test_an_import_runs_without_the_cycle_collector_and_restores_it(
     with pytest.raises(OSError):
         run(site)
     assert gc.isenabled()
+
+
+def _index(site: Path) -> dict[str, list]:
+    """The import index's entries, less each file's stat (two copies' mtimes differ)."""
+    data = json.loads((site / ".digest-cache" / INDEX_NAME).read_text(encoding="utf-8"))
+    return {rel: entry[2:] for rel, entry in data["files"].items()}
+
+
+def test_a_process_that_keeps_the_index_imports_as_one_that_reads_it(site, tmp_path):
+    """The preview keeps content/'s import index between imports (IndexMemo) rather than
+    reading it again: every import gives what one reading it gives, edits, new records,
+    deleted files and all, and an import that changes no content file does not read it."""
+    plain = tmp_path / "plain"
+    shutil.copytree(site, plain)
+    memo = IndexMemo()
+    records = sorted((site / "src" / "archive").rglob("*.json*"))
+
+    def both(change) -> None:
+        for root in (site, plain):
+            change(root)
+        kept, read = run(site, index=memo, shown_from=site), run(plain, shown_from=plain)
+        assert [(i.origin, i.outcome, i.reason, i.id, i.path) for i in kept.items] == [
+            (i.origin, i.outcome, i.reason, i.id, i.path) for i in read.items
+        ]
+        assert kept.warnings == read.warnings
+        assert {k: v[1] for k, v in tree(site / "content").items()} == {
+            k: v[1] for k, v in tree(plain / "content").items()
+        }
+        assert _index(site) == _index(plain)
+
+    def retitle(root: Path) -> None:  # a record's new headline: its file is updated
+        path = root / records[3].relative_to(site)
+        path.write_text(path.read_text("utf-8").replace('"title": "', '"title": "New: ', 1))
+
+    def hand_edit(root: Path) -> None:  # by hand: the import must keep it, not overwrite it
+        path = sorted(find_content(root / "content"))[5]
+        path.write_text(path.read_text("utf-8") + "\nA line by hand.\n", encoding="utf-8")
+
+    def adopt(root: Path) -> None:  # its source_hash taken out: now the editor's, kept
+        path = next(
+            p for p in sorted(find_content(root / "content")) if "source_hash" in p.read_text()
+        )
+        text = path.read_text("utf-8")
+        path.write_text(re.sub(r"^source_hash:.*\n", "", text, count=1, flags=re.M), "utf-8")
+
+    def delete(root: Path) -> None:  # a deleted content file is written again
+        sorted(find_content(root / "content"))[9].unlink()
+
+    both(lambda root: None)
+    for change in (retitle, hand_edit, adopt, delete, retitle):
+        both(change)
+    # A source touched, content/ as it was: the index is neither read nor written.
+    index = site / ".digest-cache" / INDEX_NAME
+    index.unlink()
+    os.utime(records[0])
+    assert not (site / ".digest-cache" / SETTLED_NAME).exists()  # the last import wrote
+    quiet = run(site, index=memo)  # so this one reads the touched file: nothing to write
+    assert (
+        quiet.counts()["unchanged"] > 300
+        and quiet.counts()["new"] == quiet.counts()["updated"] == 0
+    )
+    assert not index.exists()
