@@ -3,24 +3,27 @@
 The importer needs this on every run to tell new stories from known ones. Reading the
 front matter of 40,000 files each time is slow, so entries are cached in the cache
 folder keyed by each file's size and mtime; the cache only saves time, never decides
-safety: a file is re-verified from disk before the importer ever overwrites it.
+safety: a file is re-verified from disk before the importer ever overwrites it. It is
+marshalled, not JSON: an import that writes a file rewrites it, and at 32,000 files JSON
+took 0.1-0.2 s each way.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import json
+import marshal
 import os
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator.core.atomic import write_json
+from generator.core.atomic import write_atomic
 from generator.core.dates import to_aware
 from generator.core.errors import DigestError
 
-CACHE_NAME = "import-index.json"
-_VERSION = 3  # 3: with each file's copy key (source, day, headline)
+CACHE_NAME = "import-index.marshal"
+_FORMER = "import-index.json"  # until 2026-12-03: removed when the index is next saved
+_VERSION = 4  # 3: with each file's copy key (source, day, headline); 4: marshalled
 
 
 @dataclass(frozen=True)
@@ -150,8 +153,8 @@ class ContentCache:
     def _read_cache(self, held: dict | None = None) -> dict[str, list]:
         """The index's files (`held`: as this process last saved it, not read again)."""
         try:
-            data = held if held is not None else json.loads(self.cache_file.read_text("utf-8"))
-        except (OSError, ValueError):
+            data = held if held is not None else marshal.loads(self.cache_file.read_bytes())
+        except (OSError, ValueError, EOFError, TypeError):  # missing, or not a marshal
             return {}
         self._loaded = data
         if not isinstance(data, dict) or data.get("version") != _VERSION:
@@ -174,7 +177,8 @@ class ContentCache:
             "files": files,
         }
         if data != self._loaded:
-            write_json(self.cache_file, data)
+            write_atomic(self.cache_file, marshal.dumps(data))
+            (self.cache_file.parent / _FORMER).unlink(missing_ok=True)
         if self.memo is not None:
             self.memo.keep(self.cache_file, data, self.by_path)
 

@@ -242,8 +242,8 @@ def test_import_caches_hold_no_absolute_paths_and_survive_a_move(isite, tmp_path
     for name in (DUMP, "dawn-record.json", "scrape-batch.jsonl"):
         isite.sample(name)
     isite.run(shown_from=isite.root)  # as `digest build` imports [import] paths
-    cached = [p.read_text("utf-8") for p in (isite.root / ".digest-cache").glob("import-*.json")]
-    assert len(cached) == 2 and not any(str(isite.root) in text for text in cached)
+    cached = [p.read_bytes() for p in (isite.root / ".digest-cache").glob("import-*")]
+    assert len(cached) == 2 and not any(str(isite.root).encode() in data for data in cached)
     moved = ImportSite.__new__(ImportSite)
     moved.root, moved.src = tmp_path / "elsewhere", tmp_path / "elsewhere" / "src"
     shutil.copytree(isite.root, moved.root)
