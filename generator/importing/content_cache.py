@@ -72,6 +72,7 @@ class IndexMemo:
 
     def __init__(self) -> None:
         self._file: Path | None = None
+        self._content: Path | None = None
         self._data: dict | None = None
         self._entries: dict[str, ContentEntry] = {}
 
@@ -80,8 +81,13 @@ class IndexMemo:
             return None
         return self._data, self._entries
 
-    def keep(self, file: Path, data: dict, entries: dict[str, ContentEntry]) -> None:
-        self._file, self._data, self._entries = file, data, entries
+    def holds(self, content: Path, file: Path) -> bool:
+        """Whether an import of this process completed on this content/ and index: it swept
+        content/ of temporaries then, and its own writes leave none."""
+        return self._content == content and self.get(file) is not None
+
+    def keep(self, file: Path, content: Path, data: dict, entries: dict[str, ContentEntry]) -> None:
+        self._file, self._content, self._data, self._entries = file, content, data, entries
 
 
 class ContentCache:
@@ -96,10 +102,10 @@ class ContentCache:
         self.by_id: dict[str, ContentEntry] = {}
         self.by_copy_key: dict[str, list[ContentEntry]] = {}
         self._stats: dict[str, tuple[int, int]] = {}
-        self._unwritten: set[str] = (
-            set()
-        )  # planned writes that failed: their files are as they were
+        # planned writes that failed: their files are as they were
+        self._unwritten: set[str] = set()
         self._loaded: object = None  # the cache as read: an unchanged one is not rewritten
+        self._as_loaded = False  # every entry is the index's as read, and there is no other
 
     def load(self, stats: dict[str, tuple[int, int]]) -> ContentCache:
         """Entries for the files of `content_stats`, from the cache where the stat matches.
@@ -109,13 +115,17 @@ class ContentCache:
         made = held[1] if held is not None else {}  # the entries of `cached`, where made
         cached = self._read_cache(held[0] if held is not None else None)
         self._stats = stats
+        read = 0
         for rel, stat in stats.items():
             entry = cached.get(rel)
             if entry and entry[0] == stat[0] and entry[1] == stat[1]:
                 known = made.get(rel) or ContentEntry(rel, entry[2], entry[3], entry[4])
             else:
                 known = read_entry(self.content / rel, rel, self.tz)
+                read += 1
             self.add(known)
+        valid = isinstance(self._loaded, dict) and self._loaded.get("files") is cached
+        self._as_loaded = valid and not read and len(cached) == len(stats)
         return self
 
     def saved(self) -> dict[str, tuple[tuple[int, int], ContentEntry]]:
@@ -128,6 +138,7 @@ class ContentCache:
         }
 
     def add(self, known: ContentEntry) -> None:
+        self._as_loaded = False
         self.by_path[known.path] = known
         if known.id and known.id not in self.by_id:
             self.by_id[known.id] = known
@@ -144,11 +155,13 @@ class ContentCache:
         next run reads the file as it is and plans the story again, rather than trusting
         the old file's stat with the new story's hash (and taking it as imported)."""
         self._unwritten.add(rel)
+        self._as_loaded = False
 
     def refresh(self, rel: str) -> None:
         """Re-stat a file the importer just wrote, so the next run trusts its entry."""
         st = (self.content / rel).stat()
         self._stats[rel] = (st.st_mtime_ns, st.st_size)
+        self._as_loaded = False
 
     def _read_cache(self, held: dict | None = None) -> dict[str, list]:
         """The index's files (`held`: as this process last saved it, not read again)."""
@@ -165,6 +178,14 @@ class ContentCache:
         return files if isinstance(files, dict) else {}
 
     def save(self) -> None:
+        """Write the index, unless it is the one read (after an import that read and wrote
+        no content file: not even built again to be compared)."""
+        if self._as_loaded:
+            assert isinstance(self._loaded, dict)
+            data = self._loaded
+            if self.memo is not None:
+                self.memo.keep(self.cache_file, self.content, data, self.by_path)
+            return
         files = {
             rel: [*self._stats[rel], k.id, k.source_hash, k.copy_key]
             for rel, k in self.by_path.items()
@@ -180,7 +201,7 @@ class ContentCache:
             write_atomic(self.cache_file, marshal.dumps(data))
             (self.cache_file.parent / _FORMER).unlink(missing_ok=True)
         if self.memo is not None:
-            self.memo.keep(self.cache_file, data, self.by_path)
+            self.memo.keep(self.cache_file, self.content, data, self.by_path)
 
 
 class ImportView:

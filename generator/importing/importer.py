@@ -24,6 +24,7 @@ from generator.core.collector import collector_paused
 from generator.core.config import Config
 from generator.core.errors import Problem
 from generator.core.progress import Progress
+from generator.importing.content_cache import CACHE_NAME as INDEX_NAME
 from generator.importing.content_cache import ImportView, IndexMemo
 from generator.importing.discovery import SourceFile, discover
 from generator.importing.readers import ReadContext
@@ -98,7 +99,9 @@ def _import_sources(
         mark = (len(report.items), len(report.warnings))  # discover's own are made each run
         if not options.dry_run:
             settled.clear()
-            remove_temporaries(content)  # none is left beside a settled report
+            # none is left beside a settled report (nor by a process's own earlier imports)
+            if options.index is None or not options.index.holds(content, cache / INDEX_NAME):
+                remove_temporaries(content)
         written = _import_files(config, files, ctx, stats, options, report, progress)
         if not written and not options.dry_run:
             settled.save(report, mark)

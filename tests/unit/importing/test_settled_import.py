@@ -334,7 +334,11 @@ def test_a_process_that_keeps_the_index_imports_as_one_that_reads_it(site, tmp_p
     def delete(root: Path) -> None:  # a deleted content file is written again
         sorted(find_content(root / "content"))[9].unlink()
 
+    left = site / "content" / "2025" / ".killed.md.tmp"  # by a writer killed mid-write
+    left.parent.mkdir(parents=True)
+    left.write_text("half", encoding="utf-8")
     both(lambda root: None)
+    assert not left.exists()  # the first import of a process sweeps content/
     for change in (retitle, hand_edit, adopt, delete, retitle):
         both(change)
     # A source touched, content/ as it was: the index is neither read nor written.
