@@ -105,7 +105,8 @@ class ContentCache:
         # planned writes that failed: their files are as they were
         self._unwritten: set[str] = set()
         self._loaded: object = None  # the cache as read: an unchanged one is not rewritten
-        self._as_loaded = False  # every entry is the index's as read, and there is no other
+        self._cached: dict[str, list] | None = None  # its files, when it was valid
+        self._moved: set[str] = set()  # the files whose entries may differ from `_cached`'s
 
     def load(self, stats: dict[str, tuple[int, int]]) -> ContentCache:
         """Entries for the files of `content_stats`, from the cache where the stat matches.
@@ -115,17 +116,18 @@ class ContentCache:
         made = held[1] if held is not None else {}  # the entries of `cached`, where made
         cached = self._read_cache(held[0] if held is not None else None)
         self._stats = stats
-        read = 0
+        moved = set()
         for rel, stat in stats.items():
             entry = cached.get(rel)
             if entry and entry[0] == stat[0] and entry[1] == stat[1]:
                 known = made.get(rel) or ContentEntry(rel, entry[2], entry[3], entry[4])
             else:
                 known = read_entry(self.content / rel, rel, self.tz)
-                read += 1
-            self.add(known)
-        valid = isinstance(self._loaded, dict) and self._loaded.get("files") is cached
-        self._as_loaded = valid and not read and len(cached) == len(stats)
+                moved.add(rel)
+            self._put(known)
+        if isinstance(self._loaded, dict) and self._loaded.get("files") is cached:
+            self._cached = cached
+        self._moved = moved | (cached.keys() - stats.keys())  # read, or gone
         return self
 
     def saved(self) -> dict[str, tuple[tuple[int, int], ContentEntry]]:
@@ -138,7 +140,10 @@ class ContentCache:
         }
 
     def add(self, known: ContentEntry) -> None:
-        self._as_loaded = False
+        self._moved.add(known.path)
+        self._put(known)
+
+    def _put(self, known: ContentEntry) -> None:
         self.by_path[known.path] = known
         if known.id and known.id not in self.by_id:
             self.by_id[known.id] = known
@@ -155,13 +160,13 @@ class ContentCache:
         next run reads the file as it is and plans the story again, rather than trusting
         the old file's stat with the new story's hash (and taking it as imported)."""
         self._unwritten.add(rel)
-        self._as_loaded = False
+        self._moved.add(rel)
 
     def refresh(self, rel: str) -> None:
         """Re-stat a file the importer just wrote, so the next run trusts its entry."""
         st = (self.content / rel).stat()
         self._stats[rel] = (st.st_mtime_ns, st.st_size)
-        self._as_loaded = False
+        self._moved.add(rel)
 
     def _read_cache(self, held: dict | None = None) -> dict[str, list]:
         """The index's files (`held`: as this process last saved it, not read again)."""
@@ -178,30 +183,42 @@ class ContentCache:
         return files if isinstance(files, dict) else {}
 
     def save(self) -> None:
-        """Write the index, unless it is the one read (after an import that read and wrote
-        no content file: not even built again to be compared)."""
-        if self._as_loaded:
-            assert isinstance(self._loaded, dict)
-            data = self._loaded
-            if self.memo is not None:
-                self.memo.keep(self.cache_file, self.content, data, self.by_path)
-            return
-        files = {
-            rel: [*self._stats[rel], k.id, k.source_hash, k.copy_key]
-            for rel, k in self.by_path.items()
-            if rel in self._stats and rel not in self._unwritten
-        }
+        """Write the index if an entry changed. The index as read is patched for the files
+        read, written, added or gone (an import after a save touches a few of 32,000);
+        built whole when it was not valid."""
+        if self._cached is None:
+            rows = ((rel, self._row(rel, k)) for rel, k in self.by_path.items())
+            files, changed = {rel: row for rel, row in rows if row is not None}, True
+        else:
+            files, changed = self._cached, False
+            for rel in self._moved:
+                row = self._row(rel, self.by_path.get(rel))
+                if row != self._cached.get(rel):
+                    if not changed:
+                        files, changed = dict(self._cached), True  # the memo's stays as it was
+                    if row is None:
+                        del files[rel]
+                    else:
+                        files[rel] = row
         data = {
             "version": _VERSION,
             "content": self._where(),
             "zone": str(self.tz),
             "files": files,
         }
-        if data != self._loaded:
+        if changed:
             write_atomic(self.cache_file, marshal.dumps(data))
             (self.cache_file.parent / _FORMER).unlink(missing_ok=True)
+        else:
+            data = self._loaded  # type: ignore[assignment]
         if self.memo is not None:
             self.memo.keep(self.cache_file, self.content, data, self.by_path)
+
+    def _row(self, rel: str, known: ContentEntry | None) -> list | None:
+        """The index's entry for a file: None for one not (or no longer) on disk as known."""
+        if known is None or rel not in self._stats or rel in self._unwritten:
+            return None
+        return [*self._stats[rel], known.id, known.source_hash, known.copy_key]
 
 
 class ImportView:

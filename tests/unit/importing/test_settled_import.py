@@ -297,7 +297,8 @@ def _index(site: Path) -> dict[str, list]:
 def test_a_process_that_keeps_the_index_imports_as_one_that_reads_it(site, tmp_path):
     """The preview keeps content/'s import index between imports (IndexMemo) rather than
     reading it again: every import gives what one reading it gives (new headlines, hand
-    edits, adopted and deleted files), and one that changes no content file does not read it."""
+    edits, adopted, renamed and deleted files), and one that changes no content file does
+    not read it."""
     plain = tmp_path / "plain"
     shutil.copytree(site, plain)
     memo = IndexMemo()
@@ -316,6 +317,7 @@ def test_a_process_that_keeps_the_index_imports_as_one_that_reads_it(site, tmp_p
             k: v[1] for k, v in tree(plain / "content").items()
         }
         assert _index(site) == _index(plain)
+        assert set(_index(site)) == set(tree(site / "content"))  # every file, no other
 
     def retitle(root: Path) -> None:  # a record's new headline: its file is updated
         path = root / records[3].relative_to(site)
@@ -332,6 +334,10 @@ def test_a_process_that_keeps_the_index_imports_as_one_that_reads_it(site, tmp_p
         text = path.read_text("utf-8")
         path.write_text(re.sub(r"^source_hash:.*\n", "", text, count=1, flags=re.M), "utf-8")
 
+    def rename(root: Path) -> None:  # moved by hand: the story is found at its new name
+        path = sorted(find_content(root / "content"))[7]
+        path.rename(path.with_name("renamed-" + path.name))
+
     def delete(root: Path) -> None:  # a deleted content file is written again
         sorted(find_content(root / "content"))[9].unlink()
 
@@ -341,7 +347,8 @@ def test_a_process_that_keeps_the_index_imports_as_one_that_reads_it(site, tmp_p
     both(lambda root: None)
     assert not left.exists()  # the first import of a process sweeps content/
     for change, outcome in (
-        (retitle, "updated"), (hand_edit, None), (adopt, "kept"), (delete, "new"), (retitle, "updated")
+        (retitle, "updated"), (hand_edit, None), (adopt, "kept"), (rename, None),
+        (delete, "new"), (retitle, "updated"),
     ):  # fmt: skip
         both(change, outcome)
     # A source touched, content/ as it was: the index is neither read nor written.
