@@ -4,7 +4,8 @@ Keyed by the hash of the file's bytes and of the reading options: the same bytes
 the same way give the same stories. A file whose size and mtime are as recorded, read
 with the same options, is not opened at all. The entry is trusted only when every story it lists
 is still in content/ with that same source hash; otherwise the file is read again. It
-lives in the cache folder: deleting it costs time, never correctness.
+lives in the cache folder: deleting it costs time, never correctness. Marshalled, not JSON:
+an import that reads a changed file rewrites it (2.5 MB at 8,000 files).
 
 Above it, `SettledBatch` replays a whole import that had nothing to do.
 """
@@ -13,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import marshal
 import os
 from array import array
 from collections.abc import Callable, Collection, Mapping, Sequence
@@ -20,15 +22,17 @@ from itertools import chain
 from operator import itemgetter
 from pathlib import Path
 
-from generator.core.atomic import write_json
+from generator.core.atomic import write_atomic, write_json
 from generator.importing.content_cache import ImportView
 from generator.importing.discovery import SourceFile
 from generator.importing.report import ImportItem, ImportReport
 
-CACHE_NAME = "import-sources.json"
+CACHE_NAME = "import-sources.marshal"
+_FORMER = "import-sources.json"  # until 2026-12-03: removed when the cache is next saved
 SETTLED_NAME = "import-settled.json"
 _SETTLED_VERSION = 3  # 2: with the stories placed and the content files read; 3: inputs
-_VERSION = 4  # 2: stories with hashes and keys; 3: size and mtime; 4: keys relative to the root
+# 2: stories with hashes and keys; 3: size and mtime; 4: keys relative to the root; 5: marshal
+_VERSION = 5
 
 
 def file_hash(data: bytes, key: str) -> str:
@@ -49,8 +53,8 @@ class SourceCache:
 
     def load(self) -> SourceCache:
         try:
-            data = json.loads(self.file.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
+            data = marshal.loads(self.file.read_bytes())
+        except (OSError, ValueError, EOFError, TypeError):  # missing, or not a marshal
             return self
         self._loaded = data
         if isinstance(data, dict) and data.get("version") == _VERSION:
@@ -100,14 +104,15 @@ class SourceCache:
             "key": _key_digest(key),
             "stat": stat,
             "stories": stories,
-            "problems": [list(p) for p in problems],  # as JSON gives them back
+            "problems": [list(p) for p in problems],  # lists, as the cache gives them back
             "warnings": warnings,
         }
 
     def save(self) -> None:
         data = {"version": _VERSION, "files": self.entries}
         if data != self._loaded:
-            write_json(self.file, data)
+            write_atomic(self.file, marshal.dumps(data))
+            (self.file.parent / _FORMER).unlink(missing_ok=True)
 
 
 class SettledBatch:

@@ -31,7 +31,7 @@ def _hand(news: Site, title: str) -> Path:
 def _stamps(news: Site) -> tuple[int, ...]:
     """The import's own files: any import that is not a replay rewrites one of them."""
     cache = news.root / ".digest-cache"
-    names = ("import-index.marshal", "import-settled.json", "import-sources.json")
+    names = ("import-index.marshal", "import-settled.json", "import-sources.marshal")
     return tuple(os.stat(cache / name).st_mtime_ns if (cache / name).exists() else 0 for name in names)  # fmt: skip
 
 
