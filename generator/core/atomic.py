@@ -8,6 +8,7 @@ anything, a hard link that fails if the name was taken meanwhile).
 from __future__ import annotations
 
 import json
+import marshal
 import os
 import tempfile
 from pathlib import Path
@@ -71,6 +72,21 @@ def write_json(target: Path, data: Any) -> None:
     """A cache or report file as compact JSON, replaced whole."""
     text = json.dumps(data, separators=(",", ":"), ensure_ascii=False)
     write_atomic(target, text.encode("utf-8"))
+
+
+def write_marshal(target: Path, data: Any) -> None:
+    """A cache file of plain values, marshalled (ten times faster to write than JSON),
+    replaced whole."""
+    write_atomic(target, marshal.dumps(data))
+
+
+def read_marshal(source: Path) -> Any:
+    """What write_marshal wrote; None when the file is missing or is not a marshal (a cache
+    that cannot be read costs time, never correctness)."""
+    try:
+        return marshal.loads(source.read_bytes())
+    except (OSError, ValueError, EOFError, TypeError):
+        return None
 
 
 def remove_temporaries(folder: Path) -> None:

@@ -11,13 +11,12 @@ took 0.1-0.2 s each way.
 from __future__ import annotations
 
 import datetime as dt
-import marshal
 import os
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator.core.atomic import write_atomic
+from generator.core.atomic import read_marshal, write_marshal
 from generator.core.dates import to_aware
 from generator.core.errors import DigestError
 
@@ -81,10 +80,10 @@ class IndexMemo:
             return None
         return self._data, self._entries
 
-    def holds(self, content: Path, file: Path) -> bool:
-        """Whether an import of this process completed on this content/ and index: it swept
-        content/ of temporaries then, and its own writes leave none."""
-        return self._content == content and self.get(file) is not None
+    def holds(self, content: Path) -> bool:
+        """Whether an import of this process completed on this content/: it swept content/
+        of temporaries then, and its own writes leave none."""
+        return self._content == content and self._data is not None
 
     def keep(self, file: Path, content: Path, data: dict, entries: dict[str, ContentEntry]) -> None:
         self._file, self._content, self._data, self._entries = file, content, data, entries
@@ -170,10 +169,7 @@ class ContentCache:
 
     def _read_cache(self, held: dict | None = None) -> dict[str, list]:
         """The index's files (`held`: as this process last saved it, not read again)."""
-        try:
-            data = held if held is not None else marshal.loads(self.cache_file.read_bytes())
-        except (OSError, ValueError, EOFError, TypeError):  # missing, or not a marshal
-            return {}
+        data = held if held is not None else read_marshal(self.cache_file)
         self._loaded = data
         if not isinstance(data, dict) or data.get("version") != _VERSION:
             return {}
@@ -207,7 +203,7 @@ class ContentCache:
             "files": files,
         }
         if changed:
-            write_atomic(self.cache_file, marshal.dumps(data))
+            write_marshal(self.cache_file, data)
             (self.cache_file.parent / _FORMER).unlink(missing_ok=True)
         else:
             data = self._loaded  # type: ignore[assignment]

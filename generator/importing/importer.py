@@ -24,7 +24,6 @@ from generator.core.collector import collector_paused
 from generator.core.config import Config
 from generator.core.errors import Problem
 from generator.core.progress import Progress
-from generator.importing.content_cache import CACHE_NAME as INDEX_NAME
 from generator.importing.content_cache import ImportView, IndexMemo
 from generator.importing.discovery import SourceFile, discover
 from generator.importing.readers import ReadContext
@@ -100,7 +99,7 @@ def _import_sources(
         if not options.dry_run:
             settled.clear()
             # none is left beside a settled report (nor by a process's own earlier imports)
-            if options.index is None or not options.index.holds(content, cache / INDEX_NAME):
+            if options.index is None or not options.index.holds(content):
                 remove_temporaries(content)
         written = _import_files(config, files, ctx, stats, options, report, progress)
         if not written and not options.dry_run:

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import marshal
 import os
 from array import array
 from collections.abc import Callable, Collection, Mapping, Sequence
@@ -22,7 +21,7 @@ from itertools import chain
 from operator import itemgetter
 from pathlib import Path
 
-from generator.core.atomic import write_atomic, write_json
+from generator.core.atomic import read_marshal, write_json, write_marshal
 from generator.importing.content_cache import ImportView
 from generator.importing.discovery import SourceFile
 from generator.importing.report import ImportItem, ImportReport
@@ -52,9 +51,8 @@ class SourceCache:
         self._loaded: object = None  # the cache as read: an unchanged one is not rewritten
 
     def load(self) -> SourceCache:
-        try:
-            data = marshal.loads(self.file.read_bytes())
-        except (OSError, ValueError, EOFError, TypeError):  # missing, or not a marshal
+        data = read_marshal(self.file)
+        if data is None:
             return self
         self._loaded = data
         if isinstance(data, dict) and data.get("version") == _VERSION:
@@ -111,7 +109,7 @@ class SourceCache:
     def save(self) -> None:
         data = {"version": _VERSION, "files": self.entries}
         if data != self._loaded:
-            write_atomic(self.file, marshal.dumps(data))
+            write_marshal(self.file, data)
             (self.file.parent / _FORMER).unlink(missing_ok=True)
 
 
