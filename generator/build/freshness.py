@@ -171,10 +171,10 @@ def stale_made(
     bases: dict[str, str] = {}
     for f in made:
         known = previous.get(f.path)
-        if f.basis is None:
-            bases[f.path] = ""
-        elif (basis := kept.get(f.path)) is not None:
+        if (basis := kept.get(f.path)) is not None:
             bases[f.path] = basis
+        elif f.basis is None:
+            bases[f.path] = ""
         else:
             bases[f.path] = fingerprinter.page({"basis": f.basis}, "made")
         if known and bases[f.path] and known[:3] == (bases[f.path], *live.get(f.path, ())):

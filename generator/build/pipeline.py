@@ -228,16 +228,23 @@ def _made_files(
     catalog: Catalog,
     urls: Urls,
     lists: list[MadeFile],
-    site: tuple[str, list[str]],
+    site: tuple[str | None, list[str] | None],
 ) -> list[MadeFile]:
     """The outputs not rendered from a template, each made only when its file may be stale
     (the search lists are tens of megabytes on a large site: never all held at once);
-    `site`: the sitemap's basis and entry lines."""
+    `site`: the sitemap's basis and entry lines (None: its recorded basis stands, and its
+    lines are made if it is)."""
     basis, lines = site
+
+    def site_map() -> bytes:
+        return sitemap(
+            catalog, urls, entry_lines(catalog.entries, urls) if lines is None else lines
+        ).data
+
     return [
         *(MadeFile(rel, None, path.read_bytes) for rel, path in statics.items()),
         MadeFile(MARKER, None, lambda: b""),
-        MadeFile(SITEMAP, basis, lambda: sitemap(catalog, urls, lines).data),
+        MadeFile(SITEMAP, basis, site_map),
         *lists,
     ]
 
@@ -408,21 +415,31 @@ def _build(
                 + [(f.path, f"the {f.kind} feed {f.url}") for f in feeds]
                 + [(f.path, "a search list") for f in lists],
             )
+        if held is not None:
+            previous = held.record
+        else:
+            previous = cache.pages(cache_site) if cache is not None else {}
         # The sitemap shows each article's place and dates alone (the held lines: `put`).
-        lines = held.lines if held is not None else entry_lines(catalog.entries, urls)
-        site_basis = (
-            held.sitemap if held is not None and not redate else sitemap_basis(catalog, lines)
-        )
+        # A build that plans what the last one did with every date as it was shows what
+        # that one's did: its recorded basis stands, and its lines are made only if it is.
+        recorded = None
+        if held is None and options.plan is None and marked is not None and not redate:
+            recorded = previous.get(SITEMAP)
+        if held is not None:
+            lines: list[str] | None = held.lines
+        else:
+            lines = None if recorded is not None else entry_lines(catalog.entries, urls)
+        site_basis = None
+        if held is not None and not redate:
+            site_basis = held.sitemap
+        elif lines is not None:
+            site_basis = sitemap_basis(catalog, lines)
         made = _made_files(statics, catalog, urls, lists, (site_basis, lines))
         others = [f.path for f in made]
         report.feeds = len(feeds)
         lap("plan")
 
         paths = [p.output for p in pages] + [f.path for f in feeds]
-        if held is not None:
-            previous = held.record
-        else:
-            previous = cache.pages(cache_site) if cache is not None else {}
         stamps = held.stamps if held is not None else None
         fingerprinter = Fingerprinter(salt, keys, catalog.entries, stamps)
         # A held plan's outputs that no change reaches are as this process wrote them: only
@@ -461,6 +478,8 @@ def _build(
         hashes: dict[str, str] = {}  # content hash of each output, for its page record
         todo = stale_outputs(paths, numbers, fingerprints, previous, live, verified, hashes)
         known = kept_bases(made, previous, marked) if marked is not None else {}
+        if recorded is not None:
+            known[SITEMAP] = recorded[0]
         stale, bases = stale_made(made, previous, live, fingerprinter, output, hashes, known)
         lap("fingerprint")
 
@@ -508,6 +527,7 @@ def _build(
         if cache is None or options.plan is None:
             return len(planned), None
         unsaved = ("", options.now)  # the stamp is set once saved
+        assert site_basis is not None and lines is not None  # made whenever a plan is kept
         plan = Plan(
             cache_site, unsaved, catalog, links, outline, pages, feeds, record, site_basis,
             lines, fingerprinter.stamps,

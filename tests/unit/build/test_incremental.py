@@ -361,6 +361,30 @@ def test_a_touched_content_file_is_replayed_and_a_deleted_output_is_rebuilt(site
     assert not _replayed(report) and report.written == 1 and site.snapshot() == good
 
 
+def test_a_contents_only_build_takes_the_sitemap_s_recorded_basis(site, tmp_path, monkeypatch):
+    """With every place and date as the last build had them, the sitemap is what it was: its
+    lines are not made, unless its file is (a deleted one, as a clean build makes it); a
+    new `updated` makes them again."""
+    populate(site)
+    site.build()
+    made: list[int] = []
+    lines = build.entry_lines
+    monkeypatch.setattr(build, "entry_lines", lambda *a: made.append(1) or lines(*a))
+    EDITS["edit_list_item"](site)
+    site.build()
+    assert made == []
+    (site.out / "sitemap.xml").unlink()
+    EDITS["edit_summary"](site)
+    site.build()
+    assert made == [1]
+    assert site.snapshot() == clean_build(site, tmp_path)
+    made.clear()
+    EDITS["edit_updated"](site)
+    site.build()
+    assert made == [1]
+    assert site.snapshot() == clean_build(site, tmp_path)
+
+
 def test_a_replayed_build_still_follows_the_clock(site, tmp_path):
     """The clock changes output only at known instants (local midnight for the front page's
     "today", a future article coming due, an article leaving the feeds' window): up to the
