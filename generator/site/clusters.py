@@ -133,6 +133,7 @@ class _Archive:
         self._sigs: dict[int, Signature] = {}
         self._numbers: dict[int, frozenset[str]] = {}
         self._vectors: dict[dt.date, dict[int, Signature]] = {}
+        self._days: dict[dt.date, str | None] = {}  # each day's digest (`_day_digest`)
 
     def days(self, day: dt.date) -> list[dt.date]:
         """The window of `day`: the two days before it, and itself, those with articles."""
@@ -177,10 +178,20 @@ class _Archive:
         sources and order) of its window and of its window's days' windows, whose vectors it
         compares; None when an article has no key (nothing is reused)."""
         days = sorted({d for w in self.days(day) for d in self.days(w)})
-        keys = [self.keys[i] for d in days for i in self.by_day[d]]
-        if None in keys:
+        digests = [self._day_digest(d) for d in days]
+        if None in digests:
             return None
-        return "d" + _digest(day.isoformat() + ",".join(keys))  # type: ignore[arg-type]
+        return "w" + _digest(day.isoformat() + "".join(digests))  # type: ignore[arg-type]
+
+    def _day_digest(self, day: dt.date) -> str | None:
+        """A digest of one day's articles (their content keys, in order): each day is in
+        five windows' keys, so its 100-odd keys are hashed once, not five times."""
+        found = self._days.get(day, "")
+        if found == "":
+            keys = [self.keys[i] for i in self.by_day[day]]
+            found = None if None in keys else day.isoformat() + _digest(",".join(keys))  # type: ignore[arg-type]
+            self._days[day] = found
+        return found
 
     def link_day(
         self,
