@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -116,14 +116,16 @@ class ContentCache:
         cached = self._read_cache(held[0] if held is not None else None)
         self._stats = stats
         moved = set()
+        found, row, kept = [], cached.get, made.get
         for rel, stat in stats.items():
-            entry = cached.get(rel)
+            entry = row(rel)
             if entry and entry[0] == stat[0] and entry[1] == stat[1]:
-                known = made.get(rel) or ContentEntry(rel, entry[2], entry[3], entry[4])
+                known = kept(rel) or ContentEntry(rel, entry[2], entry[3], entry[4])
             else:
                 known = read_entry(self.content / rel, rel, self.tz)
                 moved.add(rel)
-            self._put(known)
+            found.append(known)
+        self._put(found)
         if isinstance(self._loaded, dict) and self._loaded.get("files") is cached:
             self._cached = cached
         self._moved = moved | (cached.keys() - stats.keys())  # read, or gone
@@ -140,14 +142,22 @@ class ContentCache:
 
     def add(self, known: ContentEntry) -> None:
         self._moved.add(known.path)
-        self._put(known)
+        self._put((known,))
 
-    def _put(self, known: ContentEntry) -> None:
-        self.by_path[known.path] = known
-        if known.id and known.id not in self.by_id:
-            self.by_id[known.id] = known
-        if known.copy_key:
-            self.by_copy_key.setdefault(known.copy_key, []).append(known)
+    def _put(self, entries: Iterable[ContentEntry]) -> None:
+        """Index entries, in content/'s order: an id's first file is the one found by id."""
+        by_path, by_id, by_copy_key = self.by_path, self.by_id, self.by_copy_key
+        for known in entries:
+            by_path[known.path] = known
+            ident, key = known.id, known.copy_key
+            if ident and ident not in by_id:
+                by_id[ident] = known
+            if key:
+                listed = by_copy_key.get(key)
+                if listed is None:
+                    by_copy_key[key] = [known]
+                else:
+                    listed.append(known)
 
     def _where(self) -> str:
         """content/ relative to the site root (the cache's parent), so the index stays valid
