@@ -186,12 +186,11 @@ class _Archive:
     def _day_digest(self, day: dt.date) -> str | None:
         """A digest of one day's articles (their content keys, in order): each day is in
         five windows' keys, so its 100-odd keys are hashed once, not five times."""
-        found = self._days.get(day, "")
-        if found == "":
+        if day not in self._days:
             keys = [self.keys[i] for i in self.by_day[day]]
-            found = None if None in keys else day.isoformat() + _digest(",".join(keys))  # type: ignore[arg-type]
-            self._days[day] = found
-        return found
+            joined = None if None in keys else ",".join(keys)  # type: ignore[arg-type]
+            self._days[day] = None if joined is None else day.isoformat() + _digest(joined)
+        return self._days[day]
 
     def link_day(
         self,
