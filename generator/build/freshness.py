@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import os
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,7 +23,7 @@ from generator.core.config import Config
 from generator.core.workers import fork_map
 from generator.site.catalog import Catalog
 from generator.site.feeds import Feed
-from generator.site.outputs import MadeFile, OutputFile, Page
+from generator.site.outputs import MadeFile, Page
 
 # Below this many outputs, forking workers costs more than it saves.
 PARALLEL_FINGERPRINT = 5000
@@ -162,12 +162,14 @@ def stale_made(
     output: Path,
     hashes: dict[str, str],
     kept: Mapping[str, str],
-) -> tuple[list[OutputFile], dict[str, str]]:
-    """The files made by code whose bytes differ from the live file's, made one at a time
-    (only those are kept), and each one's basis fingerprint for its record (`kept`: those
+    stage: Callable[[str, bytes], bool],
+) -> tuple[list[str], dict[str, str]]:
+    """The files made by code whose bytes differ from the live file's, each handed to
+    `stage` (which says whether it staged it) as soon as it is made: a cold build's search
+    lists and sitemap are tens of megabytes, none held past its check. And each one's basis fingerprint for its record (`kept`: those
     known without digesting); a file whose basis and stat are as recorded is not made at
     all. Content hashes go in `hashes`."""
-    stale: list[OutputFile] = []
+    stale: list[str] = []
     bases: dict[str, str] = {}
     for f in made:
         known = previous.get(f.path)
@@ -186,8 +188,8 @@ def stale_made(
             f.path in live
             and live[f.path][0] == len(data)
             and (output / f.path).read_bytes() == data
-        ):
-            stale.append(OutputFile(f.path, data))
+        ) and stage(f.path, data):
+            stale.append(f.path)
     return stale, bases
 
 

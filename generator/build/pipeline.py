@@ -480,17 +480,35 @@ def _build(
         known = kept_bases(made, previous, marked) if marked is not None else {}
         if recorded is not None:
             known[SITEMAP] = recorded[0]
-        stale, bases = stale_made(made, previous, live, fingerprinter, output, hashes, known)
-        lap("fingerprint")
+        staging: Staging | None = None  # made when the first file is staged
 
-        report.articles, report.pages, report.rendered = len(catalog.entries), len(pages), len(todo)
-        removed = sorted(set(live) - planned)
-        if not todo and not stale and not removed:  # (a planned file not live is stale)
-            report.unchanged = len(planned)
-        else:
-            staging = Staging(output)
-            changed: list[str] = []
-            try:
+        def stage(path: str, data: bytes) -> bool:
+            nonlocal staging
+            if staging is None:
+                staging = Staging(output)
+            return staging.put(path, data)
+
+        try:
+            stale, bases = stale_made(
+                made, previous, live, fingerprinter, output, hashes, known, stage
+            )
+            # The search lists' rows and the sitemap's lines (tens of MB on a large site) go
+            # before render forks its workers; a process that keeps its plan keeps the lines.
+            del made, lists
+            if options.plan is None:
+                lines = None
+            lap("fingerprint")
+
+            report.articles, report.pages = len(catalog.entries), len(pages)
+            report.rendered = len(todo)
+            removed = sorted(set(live) - planned)
+            if not todo and not stale and not removed:  # (a planned file not live is stale)
+                report.unchanged = len(planned)
+                if staging is not None:  # (only a file that came out the same was staged)
+                    staging.abort()
+            else:
+                staging = staging or Staging(output)
+                changed = list(stale)
                 renderer = Renderer(
                     config, urls, site, cache.templates() if cache is not None else None
                 )
@@ -504,15 +522,15 @@ def _build(
                         changed.append(path)
                     if options.progress and n % 200 == 0:
                         options.progress("render", n, len(todo))
-                changed += [o.path for o in stale if staging.put(o.path, o.data)]
                 lap("render")
                 staging.commit(sorted(changed), removed)
-            except BaseException:
+                report.written, report.removed = len(changed), len(removed)
+                report.unchanged = len(planned) - report.written
+                live.update(live_files(output, changed))
+        except BaseException:
+            if staging is not None:
                 staging.abort()
-                raise
-            report.written, report.removed = len(changed), len(removed)
-            report.unchanged = len(planned) - report.written
-            live.update(live_files(output, changed))
+            raise
         if cache is not None:
             # the trusted outputs' records stand; every other output's is made again
             record = dict(previous) if trusted else {}

@@ -10,9 +10,12 @@ from pathlib import Path
 import pytest
 
 import generator
+from generator.build.fingerprint import Fingerprinter
+from generator.build.freshness import stale_made
 from generator.build.loader import load_articles, scan_content
 from generator.core.config import load_config
 from generator.core.errors import DigestError
+from generator.site.outputs import MadeFile
 
 
 def test_pages_exist_for_every_kind(site):
@@ -140,3 +143,43 @@ def test_a_cold_scan_holds_no_file_and_a_vanished_file_is_named(site):
     assert [str(p) for p in loaded.problems] == [
         "content/a1.md: cannot be read: No such file or directory"
     ]
+
+
+def test_files_made_by_code_are_staged_as_each_is_made_and_only_if_changed(tmp_path):
+    """A cold build's search lists and sitemap are tens of megabytes at 34,000 articles:
+    each goes to staging as soon as it is made, not held through the render (whose workers
+    fork with whatever the parent holds); a file whose bytes are the live file's is not
+    staged, and one whose basis and stat are as recorded is not even made."""
+    out = tmp_path / "site"
+    out.mkdir()
+    (out / "same.json").write_bytes(b"same")
+    events: list[str] = []
+
+    def made(path: str, data: bytes, basis: object = None) -> MadeFile:
+        def make() -> bytes:
+            events.append(f"make {path}")
+            return data
+
+        return MadeFile(path, basis, make)
+
+    def stage(path: str, data: bytes) -> bool:
+        events.append(f"stage {path}")
+        return True
+
+    files = [made("a.json", b"A" * 1000), made("same.json", b"same"), made("b.xml", b"B", "x")]
+    stat = out / "same.json"
+    live = {"same.json": (stat.stat().st_size, stat.stat().st_mtime_ns)}
+    fingerprinter = Fingerprinter("salt", {})
+    hashes: dict[str, str] = {}
+    stale, bases = stale_made(files, {}, live, fingerprinter, out, hashes, {}, stage)
+    assert stale == ["a.json", "b.xml"]
+    assert events == ["make a.json", "stage a.json", "make same.json", "make b.xml", "stage b.xml"]
+    assert set(hashes) == {"a.json", "same.json", "b.xml"} and bases["b.xml"]
+    # recorded with this basis and stat: not made again
+    events.clear()
+    b = out / "b.xml"
+    b.write_bytes(b"B")
+    previous = {"b.xml": (bases["b.xml"], b.stat().st_size, b.stat().st_mtime_ns, "h")}
+    live["b.xml"] = previous["b.xml"][1:3]
+    stale, _ = stale_made(files[2:], previous, live, fingerprinter, out, hashes, {}, stage)
+    assert (stale, events, hashes["b.xml"]) == ([], [], "h")

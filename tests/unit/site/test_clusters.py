@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections import Counter
 from dataclasses import replace
 from pathlib import Path
 
@@ -355,6 +356,16 @@ def test_workers_link_the_same_stories_as_one_process() -> None:
     assert alone.also
     shared = find_stories(cat, keys, jobs=2)
     assert (shared.also, shared.terms, shared.memo) == (alone.also, alone.terms, alone.memo)
+    # each word crosses from a worker once a task (four here), not once an article: the
+    # parent keeps every article's top terms
+    copies: dict[str, set[int]] = {}
+    uses: Counter[str] = Counter()
+    for terms in shared.terms.values():
+        uses.update(terms)
+        for w in terms:
+            copies.setdefault(w, set()).add(id(w))
+    assert uses.most_common(1)[0][1] > 8  # a word of many articles' top terms
+    assert max(map(len, copies.values())) <= 4
     edited = list(articles)
     edited[3000] = replace(articles[3000], title=articles[3000].title + " revised")
     keys[edited[3000].id] = "edited"
