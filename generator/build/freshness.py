@@ -166,9 +166,9 @@ def stale_made(
 ) -> tuple[list[str], dict[str, str]]:
     """The files made by code whose bytes differ from the live file's, each handed to
     `stage` (which says whether it staged it) as soon as it is made: a cold build's search
-    lists and sitemap are tens of megabytes, none held past its check. And each one's basis fingerprint for its record (`kept`: those
-    known without digesting); a file whose basis and stat are as recorded is not made at
-    all. Content hashes go in `hashes`."""
+    lists and sitemap are tens of megabytes, none held past its check. And each one's basis
+    fingerprint for its record (`kept`: those known without digesting); a file whose basis
+    and stat are as recorded is not made at all. Content hashes go in `hashes`."""
     stale: list[str] = []
     bases: dict[str, str] = {}
     for f in made:
