@@ -1,15 +1,20 @@
-"""A build whose only changes are some articles' contents: which outputs those can reach.
+"""A build whose changes are some articles' contents, or new articles: which outputs those
+can reach.
 
 The common edit (a typo fixed, a paragraph added, a story re-scraped with a changed line
 and so a new `updated`) leaves every article's date, id, slug, topic, source and tags as
 they were. Then the catalog (order, URLs, groups, days) and the page plan are those of the
 last complete build, and an output can differ from the last build's only if its context
 shows a changed entry, or an entry whose story links changed, or it is a feed and an
-`updated` changed (a feed is dated by its newest). Every other output's fingerprint is the one its page
-record holds, so it need not be digested again: on a large site, fingerprinting every
-output is the largest stage of such a build. This is sound only under the conditions
-`previous_names` and `content_changes` check; anything else builds as before.
-"""
+`updated` changed (a feed is dated by its newest). Every other output's fingerprint is the
+one its page record holds, so it need not be digested again: on a large site,
+fingerprinting every output is the largest stage of such a build.
+
+The daily build adds articles (and runs on a later day). Then the plan is not the last
+one, but an article page still shows only entries and its topic's name, so the article
+pages that show no new, changed or relinked entry keep their fingerprints; every other
+output is digested (`reached`). This is sound only under the conditions `previous_names`,
+`content_changes` and `marked_urls` check; anything else builds as before."""
 
 from __future__ import annotations
 
@@ -28,6 +33,7 @@ from generator.content.article import Article
 from generator.site.catalog import Catalog, Day, Entry, Group
 from generator.site.feeds import Feed
 from generator.site.outputs import MadeFile, Page
+from generator.site.urls import Urls
 
 # What the catalog, the page plan and the clock's reach (plan_expiry) read of an article:
 # a change to any of these may move it between pages. (The made files, sitemap and search
@@ -45,66 +51,107 @@ _URL = attrgetter("url")
 T = TypeVar("T")
 
 
-def previous_names(scanned: Scanned) -> dict[str, str] | None:
-    """content/'s files with the content keys they had before this build's changes: the
-    names the last complete build's plan key holds if only contents changed; None when a
-    file is new to the cache (an added file always changes the plan)."""
+def previous_names(scanned: Scanned) -> tuple[dict[str, str], frozenset[str]]:
+    """content/'s files with the content keys they had before this build's changes, and
+    the files new to the cache (not among those names): the names the last complete
+    build's plan key holds if it saw every file but the new ones, and each as it was."""
     names = {name: key for name, key, _meta in scanned.cached}
+    added = set()
     for name in scanned.todo:
         before = scanned.before.get(name)
         if before is None:
-            return None
-        names[name] = before[0]
-    return names
+            added.add(name)
+        else:
+            names[name] = before[0]
+    return names, frozenset(added)
 
 
 @dataclass(frozen=True)
 class ContentChanges:
-    """The articles whose contents changed, none of them moved (PLACING kept)."""
+    """The articles whose contents changed or that are new, none of the others moved
+    (PLACING kept)."""
 
-    ids: frozenset[str]  # the changed articles' ids
+    ids: frozenset[str]  # the changed and the new articles' ids
     relink: bool  # a title or summary changed: story links must be found again
     redate: bool  # an `updated` changed: every feed is dated again
+    # New articles, or a clock past the last plan's span: the catalog may hold entries the
+    # last one did not, so the plan is not the last one (`grown_reach`).
+    grown: bool = False
 
 
-def content_changes(scanned: Scanned, loaded: Loaded) -> ContentChanges | None:
-    """The changed files' articles, when each kept every PLACING field; else None."""
+def content_changes(scanned: Scanned, loaded: Loaded, grown: bool) -> ContentChanges | None:
+    """The changed and new files' articles, when each changed one kept every PLACING
+    field; else None. `grown`: files were added or the clock moved on since the last plan."""
     if loaded.problems or len(loaded.keys) != len(loaded.articles):
         return None
-    if not scanned.todo:
+    if not scanned.todo and not grown:
         return ContentChanges(frozenset(), False, False)
     by_name = {str(a.source_path): a for a in loaded.articles}
-    ids, relink, redate = set(), False, False
+    ids, relink, redate = set(), grown, grown  # new entries: new links, feeds dated again
     for name in scanned.todo:
         article, before = by_name.get(name), scanned.before.get(name)
-        if article is None or before is None:
+        if article is None:
             return None
+        ids.add(article.id)
+        if before is None:  # new: `previous_names` made `grown` true
+            continue
         old = article_from_meta(before[1], "")
         if any(getattr(old, f) != getattr(article, f) for f in PLACING):
             return None
         relink = relink or any(getattr(old, f) != getattr(article, f) for f in LINKING)
         redate = redate or any(getattr(old, f) != getattr(article, f) for f in DATING)
-        ids.add(article.id)
-    return ContentChanges(frozenset(ids), relink, redate)
+    return ContentChanges(frozenset(ids), relink, redate, grown)
 
 
 def marked_urls(
-    catalog: Catalog, ids: frozenset[str], old: LinksOutline, new: LinksOutline
+    catalog: Catalog, changes: ContentChanges, old: LinksOutline, new: LinksOutline, urls: Urls
 ) -> set[str] | None:
-    """The URLs of the changed articles' entries and of every entry whose story links
-    changed; None when the outlines do not cover the same entries (not the same plan)."""
-    if old.keys() != new.keys():
+    """The URLs of the changed and new articles' entries and of every entry whose story
+    links changed; None when the outlines do not cover the same entries (not the same
+    plan), or, for a grown catalog, when it lost an entry or a new entry took or moved
+    another's URL.
+
+    A grown catalog also marks the entries of its new URLs (a future article come due has
+    no new file) and every entry of a topic whose name changed: a group takes its newest
+    member's spelling (catalog._group), and each of its article pages shows that name."""
+    if changes.grown:
+        if not old.keys() <= new.keys():
+            return None
+        marked = new.keys() - old.keys()
+        if _slugs_moved(catalog, marked, urls):
+            return None
+        for group in catalog.topics:
+            first_old = next((e for e in group.entries if e.url not in marked), None)
+            if first_old is not None and first_old.article.topic != group.name:
+                marked.update(map(_URL, group.entries))
+    elif old.keys() != new.keys():
         return None
-    marked = {e.url for e in catalog.entries if e.article.id in ids}
+    else:
+        marked = set()
+    marked.update(e.url for e in catalog.entries if e.article.id in changes.ids)
     marked.update(moved_links(old, new))
     return marked
 
 
+def _slugs_moved(catalog: Catalog, fresh: set[str], urls: Urls) -> bool:
+    """Whether a day with a new URL (`fresh`) holds an entry whose URL is not its own slug's:
+    two stories with one slug on one day, where a new one may have taken an old one's URL
+    (the older story keeps the plain slug) and a page showing that URL shows another
+    article under it."""
+    days = {e.day for e in catalog.entries if e.url in fresh} if fresh else set()
+    return any(
+        e.url != urls.article(day.date, e.article.slug)
+        for day in catalog.days
+        if day.date in days
+        for e in day.entries
+    )
+
+
 def moved_links(old: LinksOutline, new: LinksOutline) -> set[str]:
-    """The URLs whose story links differ between two outlines of the same entries."""
+    """The URLs whose story links differ between two outlines (or that only `new` has)."""
     if old is new:
         return set()
-    return {url for url, links in new.items() if old[url] != links}
+    return {url for url, links in new.items() if old.get(url) != links}
 
 
 class _Walk(Generic[T]):
@@ -236,9 +283,20 @@ def showing(contexts: Iterable[Mapping[str, Any]]) -> dict[str, list[int]]:
     return found
 
 
-def reached(pages: Sequence[Page], feeds: Iterable[Feed], marked: set[str]) -> set[int]:
-    """The outputs (by number: pages, then feeds) whose contexts show a marked entry."""
+def reached(
+    pages: Sequence[Page], feeds: Sequence[Feed], marked: set[str], grown: bool = False
+) -> set[int]:
+    """The outputs (by number: pages, then feeds) whose contexts show a marked entry; for
+    a `grown` catalog, also every output but the article pages. Listings, days, archives,
+    indexes and feeds show counts, positions and names that new entries move, besides
+    entries. An article page shows only its entry, its topic's name (marked when it
+    changed), its neighbours in its topic (a new neighbour is a new entry) and its story
+    links (marked when they moved): most of a site's outputs, kept."""
     reach = Reach(marked)
+    if grown:
+        found = {i for i, p in enumerate(pages) if p.kind != "article" or reach.context(p.context)}
+        found.update(range(len(pages), len(pages) + len(feeds)))
+        return found
     contexts = [*(p.context for p in pages), *({"feed": f} for f in feeds)]
     return {i for i, context in enumerate(contexts) if reach.context(context)}
 

@@ -309,13 +309,13 @@ def _build(
     inputs = "|".join([salt, files_digest([config.path("static")]), flags])
     stamp = cache.plan(cache_site) if cache is not None else None
     basis = None  # the last complete build's stamp, when this one changes only contents
+    grown = False  # or adds files, or runs past the stamp's span: a plan that may differ
     if stamp is not None:
         assert cache is not None
-        # content/'s files as the last build saw them if only contents changed (or none did)
-        names = previous_names(scanned)
-        key = plan_key(inputs, names) if names is not None else None
-        if not (scanned.todo or scanned.problems):
-            assert names is not None and key is not None  # nothing changed: every file cached
+        # content/'s files as the last build saw them, but for the files new to the cache
+        names, added = previous_names(scanned)
+        key = plan_key(inputs, names)
+        if not (scanned.todo or scanned.problems):  # nothing changed: every file cached
             lap("load")
             same = unchanged_since(stamp, key, cache, cache_site, output, options.now)
             lap("fingerprint")
@@ -331,8 +331,9 @@ def _build(
                 report.feeds, report.unchanged = stamp.counts["feeds"], stamp.counts["outputs"]
                 report.seconds = time.perf_counter() - started
                 return report
-        if stamp.key == key and stamp.now <= options.now < stamp.until:
+        if stamp.key == key and stamp.now <= options.now:
             basis = stamp
+            grown = bool(added) or options.now >= stamp.until
         cache.save_plan(cache_site, None)  # this build may change what the stamp vouched for
     resident = options.plan.take() if options.plan is not None else None
     loaded = load_articles(config, cache, options.jobs, options.progress, scanned, options.articles)
@@ -357,11 +358,16 @@ def _build(
     # The same warnings name the same files shown and hidden: the same plan, and the same
     # notices for the next build to repeat.
     same_notices = basis is not None and said == basis.counts.get("notices", [])
-    changes = content_changes(scanned, loaded) if same_notices else None
+    changes = content_changes(scanned, loaded, grown) if same_notices else None
     redate = changes is not None and changes.redate  # every feed's date may have moved
     # The last build's plan, kept by this process, when this build can start from it.
     held = None
-    if changes is not None and resident is not None and resident.holds(cache_site, basis):
+    if (
+        changes is not None
+        and not changes.grown
+        and resident is not None
+        and resident.holds(cache_site, basis)
+    ):
         held = resident
     keys = {a.id: loaded.keys[str(a.source_path)] for a in articles}
     if held is not None:
@@ -383,7 +389,7 @@ def _build(
         links, outline = _links(catalog, keys, cache, reused, options.jobs, held, changed)
     marked = None  # the entries this build changed, when it plans what the last one did
     if changes is not None and last is not None:
-        marked = marked_urls(catalog, changes.ids, last, outline)
+        marked = marked_urls(catalog, changes, last, outline, urls)
     # The held pages show the links found again but for these entries' (by URL).
     moved = moved_links(held.outline, outline) if held is not None else set()
     report.timings["cluster"] = round(time.perf_counter() - clustering, 4)
@@ -450,7 +456,7 @@ def _build(
         numbers: Sequence[int] = range(len(paths))  # the outputs digested
         if marked is not None:
             # (A held page shows other links only if it shows a moved entry: marked.)
-            reach = held.reach(marked) if held is not None else reached(pages, feeds, marked)
+            reach = held.reach(marked) if held is not None else reached(pages, feeds, marked, grown)
             if redate:
                 reach.update(range(len(pages), len(paths)))
             if trusted:
@@ -477,7 +483,8 @@ def _build(
             }
         hashes: dict[str, str] = {}  # content hash of each output, for its page record
         todo = stale_outputs(paths, numbers, fingerprints, previous, live, verified, hashes)
-        known = kept_bases(made, previous, marked) if marked is not None else {}
+        # (A grown catalog's search lists may shift: numbered from the oldest.)
+        known = kept_bases(made, previous, marked) if marked is not None and not grown else {}
         if recorded is not None:
             known[SITEMAP] = recorded[0]
         staging: Staging | None = None  # made when the first file is staged
