@@ -11,9 +11,10 @@ one its page record holds, so it need not be digested again: on a large site,
 fingerprinting every output is the largest stage of such a build.
 
 The daily build adds articles (and runs on a later day). Then the plan is not the last
-one, but an article page still shows only entries and its topic's name, so the article
-pages that show no new, changed or relinked entry keep their fingerprints; every other
-output is digested (`reached`). This is sound only under the conditions `previous_names`,
+one, but most pages (articles, days, months, years) still show only entries, so those
+that show no new, changed or relinked entry keep their fingerprints; the feeds, indexes,
+listings and front page, which show counts, positions and the clock, are digested
+(`reached`). This is sound only under the conditions `previous_names`,
 `content_changes` and `marked_urls` check; anything else builds as before."""
 
 from __future__ import annotations
@@ -283,18 +284,29 @@ def showing(contexts: Iterable[Mapping[str, Any]]) -> dict[str, list[int]]:
     return found
 
 
+# The pages that show more of a grown catalog than its entries: counts, positions in a
+# group and names (the indexes, listings and search page) or the clock (the front page).
+# Every other page shows entries and what follows from them alone: an article (with its
+# topic's name, marked when it changed), a day (its stories, its neighbour days), a month,
+# a year, the archive.
+BEYOND_ENTRIES = frozenset(
+    {"home", "topics", "sources", "tags", "search", "topic", "source", "tag"}
+)
+
+
 def reached(
     pages: Sequence[Page], feeds: Sequence[Feed], marked: set[str], grown: bool = False
 ) -> set[int]:
     """The outputs (by number: pages, then feeds) whose contexts show a marked entry; for
-    a `grown` catalog, also every output but the article pages. Listings, days, archives,
-    indexes and feeds show counts, positions and names that new entries move, besides
-    entries. An article page shows only its entry, its topic's name (marked when it
-    changed), its neighbours in its topic (a new neighbour is a new entry) and its story
-    links (marked when they moved): most of a site's outputs, kept."""
+    a `grown` catalog, also every feed and every page BEYOND_ENTRIES. Of the others, most
+    outputs of a site, a page that shows no new, changed or relinked entry is as it was:
+    a new entry next to an old one (an article's neighbour in its topic, a new day beside
+    an old one) is itself marked."""
     reach = Reach(marked)
     if grown:
-        found = {i for i, p in enumerate(pages) if p.kind != "article" or reach.context(p.context)}
+        found = {
+            i for i, p in enumerate(pages) if p.kind in BEYOND_ENTRIES or reach.context(p.context)
+        }
         found.update(range(len(pages), len(pages) + len(feeds)))
         return found
     contexts = [*(p.context for p in pages), *({"feed": f} for f in feeds)]
