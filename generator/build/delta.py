@@ -76,7 +76,7 @@ class ContentChanges:
     relink: bool  # a title or summary changed: story links must be found again
     redate: bool  # an `updated` changed: every feed is dated again
     # New articles, or a clock past the last plan's span: the catalog may hold entries the
-    # last one did not, so the plan is not the last one (`grown_reach`).
+    # last one did not, so the plan is not the last one (`reached`).
     grown: bool = False
 
 

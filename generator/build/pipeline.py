@@ -309,7 +309,7 @@ def _build(
     inputs = "|".join([salt, files_digest([config.path("static")]), flags])
     stamp = cache.plan(cache_site) if cache is not None else None
     basis = None  # the last complete build's stamp, when this one changes only contents
-    grown = False  # or adds files, or runs past the stamp's span: a plan that may differ
+    grown = False  # ...or adds files, or runs past the stamp's span: a plan that may differ
     if stamp is not None:
         assert cache is not None
         # content/'s files as the last build saw them, but for the files new to the cache
@@ -388,6 +388,7 @@ def _build(
         changed = changes.ids if changes is not None else frozenset()
         links, outline = _links(catalog, keys, cache, reused, options.jobs, held, changed)
     marked = None  # the entries this build changed, when it plans what the last one did
+    # (or a grown plan: then also the entries it added)
     if changes is not None and last is not None:
         marked = marked_urls(catalog, changes, last, outline, urls)
     # The held pages show the links found again but for these entries' (by URL).
