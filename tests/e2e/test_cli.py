@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from generator import __version__
 from tests.support.sites import article, run_digest
 
 
@@ -15,6 +16,20 @@ def test_build_succeeds_with_summary_line(site):
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("Built 1 article into 13 pages and 4 feeds in ")
     assert "Traceback" not in result.stderr
+
+
+def test_the_program_ends_with_its_exit_code_and_all_its_output(site):
+    version = digest("--version", cwd=site.root)
+    assert (version.returncode, version.stdout) == (0, f"digest, version {__version__}\n")
+    unknown = digest("nosuch", cwd=site.root)
+    assert unknown.returncode == 2 and "No such command 'nosuch'" in unknown.stderr
+    for n in range(300):  # a long report through a pipe, flushed before the process ends
+        site.write(f"content/bad{n}.md", article("X", "2025-13-45"))
+    failed = digest("build", cwd=site.root)
+    assert failed.returncode == 1
+    assert failed.stderr.count("field 'date'") == 300 and failed.stderr.endswith(
+        "--skip-invalid to build without them.\n"
+    )
 
 
 def test_content_error_exits_1_listing_every_problem(site):

@@ -9,6 +9,8 @@ import json
 import os
 import shutil
 import stat
+import subprocess
+import sys
 
 import pytest
 
@@ -327,6 +329,25 @@ def test_a_broken_pagefind_leaves_the_old_index_and_says_so(site, tmp_path):
     assert "2025/03/09/story-9/index.html" in after  # the pages went out
     assert not list(site.root.glob(".site.*"))
     assert site.build().search_records == 1  # the next build catches up: March only
+
+
+def test_the_pagefind_binary_is_the_one_its_package_finds_and_found_without_asyncio(
+    tmp_path, monkeypatch
+):
+    from pagefind.service import get_executable
+
+    assert pagefind_service._binary() == str(get_executable())
+    fake = tmp_path / "pagefind"
+    fake.write_text("#!/bin/sh\n")
+    with monkeypatch.context() as env:
+        env.setenv("PAGEFIND_BINARY_PATH", str(fake))
+        assert pagefind_service._binary() == str(fake) == str(get_executable())
+    found = subprocess.run(
+        [sys.executable, "-c", "import sys; from generator.build.pagefind_service import _binary;"
+         " _binary(); print('asyncio' in sys.modules)"],
+        capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    assert found.stdout == "False\n"
 
 
 def test_a_missing_pagefind_binary_is_named(site):

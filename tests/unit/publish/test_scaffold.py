@@ -115,7 +115,7 @@ def test_default_install_spec_names_this_distribution(tmp_path):
     project = tomllib.loads((REPO / "pyproject.toml").read_text("utf-8"))["project"]
     assert project["name"] == DISTRIBUTION == "news-digest"
     assert project["version"] == __version__
-    assert project["scripts"] == {"digest": "generator.cli:main"}
+    assert project["scripts"] == {"digest": "generator.cli:run"}
     assert run("init", str(tmp_path)).exit_code == 0
     flow = yaml.safe_load((tmp_path / ".github/workflows/pages.yml").read_text())
     line = next(
